@@ -1,0 +1,41 @@
+# mlgate — build, test, demo and benchmark.
+SWIFT ?= swift
+PREFIX ?= /usr/local
+BUILD_FLAGS ?=
+BIN_DEBUG := .build/debug/mlgate
+
+.PHONY: all deps build test demo bench crosscheck install clean
+
+all: build
+
+# libgit2 comes from Debian; install it when missing (CI and fresh machines run as root).
+deps:
+	@if ! pkg-config --exists libgit2 2>/dev/null; then \
+	  echo "installing libgit2-dev and pkg-config"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgit2-dev pkg-config; \
+	fi
+
+build: deps
+	$(SWIFT) build $(BUILD_FLAGS)
+
+test: deps
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+
+demo: build
+	@scripts/demo.sh $(BIN_DEBUG)
+
+bench: deps
+	$(SWIFT) build -c release $(BUILD_FLAGS)
+	@scripts/bench.sh .build/release/mlgate
+
+crosscheck: build
+	@scripts/crosscheck.sh $(BIN_DEBUG)
+
+install: deps
+	$(SWIFT) build -c release $(BUILD_FLAGS)
+	install -d $(PREFIX)/bin
+	install -m 755 .build/release/mlgate $(PREFIX)/bin/mlgate
+
+clean:
+	rm -rf .build

@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "mlgate",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "mlgate", targets: ["mlgate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // C bridge to Debian's libgit2 (apt: libgit2-dev). Only GitState imports it.
+        .systemLibrary(
+            name: "CLibGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        .target(name: "GitState", dependencies: ["CLibGit2"]),
+        .target(name: "Expressions"),
+        .target(name: "Workflow", dependencies: [
+            "Expressions",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "Runner", dependencies: [
+            "Workflow", "Expressions", "GitState",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "MLGateCommands", dependencies: [
+            "Runner", "Workflow", "Expressions", "GitState",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "mlgate", dependencies: ["MLGateCommands"]),
+
+        .target(name: "TestSupport", dependencies: ["GitState"], path: "Tests/TestSupport"),
+        .testTarget(name: "ExpressionsTests", dependencies: ["Expressions"],
+                    resources: [.copy("Conformance")]),
+        .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "TestSupport"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport", "GitState"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
