@@ -20,13 +20,15 @@ let package = Package(
             providers: [.apt(["libgit2-dev"])]
         ),
         .target(name: "GitState", dependencies: ["CLibGit2"]),
+        // pipe2 and spawn-chdir, which need _GNU_SOURCE.
+        .target(name: "CProcess"),
         .target(name: "Expressions"),
         .target(name: "Workflow", dependencies: [
             "Expressions",
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "Runner", dependencies: [
-            "Workflow", "Expressions", "GitState",
+            "Workflow", "Expressions", "GitState", "CProcess",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "MLGateCommands", dependencies: [

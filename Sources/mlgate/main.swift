@@ -1,1 +1,3 @@
-print("mlgate")
+import MLGateCommands
+
+await MLGate.start()

@@ -1,0 +1,18 @@
+/// An error from a git operation, carrying libgit2's own message.
+public struct GitError: Error, Sendable, CustomStringConvertible {
+    /// What mlgate was doing (`open repository at /x`).
+    public let operation: String
+    /// libgit2's message, read right after the failing call.
+    public let message: String
+    /// libgit2's error code.
+    public let code: Int32
+
+    /// Creates a git error.
+    public init(operation: String, message: String, code: Int32) {
+        self.operation = operation
+        self.message = message
+        self.code = code
+    }
+
+    public var description: String { "\(operation): \(message)" }
+}

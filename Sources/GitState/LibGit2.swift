@@ -1,0 +1,25 @@
+internal import CLibGit2
+import Foundation
+
+/// One-time libgit2 initialisation and error capture.
+enum LibGit2 {
+    /// `git_libgit2_init` runs once per process, the first time any repository is opened.
+    static let initialized: Bool = {
+        git_libgit2_init()
+        return true
+    }()
+
+    /// Turns a libgit2 return code into a `GitError`, reading `git_error_last()` immediately.
+    static func check(_ code: Int32, _ operation: @autoclosure () -> String) throws(GitError) {
+        guard code < 0 else { return }
+        throw lastError(code, operation())
+    }
+
+    static func lastError(_ code: Int32, _ operation: String) -> GitError {
+        var message = "libgit2 error \(code)"
+        if let error = git_error_last(), let text = error.pointee.message {
+            message = String(cString: text)
+        }
+        return GitError(operation: operation, message: message, code: code)
+    }
+}

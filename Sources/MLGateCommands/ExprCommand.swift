@@ -1,0 +1,54 @@
+import ArgumentParser
+import Expressions
+import Foundation
+import Runner
+
+/// `mlgate expr`: evaluates one expression, for debugging an `if:`.
+struct ExprCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "expr",
+        abstract: "Evaluate a GitHub Actions expression and print the result as JSON.",
+        discussion: "Example: mlgate expr \"contains(github.ref, 'main') && matrix.os == 'linux'\" --context ctx.json")
+
+    @Argument(help: "The expression, bare or wrapped in ${{ }}.")
+    var expression: String
+
+    @Option(name: .long, help: "A JSON file whose top-level keys are the contexts (github, env, matrix, …).")
+    var context: String?
+
+    func run() throws {
+        var contexts = ExpressionObject([])
+        if let context {
+            guard let data = FileManager.default.contents(atPath: context) else {
+                FileHandle.standardError.write(Data("mlgate: \(context): cannot read the file\n".utf8))
+                throw ExitCode(2)
+            }
+            do {
+                guard case .object(let object) = try JSON.parse(String(decoding: data, as: UTF8.self)) else {
+                    FileHandle.standardError.write(Data("mlgate: \(context): the contexts must be a JSON object\n".utf8))
+                    throw ExitCode(2)
+                }
+                contexts = object
+            } catch let error as JSON.SyntaxError {
+                FileHandle.standardError.write(Data("mlgate: \(context): invalid JSON: \(error.message)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+        var text = expression.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.hasPrefix("${{"), text.hasSuffix("}}") { text = String(text.dropFirst(3).dropLast(2)) }
+        let cwd = FileManager.default.currentDirectoryPath
+        do {
+            let parsed = try Expression(text, allowedContexts: nil, functions: .runner)
+            let value = try parsed.evaluate(in: EvaluationContext(contexts: contexts, functions: [
+                "success": { _ in .bool(true) }, "failure": { _ in .bool(false) },
+                "cancelled": { _ in .bool(false) }, "always": { _ in .bool(true) },
+                "hashfiles": { args throws(ExpressionError) in .string(try HashFiles.hash(patterns: args.map(\.stringValue), workspace: cwd)) },
+            ]))
+            print(JSON.stringify(value))
+        } catch {
+            let caret = error.position.map { "\n  " + text + "\n  " + String(repeating: " ", count: max(0, $0 - 1)) + "^" } ?? ""
+            FileHandle.standardError.write(Data("mlgate: \(error.phase) error: \(error.message)\(caret)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}

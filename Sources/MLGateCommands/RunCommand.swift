@@ -1,0 +1,214 @@
+import ArgumentParser
+import Dispatch
+import Expressions
+import Foundation
+import Runner
+import Workflow
+
+/// `mlgate run`: runs GitHub Actions workflows on this host.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run GitHub Actions workflows on this host, with GitHub's semantics.",
+        discussion: """
+        Runs the workflows in .github/workflows/ (or the files given) that the event triggers.
+        Exit status: 0 all jobs succeeded, 1 a job failed, 2 invalid workflow or usage, 130 interrupted.
+        """)
+
+    @Argument(help: "Workflow files (default: .github/workflows/*.yml).")
+    var workflows: [String] = []
+
+    @Option(name: .long, help: "The event that triggers the run.")
+    var event: String = "push"
+
+    @Option(name: .long, help: "A JSON event payload; its fields override the synthesized ones.")
+    var eventpath: String?
+
+    @Option(name: [.customShort("j"), .long], help: "Run only this job (and the jobs it needs).")
+    var job: String?
+
+    @Option(name: .customLong("input"), help: "A workflow_dispatch input, NAME=VALUE (repeatable).")
+    var inputs: [String] = []
+
+    @Option(name: .customLong("secret"), help: "A secret, NAME=VALUE (repeatable). Masked in all output.")
+    var secrets: [String] = []
+
+    @Option(name: .customLong("secret-file"), help: "A dotenv file of secrets.")
+    var secretFile: String?
+
+    @Option(name: .customLong("var"), help: "A configuration variable (vars context), NAME=VALUE (repeatable).")
+    var vars: [String] = []
+
+    @Option(name: .customLong("var-file"), help: "A dotenv file of configuration variables.")
+    var varFile: String?
+
+    @Option(name: .customLong("env-file"), help: "A dotenv file of environment variables for every step.")
+    var envFile: String?
+
+    @Option(name: .customShort("C"), help: "Run as if started in this directory.")
+    var directory: String?
+
+    @Option(name: .customLong("max-parallel"), help: "How many jobs may run at once.")
+    var maxParallel: Int = max(4, ProcessInfo.processInfo.activeProcessorCount)
+
+    @Flag(name: .long, help: "List workflows, their jobs and triggers.")
+    var list = false
+
+    @Flag(name: .long, help: "Show the job graph.")
+    var graph = false
+
+    @Flag(name: .customLong("dry-run"), help: "Validate and plan without running anything.")
+    var dryRun = false
+
+    @Flag(name: .long, help: "Write one JSON event per line.")
+    var json = false
+
+    func run() async throws {
+        let console = ConsoleOutput()
+        do {
+            let status = try await execute(console: console)
+            throw ExitCode(status)
+        } catch let failure as ValidationFailure {
+            console.err("mlgate: \(failure.description)")
+            throw ExitCode(ExitStatus.invalid)
+        } catch let error as DotEnv.FormatError {
+            console.err("mlgate: \(error.description)")
+            throw ExitCode(ExitStatus.invalid)
+        }
+    }
+
+    private func execute(console: ConsoleOutput) async throws -> Int32 {
+        if maxParallel < 1 { throw ValidationFailure("--max-parallel must be at least 1") }
+        let start = directory ?? FileManager.default.currentDirectoryPath
+        guard FileManager.default.fileExists(atPath: start) else { throw ValidationFailure("-C \(start): no such directory") }
+
+        let repository: RepositorySnapshot
+        do { repository = try RepositorySnapshot.read(workspace: start) } catch { throw ValidationFailure(error.description) }
+        let root = repository.root
+
+        let paths = try WorkflowLoader.files(workflows.map { $0.hasPrefix("/") ? $0 : start + "/" + $0 }, root: root)
+        let loaded = WorkflowLoader.load(paths, root: root)
+        if !loaded.diagnostics.isEmpty {
+            for d in loaded.diagnostics { console.err(d.description) }
+            console.err("mlgate: \(loaded.diagnostics.count) problem\(loaded.diagnostics.count == 1 ? "" : "s") found; nothing was run")
+            return ExitStatus.invalid
+        }
+
+        if list {
+            printList(loaded.workflows, console: console)
+            return ExitStatus.success
+        }
+        if graph {
+            for workflow in loaded.workflows { console.out(JobGraph.render(workflow)) }
+            return ExitStatus.success
+        }
+
+        let triggered = loaded.workflows.filter { $0.trigger(event) != nil }
+        for workflow in loaded.workflows where workflow.trigger(event) == nil {
+            console.err("mlgate: \(workflow.file) is not triggered by '\(event)' (it runs on: \(workflow.triggers.map(\.event).joined(separator: ", "))); skipped")
+        }
+        if let job, !triggered.contains(where: { $0.job(job) != nil }) {
+            throw ValidationFailure("no triggered workflow has a job '\(job)'")
+        }
+
+        var options = RunOptions(workspace: root)
+        options.eventName = event
+        options.maxParallel = maxParallel
+        options.hostEnvironment = ProcessInfo.processInfo.environment
+        if let grace = ProcessInfo.processInfo.environment["MLGATE_CANCEL_GRACE_SECONDS"].flatMap(Double.init) {
+            options.killGrace = .milliseconds(Int64(grace * 1000))
+        }
+        if let secretFile { options.secrets = try DotEnv.read(secretFile) }
+        options.secrets.merge(try DotEnv.pairs(secrets, option: "--secret")) { _, new in new }
+        if let varFile { options.vars = try DotEnv.read(varFile) }
+        options.vars.merge(try DotEnv.pairs(vars, option: "--var")) { _, new in new }
+        if let envFile { options.extraEnv = try DotEnv.read(envFile) }
+        options.inputs = try DotEnv.pairs(inputs, option: "--input")
+        if let eventpath {
+            guard let data = FileManager.default.contents(atPath: eventpath) else {
+                throw ValidationFailure("--eventpath \(eventpath): cannot read the file")
+            }
+            do { options.eventPayload = ExpressionValueBox(try JSON.parse(String(decoding: data, as: UTF8.self))) } catch {
+                throw ValidationFailure("--eventpath \(eventpath): invalid JSON: \(error.message)")
+            }
+            options.eventPath = eventpath
+        }
+
+        var plans: [(Workflow, [Job])] = []
+        for workflow in triggered {
+            if job != nil, workflow.job(job!) == nil { continue }
+            try InputValidation.check(options.inputs, against: workflow, event: event)
+            do { plans.append((workflow, try RunPlanner.select(workflow, only: job))) } catch {
+                for d in error.diagnostics { console.err(d.description) }
+                return ExitStatus.invalid
+            }
+        }
+
+        if dryRun {
+            for (workflow, jobs) in plans { console.out(DryRun.describe(workflow, jobs: jobs)) }
+            return ExitStatus.success
+        }
+        if plans.isEmpty {
+            console.err("mlgate: no workflow is triggered by '\(event)'; nothing to run")
+            return ExitStatus.success
+        }
+
+        let reporter: any RunReporter = json ? JSONLinesReporter(console: console) : HumanReporter(console: console)
+        let cancellation = CancellationScope(grace: options.killGrace)
+        let interrupts = InterruptHandler(cancellation: cancellation)
+        defer { interrupts.stop() }
+        let runner = WorkflowRunner(reporter: reporter)
+        var status = ExitStatus.success
+        for (workflow, jobs) in plans {
+            let report = await runner.run(workflow, jobs: jobs, options: options, repository: repository, cancellation: cancellation)
+            if report.interrupted { return ExitStatus.interrupted }
+            if report.result == .failure { status = ExitStatus.failed }
+        }
+        return status
+    }
+
+    private func printList(_ workflows: [Workflow], console: ConsoleOutput) {
+        var lines = ["WORKFLOW".padding(toLength: 32, withPad: " ", startingAt: 0) + "JOB".padding(toLength: 24, withPad: " ", startingAt: 0) + "EVENTS"]
+        for workflow in workflows {
+            let events = workflow.triggers.map(\.event).joined(separator: ",")
+            for job in workflow.jobs {
+                lines.append(workflow.file.padding(toLength: 31, withPad: " ", startingAt: 0) + " "
+                             + job.id.padding(toLength: 23, withPad: " ", startingAt: 0) + " " + events)
+            }
+        }
+        console.out(lines.joined(separator: "\n"))
+    }
+}
+
+/// Forwards Ctrl-C to the run: the first cancels it (steps get SIGINT, then SIGTERM and
+/// SIGKILL after the grace period; `always()`/`cancelled()` steps still run), a second kills
+/// what is left at once.
+final class InterruptHandler: @unchecked Sendable {
+    private let sources: [DispatchSourceSignal]
+
+    init(cancellation: CancellationScope) {
+        var sources: [DispatchSourceSignal] = []
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            var count = 0
+            source.setEventHandler {
+                count += 1
+                if count == 1 {
+                    FileHandle.standardError.write(Data("mlgate: interrupted; cancelling the run (Ctrl-C again to stop at once)\n".utf8))
+                    cancellation.cancel(.interrupted)
+                } else {
+                    cancellation.killAll()
+                    exit(ExitStatus.interrupted)
+                }
+            }
+            source.resume()
+            sources.append(source)
+        }
+        self.sources = sources
+    }
+
+    func stop() {
+        for source in sources { source.cancel() }
+    }
+}

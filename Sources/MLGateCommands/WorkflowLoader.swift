@@ -1,0 +1,56 @@
+import Foundation
+import Runner
+import Workflow
+
+/// Finds and decodes workflow files, collecting every problem in every file.
+enum WorkflowLoader {
+    struct Loaded {
+        var workflows: [Workflow] = []
+        var diagnostics: [Diagnostic] = []
+    }
+
+    /// The workflow files to use: the given paths, or `.github/workflows/*.yml|yaml` under `root`.
+    static func files(_ given: [String], root: String) throws -> [String] {
+        if !given.isEmpty { return given }
+        let dir = root + "/.github/workflows"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else {
+            throw ValidationFailure("no workflows: \(dir) does not exist; pass workflow files or add them there")
+        }
+        let files = names.filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.sorted().map { dir + "/" + $0 }
+        if files.isEmpty { throw ValidationFailure("no workflows: \(dir) has no .yml or .yaml files") }
+        return files
+    }
+
+    /// Decodes each file, with runner checks; paths are shown relative to `root`.
+    static func load(_ paths: [String], root: String) -> Loaded {
+        var loaded = Loaded()
+        for path in paths {
+            let display = relative(path, to: root)
+            guard let data = FileManager.default.contents(atPath: path) else {
+                loaded.diagnostics.append(Diagnostic(SourceLocation(file: display, line: 1, column: 1),
+                                                     "cannot read the workflow file; check the path"))
+                continue
+            }
+            do {
+                let workflow = try WorkflowDecoder.decode(String(decoding: data, as: UTF8.self), file: display)
+                let problems = RunPlanner.check(workflow)
+                if problems.isEmpty { loaded.workflows.append(workflow) } else { loaded.diagnostics += problems }
+            } catch {
+                loaded.diagnostics += error.diagnostics
+            }
+        }
+        return loaded
+    }
+
+    static func relative(_ path: String, to root: String) -> String {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        let base = URL(fileURLWithPath: root).standardizedFileURL.path + "/"
+        return absolute.hasPrefix(base) ? String(absolute.dropFirst(base.count)) : path
+    }
+}
+
+/// A usage or input problem reported with exit code 2.
+struct ValidationFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

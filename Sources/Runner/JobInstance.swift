@@ -1,0 +1,352 @@
+import Expressions
+import Foundation
+import Workflow
+
+/// One job, or one combination of a matrix job, running its steps in order on the host.
+struct JobInstance: Sendable {
+    let run: RunContext
+    let job: Job
+    let label: JobLabel
+    let matrix: ExpressionValue
+    let strategy: ExpressionValue
+    let needs: ExpressionValue
+    let workflowEnv: OrderedEnvironment
+    let scope: CancellationScope
+    let launcher: any ProcessLauncher
+    let reporter: any RunReporter
+
+    /// What a finished instance hands back.
+    struct Outcome: Sendable {
+        let report: JobReport
+        /// The conclusion dependents see (success when continue-on-error allowed a failure).
+        var result: Conclusion { report.result }
+    }
+
+    /// State that changes as steps run.
+    private struct State {
+        var env = OrderedEnvironment()          // GITHUB_ENV additions
+        var pathPrepends: [String] = []
+        var steps: [(String, ExpressionValue)] = []
+        var failed = false
+        var summary = ""
+        var processes: [any RunningProcess] = []
+    }
+
+    func execute() async -> Outcome {
+        let started = ContinuousClock.now
+        reporter.report(.jobStarted(job: label))
+        let temp = run.tempRoot + "/" + Self.safeName(label.name)
+        try? FileManager.default.createDirectory(atPath: temp + "/_runner_file_commands", withIntermediateDirectories: true)
+
+        var state = State()
+        var failureAllowed = false
+        var timeoutTask: Task<Void, Never>?
+        var jobEnv = workflowEnv
+
+        // Job-level values that may use matrix and strategy.
+        let jobLevel = evaluationContext(env: workflowEnv, state: state, temp: temp, includeSteps: false)
+        do {
+            if let value = job.continueOnError { failureAllowed = try value.evaluate(in: jobLevel).isTruthy }
+            for (name, template) in job.env { jobEnv[name] = try template.evaluate(in: evaluationContext(env: jobEnv, state: state, temp: temp, includeSteps: false)) }
+            let minutes = try job.timeoutMinutes.map { try $0.evaluate(in: jobLevel).numberValue } ?? 360
+            if minutes.isFinite, minutes > 0 {
+                let scope = self.scope
+                timeoutTask = Task {
+                    try? await Task.sleep(for: .milliseconds(Int64(minutes * 60_000)))
+                    if !Task.isCancelled { scope.cancel(.timedOut) }
+                }
+            }
+        } catch {
+            reporter.report(.log(job: label, step: "Set up job", line: "Error: \(run.masker.mask("\(error)"))"))
+            state.failed = true
+        }
+
+        if !state.failed {
+            for step in job.steps {
+                await runStep(step, state: &state, jobEnv: jobEnv, temp: temp)
+            }
+        }
+        timeoutTask?.cancel()
+        for process in state.processes { process.killGroup() }
+
+        var result: Conclusion = state.failed ? .failure : .success
+        switch scope.cancellationReason {
+        case .timedOut?:
+            result = .failure
+            let minutes = (try? job.timeoutMinutes?.evaluate(in: jobLevel).numberValue) ?? 360
+            reporter.report(.annotation(Annotation(level: .error, message: "The job has exceeded the maximum execution time of \(JSNumber.format(minutes ?? 360)) minutes.", title: nil, file: nil, line: nil, column: nil, job: label.name, step: "")))
+        case .interrupted?, .failFast?:
+            if !state.failed { result = .cancelled }
+        case nil: break
+        }
+
+        // Job outputs, evaluated with the final steps context; values holding a secret are
+        // dropped, as GitHub does.
+        var outputs: [(String, String)] = []
+        let finalContext = evaluationContext(env: jobEnv.merging(state.env), state: state, temp: temp, includeSteps: true)
+        for (name, template) in job.outputs {
+            guard let value = try? template.evaluate(in: finalContext) else { continue }
+            if run.masker.containsSecret(value) {
+                reporter.report(.log(job: label, step: "Complete job", line: "Warning: skip output '\(name)' since it may contain secret."))
+                continue
+            }
+            outputs.append((name, value))
+        }
+
+        let allowed = result == .failure && failureAllowed
+        let report = JobReport(result: allowed ? .success : result, failureAllowed: allowed,
+                               durationMs: Self.milliseconds(since: started), outputs: outputs,
+                               summary: run.masker.mask(state.summary))
+        reporter.report(.jobFinished(job: label, report: report))
+        try? FileManager.default.removeItem(atPath: temp)
+        return Outcome(report: report)
+    }
+
+    // MARK: Steps
+
+    private func runStep(_ step: Step, state: inout State, jobEnv: OrderedEnvironment, temp: String) async {
+        let started = ContinuousClock.now
+        let env = jobEnv.merging(state.env)
+        let context = evaluationContext(env: env, state: state, temp: temp, includeSteps: true)
+        let name = (try? step.name?.evaluate(in: context)).flatMap { $0 } ?? step.displaySource
+        let displayName = run.masker.mask(name)
+
+        func finish(_ outcome: Conclusion, continueOnError: Bool = false, outputs: [(String, String)] = [], error: String? = nil) {
+            let conclusion: Conclusion = outcome == .failure && continueOnError ? .success : outcome
+            if conclusion == .failure { state.failed = true }
+            if let id = step.id {
+                state.steps.append((id, .object(ExpressionObject([
+                    ("outputs", .object(ExpressionObject(outputs.map { ($0.0, .string($0.1)) }))),
+                    ("outcome", .string(outcome.rawValue)), ("conclusion", .string(conclusion.rawValue)),
+                ]))))
+            }
+            if let error { reporter.report(.log(job: label, step: displayName, line: "Error: " + run.masker.mask(error))) }
+            reporter.report(.stepFinished(job: label, step: StepReport(
+                id: step.id, name: displayName, outcome: outcome, conclusion: conclusion,
+                durationMs: Self.milliseconds(since: started),
+                outputs: outputs.map { ($0.0, run.masker.mask($0.1)) }, error: error.map(run.masker.mask))))
+        }
+
+        // Condition, with the implicit success() when no status function is called.
+        let shouldRun: Bool
+        do {
+            let value = try step.condition.map { try $0.template.evaluate(in: context).isTruthy } ?? true
+            let implicitSuccess = step.condition?.callsStatusFunction != true
+            shouldRun = value && (!implicitSuccess || (!state.failed && !scope.isCancelled))
+        } catch {
+            reporter.report(.stepStarted(job: label, step: displayName))
+            finish(.failure, error: "The step's 'if' could not be evaluated: \(error)")
+            return
+        }
+        guard shouldRun else {
+            finish(.skipped)
+            return
+        }
+        reporter.report(.stepStarted(job: label, step: displayName))
+
+        var continueOnError = false
+        var stepEnv = env
+        let script: String
+        let workingDirectory: String
+        var timeoutMinutes: Double?
+        do {
+            continueOnError = try step.continueOnError.map { try $0.evaluate(in: context).isTruthy } ?? false
+            timeoutMinutes = try step.timeoutMinutes.map { try $0.evaluate(in: context).numberValue }
+            for (key, template) in step.env {
+                stepEnv[key] = try template.evaluate(in: evaluationContext(env: stepEnv, state: state, temp: temp, includeSteps: true))
+            }
+            let stepContext = evaluationContext(env: stepEnv, state: state, temp: temp, includeSteps: true)
+            if let uses = step.uses {
+                finish(builtinAction(uses, step: displayName) ? .success : .failure, continueOnError: continueOnError,
+                       error: builtinAction(uses, step: nil) ? nil : "action '\(uses)' cannot run on the host")
+                return
+            }
+            script = try step.run?.evaluate(in: stepContext) ?? ""
+            let dir = try step.workingDirectory?.evaluate(in: stepContext)
+                ?? job.defaults.workingDirectory ?? run.workflow.defaults.workingDirectory
+            workingDirectory = dir.map { $0.hasPrefix("/") ? $0 : run.workspace + "/" + $0 } ?? run.workspace
+        } catch {
+            finish(.failure, continueOnError: continueOnError, error: "\(error)")
+            return
+        }
+
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: workingDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            finish(.failure, continueOnError: continueOnError,
+                   error: "working-directory '\(workingDirectory)' does not exist; create it in an earlier step or fix the path")
+            return
+        }
+
+        // Files for the step's file commands, and the script itself.
+        let id = UUID().uuidString.lowercased()
+        let commands = temp + "/_runner_file_commands/"
+        let files = (env: commands + "set_env_" + id, output: commands + "set_output_" + id,
+                     path: commands + "add_path_" + id, state: commands + "save_state_" + id,
+                     summary: commands + "step_summary_" + id)
+        for file in [files.env, files.output, files.path, files.state, files.summary] {
+            FileManager.default.createFile(atPath: file, contents: nil)
+        }
+        let shellName = step.shell ?? job.defaults.shell ?? run.workflow.defaults.shell
+        let scriptPath = temp + "/" + id + Shell.fileExtension(for: shellName)
+        FileManager.default.createFile(atPath: scriptPath, contents: Data(script.utf8))
+
+        var environment = run.options.hostEnvironment
+        for (k, v) in run.options.extraEnv { environment[k] = v }
+        for (k, v) in stepEnv.pairs { environment[k] = v }
+        let action = step.id ?? "__run" + (step.index == 0 ? "" : "_\(step.index + 1)")
+        for (k, v) in run.defaultEnvironment(job: job.id, action: action, runnerTemp: temp) { environment[k] = v }
+        environment["GITHUB_ENV"] = files.env
+        environment["GITHUB_OUTPUT"] = files.output
+        environment["GITHUB_PATH"] = files.path
+        environment["GITHUB_STATE"] = files.state
+        environment["GITHUB_STEP_SUMMARY"] = files.summary
+        if !state.pathPrepends.isEmpty {
+            environment["PATH"] = (state.pathPrepends.reversed() + [environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"]).joined(separator: ":")
+        }
+
+        let shell: Shell
+        do {
+            shell = try Shell.resolve(shellName, scriptPath: scriptPath, path: environment["PATH"])
+        } catch {
+            finish(.failure, continueOnError: continueOnError, error: error.description)
+            return
+        }
+
+        let processor = StepOutputProcessor(
+            masker: run.masker, job: label.name, step: displayName,
+            allowUnsecureCommands: environment["ACTIONS_ALLOW_UNSECURE_COMMANDS"] == "true",
+            debugEnabled: run.options.secrets["ACTIONS_STEP_DEBUG"] == "true" || run.options.vars["ACTIONS_STEP_DEBUG"] == "true",
+            emit: { [reporter, label] in reporter.report(.log(job: label, step: displayName, line: $0)) },
+            annotate: { [reporter] in reporter.report(.annotation($0)) })
+
+        let process: any RunningProcess
+        do {
+            process = try launcher.start(ProcessSpec(executable: shell.executable, arguments: shell.arguments,
+                                                     environment: environment, workingDirectory: workingDirectory),
+                                         onLine: { processor.handle($0) })
+        } catch {
+            finish(.failure, continueOnError: continueOnError, error: "\(error)")
+            return
+        }
+        state.processes.append(process)
+        let key = scope.register(process)
+        let timedOut = TimeoutFlag()
+        var timeoutTask: Task<Void, Never>?
+        if let minutes = timeoutMinutes, minutes.isFinite, minutes > 0 {
+            let grace = run.options.killGrace
+            timeoutTask = Task {
+                try? await Task.sleep(for: .milliseconds(Int64(minutes * 60_000)))
+                guard !Task.isCancelled else { return }
+                timedOut.set()
+                process.terminate(grace: grace)
+            }
+        }
+        let exit = await process.wait()
+        timeoutTask?.cancel()
+        scope.unregister(key)
+        try? FileManager.default.removeItem(atPath: scriptPath)
+
+        // File commands, then the outcome.
+        var outputs = processor.outputs
+        var fileError: String?
+        do {
+            for (k, v) in try EnvironmentFile.read(files.env) + processor.env { state.env[k] = v }
+        } catch { fileError = "Unable to process file command 'env' successfully. \(error.message)" }
+        do {
+            outputs += try EnvironmentFile.read(files.output)
+        } catch { fileError = "Unable to process file command 'output' successfully. \(error.message)" }
+        do { _ = try EnvironmentFile.read(files.state) } catch {
+            fileError = "Unable to process file command 'state' successfully. \(error.message)"
+        }
+        for entry in EnvironmentFile.readPathEntries(files.path) + processor.paths {
+            state.pathPrepends.removeAll { $0 == entry }
+            state.pathPrepends.append(entry)
+        }
+        if let data = FileManager.default.contents(atPath: files.summary), !data.isEmpty {
+            state.summary += String(decoding: data, as: UTF8.self)
+            if !state.summary.hasSuffix("\n") { state.summary += "\n" }
+        }
+        for file in [files.env, files.output, files.path, files.state, files.summary] {
+            try? FileManager.default.removeItem(atPath: file)
+        }
+        var deduplicated = OrderedEnvironment()
+        for (k, v) in outputs { deduplicated[k] = v }
+        outputs = deduplicated.pairs
+
+        if timedOut.isSet {
+            finish(.failure, continueOnError: continueOnError, outputs: outputs,
+                   error: "The step has timed out after \(JSNumber.format(timeoutMinutes ?? 0)) minutes.")
+        } else if scope.isCancelled, !exit.succeeded {
+            finish(.cancelled, outputs: outputs, error: "The step was cancelled.")
+        } else if !exit.succeeded {
+            let message: String
+            switch exit {
+            case .exited(let code): message = "Process completed with exit code \(code)."
+            case .signalled(let signal): message = "Process was killed by signal \(signal)."
+            }
+            finish(.failure, continueOnError: continueOnError, outputs: outputs, error: message)
+        } else if let fileError {
+            finish(.failure, continueOnError: continueOnError, outputs: outputs, error: fileError)
+        } else if let commandError = processor.commandErrors.first {
+            finish(.failure, continueOnError: continueOnError, outputs: outputs, error: commandError)
+        } else {
+            finish(.success, outputs: outputs)
+        }
+    }
+
+    /// Built-in actions. `actions/checkout` uses the workspace as it is (the repository's
+    /// working tree).
+    private func builtinAction(_ uses: String, step: String?) -> Bool {
+        guard RunPlanner.isBuiltinAction(uses) else { return false }
+        if let step {
+            reporter.report(.log(job: label, step: step, line: "Using the repository working tree at \(run.workspace) as the checkout"))
+        }
+        return true
+    }
+
+    // MARK: Contexts
+
+    private func evaluationContext(env: OrderedEnvironment, state: State, temp: String, includeSteps: Bool) -> EvaluationContext {
+        let failed = state.failed
+        let scope = self.scope
+        let workspace = run.workspace
+        let status: String = failed ? "failure" : (scope.isCancelled ? "cancelled" : "success")
+        let contexts = ExpressionObject([
+            ("github", run.github(job: job.id)),
+            ("env", .object(ExpressionObject(env.pairs.map { ($0.0, .string($0.1)) }))),
+            ("vars", run.vars), ("secrets", run.secrets), ("inputs", run.inputs),
+            ("job", .object(ExpressionObject([("status", .string(status)),
+                                              ("container", .object(ExpressionObject([]))),
+                                              ("services", .object(ExpressionObject([])))]))),
+            ("steps", .object(ExpressionObject(includeSteps ? state.steps : []))),
+            ("runner", run.runner(temp: temp)),
+            ("strategy", strategy), ("matrix", matrix), ("needs", needs),
+        ])
+        return EvaluationContext(contexts: contexts, functions: [
+            "success": { _ in .bool(!failed && !scope.isCancelled) },
+            "failure": { _ in .bool(failed) },
+            "cancelled": { _ in .bool(scope.isCancelled) },
+            "always": { _ in .bool(true) },
+            "hashfiles": { args throws(ExpressionError) in
+                .string(try HashFiles.hash(patterns: args.map(\.stringValue), workspace: workspace))
+            },
+        ])
+    }
+
+    static func milliseconds(since start: ContinuousClock.Instant) -> Int {
+        let d = ContinuousClock.now - start
+        return Int(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000)
+    }
+
+    static func safeName(_ s: String) -> String {
+        String(s.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(80)) + "-" + UUID().uuidString.prefix(8)
+    }
+}
+
+/// Set once, from the timeout task.
+final class TimeoutFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
+}

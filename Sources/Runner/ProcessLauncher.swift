@@ -1,0 +1,223 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import CProcess
+
+/// What to start: an executable with arguments, environment and working directory.
+public struct ProcessSpec: Sendable {
+    public var executable: String
+    public var arguments: [String]
+    public var environment: [String: String]
+    public var workingDirectory: String
+
+    public init(executable: String, arguments: [String], environment: [String: String], workingDirectory: String) {
+        self.executable = executable
+        self.arguments = arguments
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+    }
+}
+
+/// How a process ended.
+public enum ProcessExit: Sendable, Equatable {
+    case exited(Int32)
+    case signalled(Int32)
+
+    /// Whether it exited with status 0.
+    public var succeeded: Bool { self == .exited(0) }
+}
+
+/// A started process that can be signalled as a whole tree (its process group).
+public protocol RunningProcess: Sendable {
+    /// Waits for the process to end and its output to be read.
+    func wait() async -> ProcessExit
+    /// Sends SIGINT to the process group, then SIGTERM and SIGKILL after the grace periods.
+    func terminate(grace: Duration)
+    /// SIGKILL to the process group: whatever is left of the tree.
+    func killGroup()
+}
+
+/// Starts processes. The edge between mlgate and the operating system; tests may use a
+/// double.
+public protocol ProcessLauncher: Sendable {
+    /// Starts `spec` in its own process group; each output line (stdout and stderr merged,
+    /// without the newline) is passed to `onLine` in order.
+    func start(_ spec: ProcessSpec, onLine: @escaping @Sendable (String) -> Void) throws -> any RunningProcess
+}
+
+/// An error starting a process.
+public struct LaunchError: Error, Sendable, CustomStringConvertible {
+    public let executable: String
+    public let reason: String
+    public var description: String { "cannot start \(executable): \(reason)" }
+}
+
+/// `posix_spawn` with a new process group, a merged stdout/stderr pipe, stdin from /dev/null.
+public struct PosixProcessLauncher: ProcessLauncher {
+    public init() {}
+
+    public func start(_ spec: ProcessSpec, onLine: @escaping @Sendable (String) -> Void) throws -> any RunningProcess {
+        var fds: [Int32] = [0, 0]
+        guard mlgate_pipe_cloexec(&fds) == 0 else {
+            throw LaunchError(executable: spec.executable, reason: String(cString: strerror(errno)))
+        }
+        let (readEnd, writeEnd) = (fds[0], fds[1])
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, writeEnd, 1)
+        posix_spawn_file_actions_adddup2(&actions, writeEnd, 2)
+        mlgate_spawn_file_actions_addchdir(&actions, spec.workingDirectory)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaultSignals = sigset_t()
+        sigemptyset(&defaultSignals)
+        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGQUIT, SIGHUP] { sigaddset(&defaultSignals, signal) }
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        let argv = ([spec.executable] + spec.arguments).map { strdup($0) } + [nil]
+        let envp = spec.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let executable = Self.resolve(spec.executable, path: spec.environment["PATH"])
+        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        close(writeEnd)
+        guard status == 0 else {
+            close(readEnd)
+            throw LaunchError(executable: spec.executable, reason: String(cString: strerror(status)))
+        }
+        return PosixProcess(pid: pid, outputFD: readEnd, onLine: onLine)
+    }
+
+    /// Finds `name` on `path` as execvp would (names with a slash are used as they are).
+    static func resolve(_ name: String, path: String?) -> String {
+        if name.contains("/") { return name }
+        for dir in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
+            let candidate = "\(dir)/\(name)"
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return name
+    }
+}
+
+/// A process started by `PosixProcessLauncher`: one thread reads its output, one waits
+/// for it.
+final class PosixProcess: RunningProcess, @unchecked Sendable {
+    let pid: pid_t
+    private let lock = NSLock()
+    private var exit: ProcessExit?
+    private var waiters: [CheckedContinuation<ProcessExit, Never>] = []
+    private let outputDone = DispatchSemaphore(value: 0)
+
+    init(pid: pid_t, outputFD: Int32, onLine: @escaping @Sendable (String) -> Void) {
+        self.pid = pid
+        let done = outputDone
+        Thread.detachNewThread {
+            LineReader.read(fd: outputFD, onLine: onLine)
+            close(outputFD)
+            done.signal()
+        }
+        Thread.detachNewThread { [self] in
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+            let result: ProcessExit = (status & 0x7F) == 0 ? .exited((status >> 8) & 0xFF) : .signalled(status & 0x7F)
+            // Output normally ends with the process; a background child holding the pipe
+            // must not hold the step, so wait only briefly for the rest.
+            _ = outputDone.wait(timeout: .now() + .milliseconds(200))
+            finish(result)
+        }
+    }
+
+    private func finish(_ result: ProcessExit) {
+        lock.lock()
+        exit = result
+        let pending = waiters
+        waiters = []
+        lock.unlock()
+        for waiter in pending { waiter.resume(returning: result) }
+    }
+
+    func wait() async -> ProcessExit {
+        await withCheckedContinuation { continuation in
+            lock.lock()
+            if let exit {
+                lock.unlock()
+                continuation.resume(returning: exit)
+            } else {
+                waiters.append(continuation)
+                lock.unlock()
+            }
+        }
+    }
+
+    func terminate(grace: Duration) {
+        let pgid = pid
+        killpg(pgid, SIGINT)
+        Thread.detachNewThread { [self] in
+            let seconds = Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18
+            if sleepUnlessExited(seconds) { return }
+            killpg(pgid, SIGTERM)
+            if sleepUnlessExited(min(seconds / 3, 2.5)) { return }
+            killpg(pgid, SIGKILL)
+        }
+    }
+
+    /// Sleeps up to `seconds`; true when the process exited meanwhile.
+    private func sleepUnlessExited(_ seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            lock.lock()
+            let exited = exit != nil
+            lock.unlock()
+            if exited { return true }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    func killGroup() {
+        killpg(pid, SIGKILL)
+    }
+}
+
+/// Splits a file descriptor's bytes into lines (LF, with a trailing CR removed).
+enum LineReader {
+    static func read(fd: Int32, onLine: (String) -> Void) {
+        var pending: [UInt8] = []
+        let capacity = 65_536
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { buffer.deallocate() }
+        while true {
+            let n = Glibc.read(fd, buffer, capacity)
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 { break }
+            var start = 0
+            for i in 0..<n where buffer[i] == 0x0A {
+                pending.append(contentsOf: UnsafeBufferPointer(start: buffer + start, count: i - start))
+                emit(&pending, onLine)
+                start = i + 1
+            }
+            pending.append(contentsOf: UnsafeBufferPointer(start: buffer + start, count: n - start))
+        }
+        if !pending.isEmpty { emit(&pending, onLine) }
+    }
+
+    private static func emit(_ bytes: inout [UInt8], _ onLine: (String) -> Void) {
+        if bytes.last == 0x0D { bytes.removeLast() }
+        onLine(String(decoding: bytes, as: UTF8.self))
+        bytes.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,92 @@
+import Expressions
+import Foundation
+import GitState
+
+/// What the run knows about the repository, read once through libgit2.
+public struct RepositorySnapshot: Sendable {
+    public let root: String
+    public let sha: String
+    public let ref: String
+    public let refName: String
+    public let refType: String
+    /// `owner/name`, from the origin remote when it names one.
+    public let repository: String
+    public let owner: String
+    public let actor: String
+    public let actorEmail: String
+    public let dirty: Bool
+    public let headCommit: CommitInfo?
+    public let parentSha: String?
+    public let runNumber: Int
+
+    /// A repository that could not be read.
+    public struct ReadError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Reads the repository containing `workspace`.
+    public static func read(workspace: String) throws(ReadError) -> RepositorySnapshot {
+        let repo: Repository
+        do {
+            repo = try Repository(discovering: workspace)
+        } catch {
+            throw ReadError(description: "\(workspace) is not inside a git repository (\(error.message)); run mlgate in a repository or pass -C DIR")
+        }
+        do {
+            let head = try repo.head()
+            let zero = String(repeating: "0", count: 40)
+            var ref: String
+            var sha = zero
+            var refType = "branch"
+            switch head {
+            case .branch(let r, let s): ref = r; sha = s
+            case .unborn(let r): ref = r
+            case .detached(let s):
+                sha = s
+                if let tag = try repo.tags(pointingAt: s).first {
+                    ref = tag
+                    refType = "tag"
+                } else {
+                    ref = s
+                }
+            }
+            if ref.hasPrefix("refs/tags/") { refType = "tag" }
+            let refName = ref.hasPrefix("refs/heads/") ? String(ref.dropFirst(11))
+                : ref.hasPrefix("refs/tags/") ? String(ref.dropFirst(10)) : ref
+            let actor = repo.config("user.name") ?? ProcessInfo.processInfo.environment["USER"] ?? "local"
+            let (fullName, owner) = Self.repositoryName(remote: repo.remoteURL("origin"),
+                                                        fallbackOwner: actor, root: repo.workdir?.path ?? workspace)
+            let commit = sha == zero ? nil : try repo.commit(sha)
+            let parent = sha == zero ? nil : try repo.parents(of: sha).first
+            return RepositorySnapshot(
+                root: repo.workdir.map { $0.path.hasSuffix("/") ? String($0.path.dropLast()) : $0.path } ?? workspace,
+                sha: sha, ref: ref, refName: refName, refType: refType,
+                repository: fullName, owner: owner, actor: actor,
+                actorEmail: repo.config("user.email") ?? "",
+                dirty: (try? repo.isDirty()) ?? false,
+                headCommit: commit, parentSha: parent,
+                runNumber: repo.nextRunNumber())
+        } catch {
+            throw ReadError(description: "cannot read the repository at \(workspace): \(error)")
+        }
+    }
+
+    /// `owner/name` from a GitHub-style remote URL, or `owner/<directory>` otherwise.
+    static func repositoryName(remote: String?, fallbackOwner: String, root: String) -> (String, String) {
+        if let remote {
+            var path = remote
+            if let range = path.range(of: "://") { path = String(path[range.upperBound...]) }
+            if let colon = path.firstIndex(of: ":"), !path[..<colon].contains("/") {
+                path = String(path[path.index(after: colon)...])
+            } else if let slash = path.firstIndex(of: "/") {
+                path = String(path[path.index(after: slash)...])
+            }
+            if path.hasSuffix(".git") { path = String(path.dropLast(4)) }
+            let parts = path.split(separator: "/").suffix(2)
+            if parts.count == 2 { return ("\(parts.first!)/\(parts.last!)", String(parts.first!)) }
+        }
+        let name = URL(fileURLWithPath: root).lastPathComponent
+        let owner = fallbackOwner.replacingOccurrences(of: " ", with: "-")
+        return ("\(owner)/\(name)", owner)
+    }
+}

@@ -1,0 +1,166 @@
+import Expressions
+import Foundation
+import Workflow
+
+/// Values fixed for a whole run: repository facts, event, inputs, secrets, ids and paths.
+struct RunContext: Sendable {
+    let workflow: Workflow
+    let options: RunOptions
+    let repository: RepositorySnapshot
+    let runId: String
+    /// The run's temporary root; each job instance gets a folder below it.
+    let tempRoot: String
+    let eventPath: String
+    let event: ExpressionValue
+    let inputs: ExpressionValue
+    let masker: SecretMasker
+
+    var workspace: String { options.workspace }
+
+    /// The `github` context for a job.
+    func github(job: String) -> ExpressionValue {
+        let r = repository
+        let pairs: [(String, ExpressionValue)] = [
+            ("action", .string("")), ("action_path", .string("")), ("action_ref", .string("")),
+            ("action_repository", .string("")), ("action_status", .string("")),
+            ("actor", .string(r.actor)), ("actor_id", .string("0")),
+            ("api_url", .string("https://api.github.com")),
+            ("base_ref", .string(baseRef)), ("env", .string("")),
+            ("event", event), ("event_name", .string(options.eventName)), ("event_path", .string(eventPath)),
+            ("graphql_url", .string("https://api.github.com/graphql")),
+            ("head_ref", .string(headRef)), ("job", .string(job)), ("path", .string("")),
+            ("ref", .string(r.ref)), ("ref_name", .string(r.refName)), ("ref_protected", .bool(false)),
+            ("ref_type", .string(r.refType)),
+            ("repository", .string(r.repository)), ("repository_id", .string("0")),
+            ("repository_owner", .string(r.owner)), ("repository_owner_id", .string("0")),
+            ("repositoryUrl", .string("git://github.com/\(r.repository).git")),
+            ("retention_days", .string("90")),
+            ("run_attempt", .string("1")), ("run_id", .string(runId)), ("run_number", .string(String(r.runNumber))),
+            ("secret_source", .string("None")), ("server_url", .string("https://github.com")),
+            ("sha", .string(r.sha)), ("token", .string(options.secrets["GITHUB_TOKEN"] ?? "")),
+            ("triggering_actor", .string(r.actor)),
+            ("workflow", .string(workflow.displayName)),
+            ("workflow_ref", .string("\(r.repository)/\(workflow.file)@\(r.ref)")),
+            ("workflow_sha", .string(r.sha)),
+            ("workspace", .string(workspace)),
+        ]
+        return .object(ExpressionObject(pairs))
+    }
+
+    var headRef: String {
+        guard options.eventName.hasPrefix("pull_request"), case .object(let e) = event,
+              case .object(let pr)? = e["pull_request"], case .object(let head)? = pr["head"] else { return "" }
+        return head["ref"]?.stringValue ?? ""
+    }
+
+    var baseRef: String {
+        guard options.eventName.hasPrefix("pull_request"), case .object(let e) = event,
+              case .object(let pr)? = e["pull_request"], case .object(let base)? = pr["base"] else { return "" }
+        return base["ref"]?.stringValue ?? ""
+    }
+
+    /// The `GITHUB_*` / `RUNNER_*` variables every step gets; they win over user `env`.
+    func defaultEnvironment(job: String, action: String, runnerTemp: String) -> [String: String] {
+        let r = repository
+        return [
+            "CI": "true", "GITHUB_ACTIONS": "true",
+            "GITHUB_ACTION": action, "GITHUB_ACTOR": r.actor, "GITHUB_ACTOR_ID": "0",
+            "GITHUB_API_URL": "https://api.github.com", "GITHUB_GRAPHQL_URL": "https://api.github.com/graphql",
+            "GITHUB_SERVER_URL": "https://github.com",
+            "GITHUB_BASE_REF": baseRef, "GITHUB_HEAD_REF": headRef,
+            "GITHUB_EVENT_NAME": options.eventName, "GITHUB_EVENT_PATH": eventPath,
+            "GITHUB_JOB": job, "GITHUB_REF": r.ref, "GITHUB_REF_NAME": r.refName,
+            "GITHUB_REF_PROTECTED": "false", "GITHUB_REF_TYPE": r.refType,
+            "GITHUB_REPOSITORY": r.repository, "GITHUB_REPOSITORY_OWNER": r.owner,
+            "GITHUB_REPOSITORY_ID": "0", "GITHUB_REPOSITORY_OWNER_ID": "0",
+            "GITHUB_RETENTION_DAYS": "90", "GITHUB_RUN_ATTEMPT": "1", "GITHUB_RUN_ID": runId,
+            "GITHUB_RUN_NUMBER": String(r.runNumber), "GITHUB_SHA": r.sha,
+            "GITHUB_TRIGGERING_ACTOR": r.actor, "GITHUB_WORKFLOW": workflow.displayName,
+            "GITHUB_WORKFLOW_REF": "\(r.repository)/\(workflow.file)@\(r.ref)", "GITHUB_WORKFLOW_SHA": r.sha,
+            "GITHUB_WORKSPACE": workspace,
+            "RUNNER_ARCH": Self.runnerArch, "RUNNER_OS": "Linux", "RUNNER_NAME": "mlgate",
+            "RUNNER_ENVIRONMENT": "self-hosted", "RUNNER_TEMP": runnerTemp,
+            "RUNNER_TOOL_CACHE": tempRoot + "/_tool",
+        ]
+    }
+
+    /// The `runner` context.
+    func runner(temp: String) -> ExpressionValue {
+        .object(strings: [("name", "mlgate"), ("os", "Linux"), ("arch", Self.runnerArch), ("temp", temp),
+                          ("tool_cache", tempRoot + "/_tool"), ("environment", "self-hosted")])
+    }
+
+    static var runnerArch: String {
+        #if arch(arm64)
+        "ARM64"
+        #else
+        "X64"
+        #endif
+    }
+
+    /// `secrets` (plus `GITHUB_TOKEN` when given).
+    var secrets: ExpressionValue {
+        .object(ExpressionObject(options.secrets.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
+    }
+
+    /// `vars`.
+    var vars: ExpressionValue {
+        .object(ExpressionObject(options.vars.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
+    }
+}
+
+/// Event payloads as GitHub sends them, synthesized from the repository.
+enum EventPayload {
+    static func synthesize(event: String, repository r: RepositorySnapshot, workflowFile: String,
+                           inputs: [(String, String)]) -> ExpressionValue {
+        let owner = ExpressionValue.object(strings: [("login", r.owner), ("name", r.owner)])
+        let repository = ExpressionValue.object(ExpressionObject([
+            ("name", .string(String(r.repository.split(separator: "/").last ?? ""))),
+            ("full_name", .string(r.repository)), ("owner", owner),
+            ("default_branch", .string(r.refType == "branch" ? r.refName : "main")),
+        ]))
+        let sender = ExpressionValue.object(strings: [("login", r.actor)])
+        var pairs: [(String, ExpressionValue)] = []
+        switch event {
+        case "push":
+            var headCommit = ExpressionValue.null
+            if let c = r.headCommit {
+                headCommit = .object(ExpressionObject([
+                    ("id", .string(c.sha)), ("message", .string(c.message.trimmingCharacters(in: .newlines))),
+                    ("timestamp", .string(ISO8601DateFormatter().string(from: c.time))),
+                    ("author", .object(strings: [("name", c.authorName), ("email", c.authorEmail)])),
+                    ("committer", .object(strings: [("name", c.committerName), ("email", c.committerEmail)])),
+                ]))
+            }
+            pairs = [
+                ("ref", .string(r.ref)), ("before", .string(r.parentSha ?? String(repeating: "0", count: 40))),
+                ("after", .string(r.sha)), ("created", .bool(r.parentSha == nil)), ("deleted", .bool(false)),
+                ("forced", .bool(false)), ("base_ref", .null),
+                ("commits", .array(ExpressionArray(headCommit == .null ? [] : [headCommit]))),
+                ("head_commit", headCommit),
+                ("pusher", .object(strings: [("name", r.actor), ("email", r.actorEmail)])),
+            ]
+        case "workflow_dispatch":
+            pairs = [("inputs", .object(strings: inputs)), ("ref", .string(r.ref)), ("workflow", .string(workflowFile))]
+        default:
+            break
+        }
+        pairs += [("repository", repository), ("sender", sender)]
+        return .object(ExpressionObject(pairs))
+    }
+
+    /// `base` with `override`'s fields replacing or merging into it, recursively.
+    static func merge(_ base: ExpressionValue, _ override: ExpressionValue) -> ExpressionValue {
+        guard case .object(let b) = base, case .object(let o) = override else { return override }
+        var result = b
+        for (key, value) in o.pairs {
+            let merged = result[key].map { merge($0, value) } ?? value
+            result = result.setting(key, to: merged)
+        }
+        return .object(result)
+    }
+}
+
+extension ExpressionValue {
+    static func == (a: ExpressionValue, b: ExpressionValue) -> Bool { a.structurallyEquals(b) }
+}

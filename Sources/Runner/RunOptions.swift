@@ -1,0 +1,40 @@
+/// Everything a run needs besides the workflow itself.
+public struct RunOptions: Sendable {
+    /// The workspace: the repository working tree by default.
+    public var workspace: String
+    /// The event name (`push` unless given).
+    public var eventName: String = "push"
+    /// A user-supplied event payload (`--eventpath`), overriding synthesized fields.
+    public var eventPayload: ExpressionValueBox?
+    /// The path the payload came from, when given.
+    public var eventPath: String?
+    /// `workflow_dispatch` inputs (`--input`).
+    public var inputs: [String: String] = [:]
+    /// Secrets (`--secret`, `--secret-file`).
+    public var secrets: [String: String] = [:]
+    /// Configuration variables (`--var`, `--var-file`).
+    public var vars: [String: String] = [:]
+    /// Extra environment for every step (`--env-file`).
+    public var extraEnv: [String: String] = [:]
+    /// Run only this job (and nothing else), when set.
+    public var onlyJob: String?
+    /// Jobs that may run at once across the whole run.
+    public var maxParallel: Int = 4
+    /// Time between SIGINT and SIGTERM when cancelling a step.
+    public var killGrace: Duration = .milliseconds(7_500)
+    /// The invoking environment, inherited by steps like a self-hosted runner's.
+    public var hostEnvironment: [String: String] = [:]
+
+    /// Creates options for a workspace.
+    public init(workspace: String) {
+        self.workspace = workspace
+    }
+}
+
+import Expressions
+
+/// A sendable wrapper so options can carry a parsed payload.
+public struct ExpressionValueBox: Sendable {
+    public let value: ExpressionValue
+    public init(_ value: ExpressionValue) { self.value = value }
+}

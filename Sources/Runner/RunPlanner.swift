@@ -1,0 +1,45 @@
+import Workflow
+
+/// Checks that need the runner's knowledge (which actions it can run) and selects jobs.
+/// Problems here are reported before anything runs, like workflow syntax errors.
+public enum RunPlanner {
+    /// Actions mlgate runs itself.
+    static func isBuiltinAction(_ uses: String) -> Bool {
+        let name = uses.split(separator: "@").first.map { $0.lowercased() } ?? ""
+        return name == "actions/checkout"
+    }
+
+    /// Problems that prevent the workflow from running on this host.
+    public static func check(_ workflow: Workflow) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        for job in workflow.jobs {
+            if let uses = job.uses {
+                diagnostics.append(Diagnostic(job.location, "job '\(job.id)' calls the reusable workflow '\(uses)', which mlgate cannot run yet; run the called workflow's jobs directly"))
+            }
+            for step in job.steps {
+                guard let uses = step.uses, !isBuiltinAction(uses) else { continue }
+                let hint = uses.hasPrefix("docker://")
+                    ? "docker actions need a container engine; mlgate runs steps on the host"
+                    : "mlgate runs 'actions/checkout' itself; replace this step with a 'run:' step doing the same on the host"
+                diagnostics.append(Diagnostic(step.location, "step \(step.index + 1) of job '\(job.id)' uses action '\(uses)', which cannot run here: \(hint)"))
+            }
+        }
+        return diagnostics
+    }
+
+    /// The jobs to run: all of them, or `only` and everything it needs (transitively).
+    public static func select(_ workflow: Workflow, only: String?) throws(WorkflowError) -> [Job] {
+        guard let only else { return workflow.jobs }
+        guard workflow.job(only) != nil else {
+            throw WorkflowError([Diagnostic(SourceLocation(file: workflow.file, line: 1, column: 1),
+                                            "no job '\(only)' in this workflow; jobs are: \(workflow.jobs.map(\.id).joined(separator: ", "))")])
+        }
+        var wanted = Set<String>()
+        var queue = [only]
+        while let id = queue.popLast() {
+            guard wanted.insert(id).inserted, let job = workflow.job(id) else { continue }
+            queue += job.needs
+        }
+        return workflow.jobs.filter { wanted.contains($0.id) }
+    }
+}

@@ -1,0 +1,51 @@
+/// A position in a source file (1-based line and column).
+public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The file as given by the user.
+    public let file: String
+    /// 1-based line.
+    public let line: Int
+    /// 1-based column.
+    public let column: Int
+
+    /// Creates a location.
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(file):\(line):\(column)" }
+
+    public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
+        (a.file, a.line, a.column) < (b.file, b.line, b.column)
+    }
+}
+
+/// One problem found in a workflow, reported as `file:line:col: message`.
+public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
+    /// Where the problem is.
+    public let location: SourceLocation
+    /// What is wrong and, where useful, what to do.
+    public let message: String
+
+    /// Creates a diagnostic.
+    public init(_ location: SourceLocation, _ message: String) {
+        self.location = location
+        self.message = message
+    }
+
+    public var description: String { "\(location): \(message)" }
+}
+
+/// A workflow that cannot run, with every problem found in it.
+public struct WorkflowError: Error, Sendable, CustomStringConvertible {
+    /// The problems, sorted by position.
+    public let diagnostics: [Diagnostic]
+
+    /// Creates an error from diagnostics (sorted by position).
+    public init(_ diagnostics: [Diagnostic]) {
+        self.diagnostics = diagnostics.sorted { $0.location < $1.location }
+    }
+
+    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}

@@ -1,0 +1,195 @@
+import Expressions
+
+/// A mapping node's pairs by key, after its keys were checked.
+struct MappingView {
+    let pairs: [(String, YAMLNode)]
+    subscript(key: String) -> YAMLNode? { pairs.first { $0.0 == key }?.1 }
+}
+
+extension WorkflowDecoder {
+    /// Keys that users often put at the wrong level, with where they belong.
+    static let misplacedHints: [String: String] = [
+        "steps": "'steps' belongs inside a job",
+        "runs-on": "'runs-on' belongs inside a job",
+        "needs": "'needs' belongs inside a job",
+        "run": "'run' belongs inside a step (a '- run:' item under 'steps')",
+        "uses": "'uses' belongs inside a step or a job",
+        "with": "'with' belongs inside a 'uses' step",
+        "matrix": "'matrix' belongs under 'strategy'",
+        "branches": "'branches' belongs under an event such as 'push'",
+        "jobs": "'jobs' belongs at the top level of the workflow",
+        "on": "'on' belongs at the top level of the workflow",
+        "shell": "'shell' belongs in a step or under 'defaults.run'",
+        "working-directory": "'working-directory' belongs in a step or under 'defaults.run'",
+    ]
+
+    /// Checks `node` is a mapping with string keys from `keys`; reports anything else.
+    mutating func mapping(_ node: YAMLNode, _ what: String, keys: [String]) -> MappingView? {
+        guard case .mapping(let pairs) = node.content else {
+            report(node, "\(what) must be a mapping, not \(node.kindName)")
+            return nil
+        }
+        var result: [(String, YAMLNode)] = []
+        for (k, v) in pairs {
+            guard let key = k.scalar else {
+                report(k, "keys of \(what) must be strings")
+                continue
+            }
+            guard keys.contains(key) else {
+                var message = "unknown key '\(key)' in \(what)"
+                if let hint = Self.misplacedHints[key] { message += "; \(hint)" }
+                else if let close = Self.closest(key, in: keys) { message += "; did you mean '\(close)'?" }
+                else { message += "; expected one of: \(keys.joined(separator: ", "))" }
+                report(k, message)
+                continue
+            }
+            result.append((key, v))
+        }
+        return MappingView(pairs: result)
+    }
+
+    /// The candidate within edit distance 2 of `word`, for "did you mean".
+    static func closest(_ word: String, in candidates: [String]) -> String? {
+        func distance(_ a: [Character], _ b: [Character]) -> Int {
+            var row = Array(0...b.count)
+            for i in 1...max(a.count, 1) where !a.isEmpty {
+                var previous = row[0]
+                row[0] = i
+                for j in stride(from: 1, through: b.count, by: 1) {
+                    let temp = row[j]
+                    row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                    previous = temp
+                }
+            }
+            return row[b.count]
+        }
+        let w = Array(word.lowercased())
+        return candidates.map { ($0, distance(w, Array($0))) }.filter { $0.1 <= 2 }.min { $0.1 < $1.1 }?.0
+    }
+
+    mutating func string(_ node: YAMLNode, _ what: String) -> String? {
+        guard let s = node.scalar else {
+            report(node, "\(what) must be a string, not \(node.kindName)")
+            return nil
+        }
+        return s
+    }
+
+    mutating func stringList(_ node: YAMLNode, _ what: String) -> [String] {
+        switch node.content {
+        case .scalar(let s, _): return [s]
+        case .sequence(let items): return items.compactMap { string($0, "an entry of '\(what)'") }
+        case .mapping:
+            report(node, "'\(what)' must be a string or a list of strings")
+            return []
+        }
+    }
+
+    mutating func boolean(_ node: YAMLNode, _ what: String) -> Bool {
+        guard case .scalar(let s, false) = node.content, s == "true" || s == "false" else {
+            report(node, "'\(what)' must be true or false")
+            return false
+        }
+        return s == "true"
+    }
+
+    mutating func parseTemplate(_ text: String, _ node: YAMLNode, scope: ContextScope) -> Template? {
+        do {
+            return try Template(text, allowedContexts: scope.contexts, functions: scope.functions)
+        } catch {
+            report(node, "invalid expression: \(error.message)")
+            return nil
+        }
+    }
+
+    mutating func templateString(_ node: YAMLNode, scope: ContextScope) -> TemplateString? {
+        guard let text = string(node, "the value") else { return nil }
+        guard let template = parseTemplate(text, node, scope: scope) else { return nil }
+        return TemplateString(source: text, template: template, location: node.location)
+    }
+
+    /// `if:` accepts a bare expression or `${{ }}`.
+    mutating func condition(_ node: YAMLNode, scope: ContextScope) -> Condition? {
+        guard let text = string(node, "'if'") else { return nil }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let source = trimmed.contains("${{") ? trimmed : "${{ \(trimmed) }}"
+        guard let template = parseTemplate(source, node, scope: scope) else { return nil }
+        return Condition(source: text, template: template, location: node.location)
+    }
+
+    mutating func envMap(_ node: YAMLNode, scope: ContextScope, what: String = "env") -> [(String, TemplateString)] {
+        if node.isNull { return [] }
+        guard case .mapping(let pairs) = node.content else {
+            report(node, "'\(what)' must be a mapping of names to values")
+            return []
+        }
+        var result: [(String, TemplateString)] = []
+        for (k, v) in pairs {
+            guard let key = string(k, "a name in '\(what)'") else { continue }
+            if case .scalar = v.content {
+                if let value = templateString(v, scope: scope) { result.append((key, value)) }
+            } else {
+                report(v, "'\(what).\(key)' must be a string, number or boolean, not \(v.kindName)")
+            }
+        }
+        return result
+    }
+
+    /// A value kept with its YAML types (plain numbers are numbers, `true`/`false` booleans),
+    /// expressions parsed for later.
+    mutating func dynamic(_ node: YAMLNode, scope: ContextScope) -> DynamicValue {
+        switch node.content {
+        case .scalar(let s, let quoted):
+            if s.contains("${{") {
+                guard let t = parseTemplate(s, node, scope: scope) else { return .literal(.null) }
+                return .template(t)
+            }
+            return .literal(Self.typedScalar(s, quoted: quoted))
+        case .sequence(let items):
+            return .array(items.map { dynamic($0, scope: scope) })
+        case .mapping(let pairs):
+            return .object(pairs.compactMap { pair in
+                guard let key = string(pair.key, "a key") else { return nil }
+                return (key, dynamic(pair.value, scope: scope))
+            })
+        }
+    }
+
+    /// YAML 1.2 core schema typing of a scalar, as GitHub reads it.
+    static func typedScalar(_ s: String, quoted: Bool) -> ExpressionValue {
+        if quoted { return .string(s) }
+        switch s {
+        case "true": return .bool(true)
+        case "false": return .bool(false)
+        case "", "~", "null", "Null", "NULL": return .null
+        default: break
+        }
+        if let first = s.unicodeScalars.first, "+-.0123456789".unicodeScalars.contains(first) {
+            let n = JSNumber.parse(s)
+            if !n.isNaN, !s.hasPrefix("0x"), !s.hasPrefix("0b") || s == "0b" { return .number(n) }
+            if s.hasPrefix("0x"), let v = Int(s.dropFirst(2), radix: 16) { return .number(Double(v)) }
+        }
+        return .string(s)
+    }
+
+    mutating func number(_ node: YAMLNode, scope: ContextScope, _ what: String) -> DynamicValue {
+        let value = dynamic(node, scope: scope)
+        if case .literal(let v) = value {
+            guard case .number(let n) = v, n >= 0 else {
+                report(node, "'\(what)' must be a non-negative number or an expression")
+                return .literal(.null)
+            }
+        }
+        return value
+    }
+
+    mutating func booleanValue(_ node: YAMLNode, scope: ContextScope) -> DynamicValue {
+        let value = dynamic(node, scope: scope)
+        if case .literal(let v) = value, case .bool = v { return value }
+        if case .template = value { return value }
+        report(node, "expected true, false or an expression")
+        return .literal(.bool(false))
+    }
+}
+
+import Foundation
