@@ -163,14 +163,17 @@ final class PosixProcess: RunningProcess, @unchecked Sendable {
         }
     }
 
+    /// SIGINT to the group; once the shell has gone (or after `grace`, then SIGTERM and a
+    /// shorter wait), SIGKILL to whatever is left in the group, so no grandchild survives.
     func terminate(grace: Duration) {
         let pgid = pid
         killpg(pgid, SIGINT)
         Thread.detachNewThread { [self] in
             let seconds = Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18
-            if sleepUnlessExited(seconds) { return }
-            killpg(pgid, SIGTERM)
-            if sleepUnlessExited(min(seconds / 3, 2.5)) { return }
+            if !sleepUnlessExited(seconds) {
+                killpg(pgid, SIGTERM)
+                _ = sleepUnlessExited(min(seconds / 3, 2.5))
+            }
             killpg(pgid, SIGKILL)
         }
     }

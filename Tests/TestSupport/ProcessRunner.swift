@@ -1,0 +1,69 @@
+import Foundation
+
+/// Runs a command to completion and captures its output.
+public enum ProcessRunner {
+    /// The result of a finished command.
+    public struct Result: Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+    }
+
+    /// Runs `executable` with `arguments` in `directory`; `environment` adds to the current one.
+    public static func run(_ executable: String, _ arguments: [String], in directory: String,
+                           environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Read both pipes while the process runs so neither can fill up and block it.
+        let group = DispatchGroup()
+        nonisolated(unsafe) var outData = Data()
+        nonisolated(unsafe) var errData = Data()
+        group.enter()
+        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        group.enter()
+        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        process.waitUntilExit()
+        group.wait()
+        return Result(status: process.terminationStatus,
+                      stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+/// The `mlgate` executable built beside the test bundle.
+public enum MLGateExecutable {
+    /// Its path (`.build/<config>/mlgate`).
+    public static var path: String {
+        let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        var candidate = bundleDirectory.appendingPathComponent("mlgate").path
+        if !FileManager.default.isExecutableFile(atPath: candidate) {
+            candidate = bundleDirectory.deletingLastPathComponent().appendingPathComponent("mlgate").path
+        }
+        return candidate
+    }
+
+    /// Runs `mlgate` with `arguments` in `directory`.
+    public static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> ProcessRunner.Result {
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw TestSupportError("\(path) is missing; build with 'swift build --build-tests' (make test does)")
+        }
+        return try ProcessRunner.run(path, arguments, in: directory, environment: environment)
+    }
+}
+
+/// The repository's top-level folders, found from this source file.
+public enum ProjectPaths {
+    /// The package root.
+    public static let root: String = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    /// `fixtures/`.
+    public static var fixtures: String { root + "/fixtures" }
+}
