@@ -9,6 +9,9 @@ public struct ExpressionError: Error, Sendable, Equatable, CustomStringConvertib
     public let message: String
     /// 1-based character offset in the expression, when known.
     public let position: Int?
+    /// 0-based character offset of the failing `${{` in the template that held the
+    /// expression, when it came from one.
+    public var templateOffset: Int?
 
     /// Creates an expression error.
     public init(_ phase: Phase, _ message: String, position: Int? = nil) {

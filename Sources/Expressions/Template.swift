@@ -33,11 +33,20 @@ public struct Template: Sendable {
                 }
                 i = rest.index(after: i)
             }
+            let offset = text.distance(from: text.startIndex, to: open.lowerBound)
             guard let close else {
-                throw ExpressionError(.parsing, "The expression is not closed. An unescaped ${{ sequence was found, but the closing }} sequence was not found.")
+                var error = ExpressionError(.parsing, "The expression is not closed. An unescaped ${{ sequence was found, but the closing }} sequence was not found.")
+                error.templateOffset = offset
+                throw error
             }
             let inner = rest[open.upperBound..<close.lowerBound].trimmingSpaces()
-            parts.append(.expression(try Expression(inner, allowedContexts: allowedContexts, functions: functions)))
+            do {
+                parts.append(.expression(try Expression(inner, allowedContexts: allowedContexts, functions: functions)))
+            } catch {
+                var located = error
+                located.templateOffset = offset
+                throw located
+            }
             rest = rest[close.upperBound...]
         }
         if !rest.isEmpty { parts.append(.text(String(rest))) }

@@ -121,6 +121,7 @@ final class PosixProcess: RunningProcess, @unchecked Sendable {
     private var exit: ProcessExit?
     private var waiters: [CheckedContinuation<ProcessExit, Never>] = []
     private let outputDone = DispatchSemaphore(value: 0)
+    private var terminationRequested = false
 
     init(pid: pid_t, outputFD: Int32, onLine: @escaping @Sendable (String) -> Void) {
         self.pid = pid
@@ -134,6 +135,9 @@ final class PosixProcess: RunningProcess, @unchecked Sendable {
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0, errno == EINTR {}
             let result: ProcessExit = (status & 0x7F) == 0 ? .exited((status >> 8) & 0xFF) : .signalled(status & 0x7F)
+            // A cancelled step ends with its whole tree: kill what is left of the group
+            // before the step is reported finished.
+            if lock.withLock({ terminationRequested }) { killpg(pid, SIGKILL) }
             // Output normally ends with the process; a background child holding the pipe
             // must not hold the step, so wait only briefly for the rest.
             _ = outputDone.wait(timeout: .now() + .milliseconds(200))
@@ -167,6 +171,7 @@ final class PosixProcess: RunningProcess, @unchecked Sendable {
     /// shorter wait), SIGKILL to whatever is left in the group, so no grandchild survives.
     func terminate(grace: Duration) {
         let pgid = pid
+        lock.withLock { terminationRequested = true }
         killpg(pgid, SIGINT)
         Thread.detachNewThread { [self] in
             let seconds = Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18

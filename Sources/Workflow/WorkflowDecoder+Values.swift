@@ -97,9 +97,17 @@ extension WorkflowDecoder {
         do {
             return try Template(text, allowedContexts: scope.contexts, functions: scope.functions)
         } catch {
-            report(node, "invalid expression: \(error.message)")
+            diagnostics.append(Diagnostic(Self.location(of: error, in: text, node: node), "invalid expression: \(error.message)"))
             return nil
         }
+    }
+
+    /// Where a failing `${{` is: exact for one-line scalars, the scalar's start otherwise.
+    static func location(of error: ExpressionError, in text: String, node: YAMLNode) -> SourceLocation {
+        guard let offset = error.templateOffset, !text.contains("\n"),
+              case .scalar(_, let quoted) = node.content else { return node.location }
+        let opening = quoted && !text.hasPrefix("${{") ? 1 : 0
+        return SourceLocation(file: node.location.file, line: node.location.line, column: node.location.column + offset + opening)
     }
 
     mutating func templateString(_ node: YAMLNode, scope: ContextScope) -> TemplateString? {
