@@ -69,16 +69,17 @@ public final class CancellationScope: @unchecked Sendable {
         for kid in kids { kid.killAll() }
     }
 
-    /// Registers a running process; it is terminated if the scope is cancelled. Returns a
-    /// key for `unregister`.
-    func register(_ process: any RunningProcess) -> Int {
+    /// Registers a running process; it is terminated if the scope is cancelled. A process
+    /// started before the cancellation was seen is terminated at once; one started after it
+    /// (an `always()` or `cancelled()` step) runs. Returns a key for `unregister`.
+    func register(_ process: any RunningProcess, startedAfterCancellation: Bool = false) -> Int {
         lock.lock()
         let key = nextProcessKey
         nextProcessKey += 1
         processes[key] = process
         let cancelled = reason != nil
         lock.unlock()
-        if cancelled { process.terminate(grace: grace) }
+        if cancelled, !startedAfterCancellation { process.terminate(grace: grace) }
         return key
     }
 

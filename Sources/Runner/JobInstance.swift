@@ -129,6 +129,7 @@ struct JobInstance: Sendable {
 
         // Condition, with the implicit success() when no status function is called.
         let shouldRun: Bool
+        let cancelledBeforeStart = scope.isCancelled
         do {
             let value = try step.condition.map { try $0.template.evaluate(in: context).isTruthy } ?? true
             let implicitSuccess = step.condition?.callsStatusFunction != true
@@ -229,7 +230,7 @@ struct JobInstance: Sendable {
             return
         }
         state.processes.append(process)
-        let key = scope.register(process)
+        let key = scope.register(process, startedAfterCancellation: cancelledBeforeStart)
         let timedOut = TimeoutFlag()
         var timeoutTask: Task<Void, Never>?
         if let minutes = timeoutMinutes, minutes.isFinite, minutes > 0 {
@@ -276,7 +277,7 @@ struct JobInstance: Sendable {
         if timedOut.isSet {
             finish(.failure, continueOnError: continueOnError, outputs: outputs,
                    error: "The step has timed out after \(JSNumber.format(timeoutMinutes ?? 0)) minutes.")
-        } else if scope.isCancelled, !exit.succeeded {
+        } else if scope.isCancelled, !cancelledBeforeStart, !exit.succeeded {
             finish(.cancelled, outputs: outputs, error: "The step was cancelled.")
         } else if !exit.succeeded {
             let message: String
