@@ -36,6 +36,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "mlgate", dependencies: ["MLGateCommands"]),
+        // `make bench` micro-benchmarks (not shipped).
+        .executableTarget(name: "mlgate-bench", dependencies: ["Expressions"]),
 
         .target(name: "TestSupport", dependencies: ["GitState"], path: "Tests/TestSupport"),
         .testTarget(name: "ExpressionsTests", dependencies: ["Expressions"],

@@ -3,8 +3,8 @@ enum BuiltinFunctions {
     static func call(_ function: ExpressionFunction, _ args: [ExpressionValue]) throws(ExpressionError) -> ExpressionValue {
         switch function {
         case .contains: return .bool(contains(args[0], args[1]))
-        case .startsWith: return .bool(affix(args[0], args[1]) { $0.starts(with: $1) })
-        case .endsWith: return .bool(affix(args[0], args[1]) { $0.reversed().starts(with: $1.reversed()) })
+        case .startsWith: return .bool(affix(args[0], args[1], atEnd: false))
+        case .endsWith: return .bool(affix(args[0], args[1], atEnd: true))
         case .format: return .string(try format(args))
         case .join: return .string(join(args))
         case .toJSON: return .string(JSON.stringify(args[0]))
@@ -25,10 +25,13 @@ enum BuiltinFunctions {
         return false
     }
 
-    private static func affix(_ a: ExpressionValue, _ b: ExpressionValue,
-                              _ test: ([UInt16], [UInt16]) -> Bool) -> Bool {
+    /// `startsWith` / `endsWith`, case-insensitive by GitHub's folding.
+    private static func affix(_ a: ExpressionValue, _ b: ExpressionValue, atEnd: Bool) -> Bool {
         guard a.isPrimitive, b.isPrimitive else { return false }
-        return test(Array(StringFolding.upper(a.stringValue).utf16), Array(StringFolding.upper(b.stringValue).utf16))
+        let (s, part) = (a.stringValue, b.stringValue)
+        if let ascii = StringFolding.asciiAffix(s, part, atEnd: atEnd) { return ascii }
+        let (x, y) = (Array(StringFolding.upper(s).utf16), Array(StringFolding.upper(part).utf16))
+        return atEnd ? x.reversed().starts(with: y.reversed()) : x.starts(with: y)
     }
 
     private static func join(_ args: [ExpressionValue]) -> String {

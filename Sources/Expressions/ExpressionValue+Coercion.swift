@@ -128,9 +128,8 @@ enum StringFolding {
 
     /// Fast path for ASCII strings; nil when either has non-ASCII bytes.
     private static func asciiCompare(_ a: String, _ b: String) -> Int? {
-        var a = a, b = b
-        return a.withUTF8 { ua in
-            b.withUTF8 { ub -> Int? in
+        let result = a.utf8.withContiguousStorageIfAvailable { ua in
+            b.utf8.withContiguousStorageIfAvailable { ub -> Int? in
                 let n = min(ua.count, ub.count)
                 var i = 0
                 while i < n {
@@ -146,6 +145,32 @@ enum StringFolding {
                 return ua.count == ub.count ? 0 : (ua.count < ub.count ? -1 : 1)
             }
         }
+        if let result { return result ?? nil }
+        var a = a, b = b
+        a.makeContiguousUTF8()
+        b.makeContiguousUTF8()
+        return asciiCompare(a, b)
+    }
+
+    /// ASCII fast path of a case-insensitive prefix or suffix test; nil when either string
+    /// has non-ASCII bytes.
+    static func asciiAffix(_ s: String, _ part: String, atEnd: Bool) -> Bool? {
+        let result = s.utf8.withContiguousStorageIfAvailable { us in
+            part.utf8.withContiguousStorageIfAvailable { up -> Bool? in
+                if us.contains(where: { $0 >= 0x80 }) || up.contains(where: { $0 >= 0x80 }) { return nil }
+                guard up.count <= us.count else { return false }
+                let offset = atEnd ? us.count - up.count : 0
+                for i in 0..<up.count {
+                    var x = us[offset + i], y = up[i]
+                    if x >= 0x61 && x <= 0x7A { x -= 0x20 }
+                    if y >= 0x61 && y <= 0x7A { y -= 0x20 }
+                    if x != y { return false }
+                }
+                return true
+            }
+        }
+        guard let outer = result, let inner = outer else { return nil }
+        return inner
     }
 
     /// JavaScript's `a.includes(b)` on UTF-16 code units.

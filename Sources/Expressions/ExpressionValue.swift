@@ -53,7 +53,10 @@ public final class ExpressionObject: Sendable {
     public let keys: [String]
     /// The values, parallel to `keys`.
     public let values: [ExpressionValue]
+    /// Lower-cased keys, parallel to `keys`; small objects are searched linearly.
+    private let foldedKeys: [String]
     private let indexByFoldedKey: [String: Int]
+    private static let linearSearchLimit = 12
 
     /// Creates an object from ordered pairs.
     public init(_ pairs: [(String, ExpressionValue)]) {
@@ -71,7 +74,8 @@ public final class ExpressionObject: Sendable {
         }
         self.keys = keys
         self.values = values
-        self.indexByFoldedKey = index
+        self.foldedKeys = keys.map { $0.lowercased() }
+        self.indexByFoldedKey = keys.count > Self.linearSearchLimit ? index : [:]
     }
 
     /// Creates an object from a dictionary (keys sorted, for reproducible output).
@@ -81,12 +85,16 @@ public final class ExpressionObject: Sendable {
 
     /// The value of `key`, compared case-insensitively.
     public subscript(key: String) -> ExpressionValue? {
-        indexByFoldedKey[key.lowercased()].map { values[$0] }
+        value(forFoldedKey: key.lowercased())
     }
 
     /// The value of a key already lowercased (the parser folds property names once).
     public func value(forFoldedKey folded: String) -> ExpressionValue? {
-        indexByFoldedKey[folded].map { values[$0] }
+        if foldedKeys.count > Self.linearSearchLimit {
+            return indexByFoldedKey[folded].map { values[$0] }
+        }
+        for i in foldedKeys.indices where foldedKeys[i] == folded { return values[i] }
+        return nil
     }
 
     /// The pairs in order.
@@ -97,7 +105,7 @@ public final class ExpressionObject: Sendable {
     /// A copy with `key` set to `value` (replacing a key equal ignoring case).
     public func setting(_ key: String, to value: ExpressionValue) -> ExpressionObject {
         var result = pairs.map { ($0.key, $0.value) }
-        if let i = indexByFoldedKey[key.lowercased()] {
+        if let i = foldedKeys.firstIndex(of: key.lowercased()) {
             result[i] = (keys[i], value)
         } else {
             result.append((key, value))

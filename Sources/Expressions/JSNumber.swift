@@ -9,6 +9,7 @@ public enum JSNumber {
     /// JavaScript's `Number(string)`: trims white space; empty is 0; decimal with optional
     /// sign, fraction and exponent; `0x`/`0o`/`0b` integers; `Infinity`; anything else NaN.
     public static func parse(_ text: String) -> Double {
+        if let fast = parsePlainDecimal(text) { return fast }
         let s = trimJSWhitespace(text)
         if s.isEmpty { return 0 }
         let bytes = Array(s.utf8)
@@ -50,6 +51,35 @@ public enum JSNumber {
     }
 
     private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+
+    /// Without allocating: short unsigned decimals with at most one '.', the common case
+    /// (`0.9`, `42`). nil sends anything else through the full grammar.
+    private static func parsePlainDecimal(_ text: String) -> Double? {
+        let result = text.utf8.withContiguousStorageIfAvailable { bytes -> Double? in
+            guard !bytes.isEmpty, bytes.count <= 15 else { return nil }
+            var integer: UInt64 = 0
+            var scale = 1.0
+            var seenDot = false
+            var digits = 0
+            for b in bytes {
+                if b == 0x2E {
+                    if seenDot { return nil }
+                    seenDot = true
+                } else if b >= 0x30 && b <= 0x39 {
+                    integer = integer * 10 + UInt64(b - 0x30)
+                    digits += 1
+                    if seenDot { scale *= 10 }
+                } else {
+                    return nil
+                }
+            }
+            guard digits > 0 else { return nil }
+            // Exact: both integer and scale are exactly representable, so one division
+            // rounds correctly, as strtod would.
+            return Double(integer) / scale
+        }
+        return result ?? nil
+    }
 
     private static func parseRadix(_ digits: ArraySlice<UInt8>, radix: Double) -> Double {
         var value = 0.0

@@ -142,7 +142,7 @@ struct Parser {
         if case .case = function, args.count % 2 == 0 {
             throw error("Even number of parameters supplied, requires an odd number of parameters", identifier)
         }
-        return (.call(function, args), true)
+        return (Self.folded(function, args), true)
     }
 
     private mutating func primary() throws(ExpressionError) -> (ExpressionNode, Bool) {
@@ -159,6 +159,20 @@ struct Parser {
         }
         if atEnd { throw error("Unexpected end of expression", previous) }
         throw error("Unexpected symbol", peek)
+    }
+
+    /// A built-in call whose arguments are all literals is evaluated once, here (built-ins
+    /// are pure). A call that would fail is left for evaluation, so its error surfaces there.
+    static func folded(_ function: ExpressionFunction, _ args: [ExpressionNode]) -> ExpressionNode {
+        var values: [ExpressionValue] = []
+        for arg in args {
+            guard case .literal(let v) = arg else { return .call(function, args) }
+            values.append(v)
+        }
+        if case .host = function { return .call(function, args) }
+        guard let result = try? BuiltinFunctions.call(function, values) else { return .call(function, args) }
+        if case .string(let s) = result, s.utf8.count * 2 > Evaluator.maxMemory { return .call(function, args) }
+        return .literal(result)
     }
 
     // MARK: Token helpers
