@@ -26,7 +26,8 @@ demo: build
 	@scripts/demo.sh $(BIN_DEBUG)
 
 bench: deps
-	$(SWIFT) build -c release $(BUILD_FLAGS)
+	$(SWIFT) build -c release $(BUILD_FLAGS) --product mlgate
+	$(SWIFT) build -c release $(BUILD_FLAGS) --product mlgate-bench
 	@scripts/bench.sh .build/release/mlgate
 
 crosscheck: build

@@ -82,9 +82,8 @@ struct RunCommand: AsyncParsableCommand {
         let start = directory ?? FileManager.default.currentDirectoryPath
         guard FileManager.default.fileExists(atPath: start) else { throw ValidationFailure("-C \(start): no such directory") }
 
-        let repository: RepositorySnapshot
-        do { repository = try RepositorySnapshot.read(workspace: start) } catch { throw ValidationFailure(error.description) }
-        let root = repository.root
+        let root: String
+        do { root = try RepositorySnapshot.root(of: start) } catch { throw ValidationFailure(error.description) }
 
         let paths = try WorkflowLoader.files(workflows.map { $0.hasPrefix("/") ? $0 : start + "/" + $0 }, root: root)
         let loaded = WorkflowLoader.load(paths, root: root)
@@ -111,6 +110,8 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationFailure("no triggered workflow has a job '\(job)'")
         }
 
+        let repository: RepositorySnapshot
+        do { repository = try RepositorySnapshot.read(workspace: start) } catch { throw ValidationFailure(error.description) }
         var options = RunOptions(workspace: root)
         options.eventName = event
         options.maxParallel = maxParallel

@@ -14,6 +14,8 @@ struct JobInstance: Sendable {
     let scope: CancellationScope
     let launcher: any ProcessLauncher
     let reporter: any RunReporter
+    /// The `github` context of this job, built once.
+    let github: ExpressionValue
 
     /// What a finished instance hands back.
     struct Outcome: Sendable {
@@ -30,6 +32,8 @@ struct JobInstance: Sendable {
         var failed = false
         var summary = ""
         var processes: [any RunningProcess] = []
+        var runner = ExpressionValue.null
+        var stepNumber = 0
     }
 
     func execute() async -> Outcome {
@@ -39,6 +43,7 @@ struct JobInstance: Sendable {
         try? FileManager.default.createDirectory(atPath: temp + "/_runner_file_commands", withIntermediateDirectories: true)
 
         var state = State()
+        state.runner = run.runner(temp: temp)
         var failureAllowed = false
         var timeoutTask: Task<Void, Never>?
         var jobEnv = workflowEnv
@@ -178,18 +183,23 @@ struct JobInstance: Sendable {
             return
         }
 
-        // Files for the step's file commands, and the script itself.
-        let id = UUID().uuidString.lowercased()
+        // Files for the step's file commands (emptied for each step), and the script itself
+        // (one per step: a background process may still be reading an earlier one).
+        state.stepNumber += 1
+        let id = "step\(state.stepNumber)"
         let commands = temp + "/_runner_file_commands/"
-        let files = (env: commands + "set_env_" + id, output: commands + "set_output_" + id,
-                     path: commands + "add_path_" + id, state: commands + "save_state_" + id,
-                     summary: commands + "step_summary_" + id)
+        let files = (env: commands + "set_env", output: commands + "set_output",
+                     path: commands + "add_path", state: commands + "save_state",
+                     summary: commands + "step_summary")
         for file in [files.env, files.output, files.path, files.state, files.summary] {
-            FileManager.default.createFile(atPath: file, contents: nil)
+            ScratchFile.write(file)
         }
         let shellName = step.shell ?? job.defaults.shell ?? run.workflow.defaults.shell
         let scriptPath = temp + "/" + id + Shell.fileExtension(for: shellName)
-        FileManager.default.createFile(atPath: scriptPath, contents: Data(script.utf8))
+        guard ScratchFile.write(scriptPath, script) else {
+            finish(.failure, continueOnError: continueOnError, error: "cannot write the step's script to \(scriptPath)")
+            return
+        }
 
         var environment = run.options.hostEnvironment
         for (k, v) in run.options.extraEnv { environment[k] = v }
@@ -245,7 +255,6 @@ struct JobInstance: Sendable {
         let exit = await process.wait()
         timeoutTask?.cancel()
         scope.unregister(key)
-        try? FileManager.default.removeItem(atPath: scriptPath)
 
         // File commands, then the outcome.
         var outputs = processor.outputs
@@ -266,9 +275,6 @@ struct JobInstance: Sendable {
         if let data = FileManager.default.contents(atPath: files.summary), !data.isEmpty {
             state.summary += String(decoding: data, as: UTF8.self)
             if !state.summary.hasSuffix("\n") { state.summary += "\n" }
-        }
-        for file in [files.env, files.output, files.path, files.state, files.summary] {
-            try? FileManager.default.removeItem(atPath: file)
         }
         var deduplicated = OrderedEnvironment()
         for (k, v) in outputs { deduplicated[k] = v }
@@ -313,14 +319,14 @@ struct JobInstance: Sendable {
         let workspace = run.workspace
         let status: String = failed ? "failure" : (scope.isCancelled ? "cancelled" : "success")
         let contexts = ExpressionObject([
-            ("github", run.github(job: job.id)),
+            ("github", github),
             ("env", .object(ExpressionObject(env.pairs.map { ($0.0, .string($0.1)) }))),
             ("vars", run.vars), ("secrets", run.secrets), ("inputs", run.inputs),
             ("job", .object(ExpressionObject([("status", .string(status)),
                                               ("container", .object(ExpressionObject([]))),
                                               ("services", .object(ExpressionObject([])))]))),
             ("steps", .object(ExpressionObject(includeSteps ? state.steps : []))),
-            ("runner", run.runner(temp: temp)),
+            ("runner", state.runner),
             ("strategy", strategy), ("matrix", matrix), ("needs", needs),
         ])
         return EvaluationContext(contexts: contexts, functions: [

@@ -103,46 +103,64 @@ public struct PosixProcessLauncher: ProcessLauncher {
     }
 
     /// Finds `name` on `path` as execvp would (names with a slash are used as they are).
+    /// Results are remembered per PATH, since every step resolves its shell.
     static func resolve(_ name: String, path: String?) -> String {
         if name.contains("/") { return name }
-        for dir in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
-            let candidate = "\(dir)/\(name)"
-            if access(candidate, X_OK) == 0 { return candidate }
+        let searchPath = path ?? "/usr/local/bin:/usr/bin:/bin"
+        return ExecutableCache.shared.resolve(name, path: searchPath) {
+            for dir in searchPath.split(separator: ":") {
+                let candidate = "\(dir)/\(name)"
+                if access(candidate, X_OK) == 0 { return candidate }
+            }
+            return name
         }
-        return name
     }
 }
 
-/// A process started by `PosixProcessLauncher`: one thread reads its output, one waits
-/// for it.
+/// Where executables were found, by name and PATH.
+final class ExecutableCache: @unchecked Sendable {
+    static let shared = ExecutableCache()
+    private let lock = NSLock()
+    private var found: [String: String] = [:]
+
+    func resolve(_ name: String, path: String, search: () -> String) -> String {
+        let key = name + "\u{0}" + path
+        if let hit = lock.withLock({ found[key] }) { return hit }
+        let result = search()
+        lock.withLock { found[key] = result }
+        return result
+    }
+}
+
+/// A process started by `PosixProcessLauncher`. One thread reads its output and then reaps
+/// it; if the shell has exited but a background child still holds the pipe open, the
+/// thread stops waiting for output shortly after, so the step does not hang.
 final class PosixProcess: RunningProcess, @unchecked Sendable {
     let pid: pid_t
     private let lock = NSLock()
     private var exit: ProcessExit?
     private var waiters: [CheckedContinuation<ProcessExit, Never>] = []
-    private let outputDone = DispatchSemaphore(value: 0)
     private var terminationRequested = false
 
     init(pid: pid_t, outputFD: Int32, onLine: @escaping @Sendable (String) -> Void) {
         self.pid = pid
-        let done = outputDone
-        Thread.detachNewThread {
-            LineReader.read(fd: outputFD, onLine: onLine)
-            close(outputFD)
-            done.signal()
-        }
         Thread.detachNewThread { [self] in
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-            let result: ProcessExit = (status & 0x7F) == 0 ? .exited((status >> 8) & 0xFF) : .signalled(status & 0x7F)
-            // A cancelled step ends with its whole tree: kill what is left of the group
-            // before the step is reported finished.
-            if lock.withLock({ terminationRequested }) { killpg(pid, SIGKILL) }
-            // Output normally ends with the process; a background child holding the pipe
-            // must not hold the step, so wait only briefly for the rest.
-            _ = outputDone.wait(timeout: .now() + .milliseconds(200))
-            finish(result)
+            let reaped = LineReader.read(fd: outputFD, onLine: onLine, reap: { [self] in reap(blocking: false) })
+            close(outputFD)
+            finish(reaped ?? reap(blocking: true)!)
         }
+    }
+
+    /// Waits for the shell (or checks, when not blocking); nil while it still runs.
+    private func reap(blocking: Bool) -> ProcessExit? {
+        var status: Int32 = 0
+        var result: pid_t
+        repeat { result = waitpid(pid, &status, blocking ? 0 : WNOHANG) } while result < 0 && errno == EINTR
+        guard result == pid else { return nil }
+        // A cancelled step ends with its whole tree: kill what is left of the group before
+        // the step is reported finished.
+        if lock.withLock({ terminationRequested }) { killpg(pid, SIGKILL) }
+        return (status & 0x7F) == 0 ? .exited((status >> 8) & 0xFF) : .signalled(status & 0x7F)
     }
 
     private func finish(_ result: ProcessExit) {
@@ -187,10 +205,7 @@ final class PosixProcess: RunningProcess, @unchecked Sendable {
     private func sleepUnlessExited(_ seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            lock.lock()
-            let exited = exit != nil
-            lock.unlock()
-            if exited { return true }
+            if lock.withLock({ exit != nil }) { return true }
             usleep(20_000)
         }
         return false
@@ -203,12 +218,31 @@ final class PosixProcess: RunningProcess, @unchecked Sendable {
 
 /// Splits a file descriptor's bytes into lines (LF, with a trailing CR removed).
 enum LineReader {
-    static func read(fd: Int32, onLine: (String) -> Void) {
+    /// Reads until end of file and returns nil; or, when `reap` reports the process ended
+    /// while a background child keeps the pipe open, drains briefly and returns that exit.
+    static func read(fd: Int32, onLine: (String) -> Void, reap: () -> ProcessExit?) -> ProcessExit? {
         var pending: [UInt8] = []
         let capacity = 65_536
         let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         defer { buffer.deallocate() }
+        var exited: ProcessExit?
+        var drainDeadline: Date?
         while true {
+            var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, exited == nil ? 100 : 20)
+            if ready == 0 {
+                if exited == nil {
+                    exited = reap()
+                    if exited != nil { drainDeadline = Date().addingTimeInterval(0.2) }
+                } else if let drainDeadline, Date() > drainDeadline {
+                    break
+                }
+                continue
+            }
+            if ready < 0 {
+                if errno == EINTR { continue }
+                break
+            }
             let n = Glibc.read(fd, buffer, capacity)
             if n < 0, errno == EINTR { continue }
             if n <= 0 { break }
@@ -221,6 +255,7 @@ enum LineReader {
             pending.append(contentsOf: UnsafeBufferPointer(start: buffer + start, count: n - start))
         }
         if !pending.isEmpty { emit(&pending, onLine) }
+        return exited
     }
 
     private static func emit(_ bytes: inout [UInt8], _ onLine: (String) -> Void) {

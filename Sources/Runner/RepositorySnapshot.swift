@@ -24,6 +24,20 @@ public struct RepositorySnapshot: Sendable {
         public let description: String
     }
 
+    /// The working-tree root of the repository containing `workspace`, without reading
+    /// anything else (for listing and planning).
+    public static func root(of workspace: String) throws(ReadError) -> String {
+        do {
+            let repo = try Repository(discovering: workspace)
+            guard let root = repo.workdir?.path else { throw ReadError(description: "\(workspace) is a bare repository; mlgate needs a working tree") }
+            return root.hasSuffix("/") ? String(root.dropLast()) : root
+        } catch let error as ReadError {
+            throw error
+        } catch {
+            throw ReadError(description: "\(workspace) is not inside a git repository (\(error)); run mlgate in a repository or pass -C DIR")
+        }
+    }
+
     /// Reads the repository containing `workspace`.
     public static func read(workspace: String) throws(ReadError) -> RepositorySnapshot {
         let repo: Repository

