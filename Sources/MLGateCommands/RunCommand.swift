@@ -82,28 +82,34 @@ struct RunCommand: AsyncParsableCommand {
         let start = directory ?? FileManager.default.currentDirectoryPath
         guard FileManager.default.fileExists(atPath: start) else { throw ValidationFailure("-C \(start): no such directory") }
 
+        // Parse while libgit2 starts, at the likely root; confirm the root through libgit2.
+        let given = workflows.map { $0.hasPrefix("/") ? $0 : start + "/" + $0 }
+        let likelyRoot = WorkflowLoader.likelyRoot(start)
+        let likelyPaths = try? WorkflowLoader.files(given, root: likelyRoot)
+        var loaded = likelyPaths.map { WorkflowLoader.load($0, root: likelyRoot) }
         let root: String
         do { root = try RepositorySnapshot.root(of: start) } catch { throw ValidationFailure(error.description) }
-
-        let paths = try WorkflowLoader.files(workflows.map { $0.hasPrefix("/") ? $0 : start + "/" + $0 }, root: root)
-        let loaded = WorkflowLoader.load(paths, root: root)
-        if !loaded.diagnostics.isEmpty {
-            for d in loaded.diagnostics { console.err(d.description) }
-            console.err("mlgate: \(loaded.diagnostics.count) problem\(loaded.diagnostics.count == 1 ? "" : "s") found; nothing was run")
+        if root != URL(fileURLWithPath: likelyRoot).standardizedFileURL.path || loaded == nil {
+            loaded = WorkflowLoader.load(try WorkflowLoader.files(given, root: root), root: root)
+        }
+        let loadedWorkflows = loaded!
+        if !loadedWorkflows.diagnostics.isEmpty {
+            for d in loadedWorkflows.diagnostics { console.err(d.description) }
+            console.err("mlgate: \(loadedWorkflows.diagnostics.count) problem\(loadedWorkflows.diagnostics.count == 1 ? "" : "s") found; nothing was run")
             return ExitStatus.invalid
         }
 
         if list {
-            printList(loaded.workflows, console: console)
+            printList(loadedWorkflows.workflows, console: console)
             return ExitStatus.success
         }
         if graph {
-            for workflow in loaded.workflows { console.out(JobGraph.render(workflow)) }
+            for workflow in loadedWorkflows.workflows { console.out(JobGraph.render(workflow)) }
             return ExitStatus.success
         }
 
-        let triggered = loaded.workflows.filter { $0.trigger(event) != nil }
-        for workflow in loaded.workflows where workflow.trigger(event) == nil {
+        let triggered = loadedWorkflows.workflows.filter { $0.trigger(event) != nil }
+        for workflow in loadedWorkflows.workflows where workflow.trigger(event) == nil {
             console.err("mlgate: \(workflow.file) is not triggered by '\(event)' (it runs on: \(workflow.triggers.map(\.event).joined(separator: ", "))); skipped")
         }
         if let job, !triggered.contains(where: { $0.job(job) != nil }) {

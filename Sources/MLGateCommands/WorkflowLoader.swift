@@ -9,6 +9,19 @@ enum WorkflowLoader {
         var diagnostics: [Diagnostic] = []
     }
 
+    /// The nearest directory at or above `start` holding a `.git` entry: where the
+    /// repository root most likely is, found without libgit2 so that workflows can be
+    /// parsed while libgit2 starts. The caller confirms it through libgit2.
+    static func likelyRoot(_ start: String) -> String {
+        var url = URL(fileURLWithPath: start).standardizedFileURL
+        while true {
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent(".git").path) { return url.path }
+            let parent = url.deletingLastPathComponent()
+            if parent.path == url.path { return start }
+            url = parent
+        }
+    }
+
     /// The workflow files to use: the given paths, or `.github/workflows/*.yml|yaml` under `root`.
     static func files(_ given: [String], root: String) throws -> [String] {
         if !given.isEmpty { return given }

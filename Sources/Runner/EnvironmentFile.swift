@@ -67,14 +67,14 @@ public enum EnvironmentFile {
 
     /// Reads and parses a file; a missing file is empty.
     public static func read(_ path: String) throws(FormatError) -> [(String, String)] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [] }
-        return try parse(String(decoding: data, as: UTF8.self))
+        guard let text = ScratchFile.read(path), !text.isEmpty else { return [] }
+        return try parse(text)
     }
 
     /// The non-empty lines of a `GITHUB_PATH` file.
     public static func readPathEntries(_ path: String) -> [String] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [] }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true)
+        guard let text = ScratchFile.read(path), !text.isEmpty else { return [] }
+        return text.split(separator: "\n", omittingEmptySubsequences: true)
             .map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
             .filter { !$0.isEmpty }
     }

@@ -33,7 +33,10 @@ struct JobInstance: Sendable {
         var summary = ""
         var processes: [any RunningProcess] = []
         var runner = ExpressionValue.null
-        var stepNumber = 0
+        /// The host environment and `--env-file`, under the runner's variables.
+        var baseEnvironment: [String: String] = [:]
+        /// The runner's own variables, which user `env` cannot override.
+        var defaultEnvironment: [String: String] = [:]
     }
 
     func execute() async -> Outcome {
@@ -44,6 +47,10 @@ struct JobInstance: Sendable {
 
         var state = State()
         state.runner = run.runner(temp: temp)
+        state.defaultEnvironment = run.defaultEnvironment(job: job.id, action: "", runnerTemp: temp)
+        state.baseEnvironment = run.options.hostEnvironment
+        for (k, v) in run.options.extraEnv { state.baseEnvironment[k] = v }
+        for (k, v) in state.defaultEnvironment { state.baseEnvironment[k] = v }
         var failureAllowed = false
         var timeoutTask: Task<Void, Never>?
         var jobEnv = workflowEnv
@@ -176,17 +183,16 @@ struct JobInstance: Sendable {
             return
         }
 
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: workingDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard ScratchFile.isDirectory(workingDirectory) else {
             finish(.failure, continueOnError: continueOnError,
                    error: "working-directory '\(workingDirectory)' does not exist; create it in an earlier step or fix the path")
             return
         }
 
-        // Files for the step's file commands (emptied for each step), and the script itself
-        // (one per step: a background process may still be reading an earlier one).
-        state.stepNumber += 1
-        let id = "step\(state.stepNumber)"
+        // Files for the step's file commands and its script, emptied for each step. Reusing
+        // them is safe: steps run one after another, and once a step's shell has exited
+        // nothing reads its script (background children carry their commands already
+        // parsed). Creating a new file per step costs more than a short step on ext4.
         let commands = temp + "/_runner_file_commands/"
         let files = (env: commands + "set_env", output: commands + "set_output",
                      path: commands + "add_path", state: commands + "save_state",
@@ -195,17 +201,16 @@ struct JobInstance: Sendable {
             ScratchFile.write(file)
         }
         let shellName = step.shell ?? job.defaults.shell ?? run.workflow.defaults.shell
-        let scriptPath = temp + "/" + id + Shell.fileExtension(for: shellName)
+        let scriptPath = temp + "/_step_script" + Shell.fileExtension(for: shellName)
         guard ScratchFile.write(scriptPath, script) else {
             finish(.failure, continueOnError: continueOnError, error: "cannot write the step's script to \(scriptPath)")
             return
         }
 
-        var environment = run.options.hostEnvironment
-        for (k, v) in run.options.extraEnv { environment[k] = v }
-        for (k, v) in stepEnv.pairs { environment[k] = v }
-        let action = step.id ?? "__run" + (step.index == 0 ? "" : "_\(step.index + 1)")
-        for (k, v) in run.defaultEnvironment(job: job.id, action: action, runnerTemp: temp) { environment[k] = v }
+        // Host environment < --env-file < workflow/job/GITHUB_ENV/step env < GITHUB_* and RUNNER_*.
+        var environment = state.baseEnvironment
+        for (k, v) in stepEnv.pairs where state.defaultEnvironment[k] == nil { environment[k] = v }
+        environment["GITHUB_ACTION"] = step.id ?? "__run" + (step.index == 0 ? "" : "_\(step.index + 1)")
         environment["GITHUB_ENV"] = files.env
         environment["GITHUB_OUTPUT"] = files.output
         environment["GITHUB_PATH"] = files.path
@@ -272,8 +277,8 @@ struct JobInstance: Sendable {
             state.pathPrepends.removeAll { $0 == entry }
             state.pathPrepends.append(entry)
         }
-        if let data = FileManager.default.contents(atPath: files.summary), !data.isEmpty {
-            state.summary += String(decoding: data, as: UTF8.self)
+        if let text = ScratchFile.read(files.summary), !text.isEmpty {
+            state.summary += text
             if !state.summary.hasSuffix("\n") { state.summary += "\n" }
         }
         var deduplicated = OrderedEnvironment()

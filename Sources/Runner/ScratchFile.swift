@@ -6,17 +6,19 @@ import Glibc
 /// `createFile` syncs each file to disk, which costs more than the step itself for files
 /// that live for one step.
 enum ScratchFile {
-    /// Creates or truncates `path` and writes `contents`. Returns false on failure.
+    /// Makes `path` hold exactly `contents`, creating it if needed. The file is rewritten in
+    /// place and then cut to length, never truncated to zero first: ext4 flushes a file to
+    /// disk when it is closed after such a truncation. Returns false on failure.
     @discardableResult
     static func write(_ path: String, _ contents: String = "") -> Bool {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         var text = contents
-        return text.withUTF8 { buffer in
+        let written = text.withUTF8 { buffer -> Bool in
             var offset = 0
             while offset < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                let n = pwrite(fd, buffer.baseAddress! + offset, buffer.count - offset, off_t(offset))
                 if n < 0 {
                     if errno == EINTR { continue }
                     return false
@@ -25,6 +27,33 @@ enum ScratchFile {
             }
             return true
         }
+        guard written else { return false }
+        var info = stat()
+        let length = off_t(text.utf8.count)
+        if fstat(fd, &info) == 0, info.st_size == length { return true }
+        return ftruncate(fd, length) == 0
+    }
+
+    /// The file's contents as UTF-8 text; nil when it cannot be opened.
+    static func read(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16_384)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Whether `path` is a directory.
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
     /// Removes a file, ignoring a missing one.
