@@ -13,17 +13,27 @@ fi
 act="$venv/bin/act"
 work="$(mktemp -d "${TMPDIR:-/tmp}/mlgate-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-runs=${BENCH_RUNS:-5}
+runs=${BENCH_RUNS:-7}
 
 now() { date +%s%N; }
-# median wall time in seconds of running "$@" $runs times (output discarded)
-median() {
-  local times=()
+# interleaved NAME=COMMAND... : each round runs every command once, in turn, so drift on a
+# shared machine affects all of them alike; prints "name median" lines.
+interleaved() {
+  local names=() cmds=()
+  while [ $# -gt 0 ]; do names+=("${1%%=*}"); cmds+=("${1#*=}"); shift; done
+  local file; file=$(mktemp)
   for _ in $(seq "$runs"); do
-    local t0; t0=$(now); "$@" >/dev/null 2>&1 || true; times+=($(( $(now) - t0 )))
+    for i in "${!cmds[@]}"; do
+      local t0; t0=$(now); eval "${cmds[$i]}" >/dev/null 2>&1 || true
+      echo "${names[$i]} $(( $(now) - t0 ))" >> "$file"
+    done
   done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]/1e9}'
+  for name in "${names[@]}"; do
+    grep "^$name " "$file" | awk '{print $2}' | sort -n | awk -v n="$name" '{a[NR]=$1} END {printf "%s %.3f\n", n, a[int((NR+1)/2)]/1e9}'
+  done
+  rm -f "$file"
 }
+pick() { awk -v n="$1" '$1 == n {print $2}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
 verdict() { awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN {ok = (op == ">=") ? v >= t : v <= t; print ok ? "PASS" : "MISS"}'; }
 new_repo() {
@@ -32,7 +42,7 @@ new_repo() {
 }
 commit() { git -C "$1" -c user.name=bench -c user.email=b@x add -A; git -C "$1" -c user.name=bench -c user.email=b@x commit -q -m bench; }
 
-echo "mlgate bench ($(uname -m), $(nproc) cores, median of $runs runs)"
+echo "mlgate bench ($(uname -m), $(nproc) cores, median of $runs interleaved rounds)"
 echo
 
 # (a) one job of 200 `true` steps
@@ -42,9 +52,8 @@ a="$work/steps"; new_repo "$a"
 commit "$a"
 mkdir -p "$work/floor"; echo true > "$work/floor/script.sh"
 floor_run() { for _ in $(seq 200); do bash -e "$work/floor/script.sh"; done; }
-t_floor=$(median floor_run)
-t_mlgate=$(cd "$a" && median "$mlgate" run)
-t_act=$(cd "$a" && median "$act" -P ubuntu-latest=-self-hosted)
+results=$(cd "$a" && interleaved "mlgate=$mlgate run" "act=$act -P ubuntu-latest=-self-hosted" "floor=floor_run")
+t_mlgate=$(pick mlgate <<< "$results"); t_act=$(pick act <<< "$results"); t_floor=$(pick floor <<< "$results")
 speedup=$(ratio "$t_act" "$t_mlgate"); over_floor=$(ratio "$t_mlgate" "$t_floor")
 echo "(a) 200 steps: mlgate ${t_mlgate}s · act ${t_act}s · floor (200 × bash -e) ${t_floor}s"
 echo "    vs act: ${speedup}× faster (target ≥ 3×) $(verdict "$speedup" ">=" 3)"
@@ -55,8 +64,8 @@ b="$work/parallel"; new_repo "$b"
 { echo "on: push"; echo "jobs:"
   for i in $(seq 64); do echo "  j$i:"; echo "    runs-on: ubuntu-latest"; echo "    steps:"; echo "      - run: sleep 0.2"; done; } > "$b/.github/workflows/parallel.yml"
 commit "$b"
-t_mlgate=$(cd "$b" && median "$mlgate" run --max-parallel 16)
-t_act=$(cd "$b" && median "$act" -P ubuntu-latest=-self-hosted --concurrent-jobs 16)
+results=$(cd "$b" && interleaved "mlgate=$mlgate run --max-parallel 16" "act=$act -P ubuntu-latest=-self-hosted --concurrent-jobs 16")
+t_mlgate=$(pick mlgate <<< "$results"); t_act=$(pick act <<< "$results")
 over_ideal=$(ratio "$t_mlgate" 0.8); speedup=$(ratio "$t_act" "$t_mlgate")
 echo "(b) 64 jobs × sleep 0.2, 16 at a time: mlgate ${t_mlgate}s · act ${t_act}s · ideal 0.800s"
 echo "    vs ideal: ${over_ideal}× (target ≤ 1.15×) $(verdict "$over_ideal" "<=" 1.15)"
@@ -70,8 +79,8 @@ for i in $(seq 50); do
       echo "      - uses: actions/checkout@v4"; echo "      - run: echo \${{ github.sha }} $j"; done; } > "$c/.github/workflows/wf$i.yml"
 done
 commit "$c"
-t_mlgate=$(cd "$c" && median "$mlgate" run --list)
-t_act=$(cd "$c" && median "$act" -l)
+results=$(cd "$c" && interleaved "mlgate=$mlgate run --list" "act=$act -l")
+t_mlgate=$(pick mlgate <<< "$results"); t_act=$(pick act <<< "$results")
 ms=$(awk -v t="$t_mlgate" 'BEGIN {printf "%.0f", t*1000}')
 echo "(c) run --list over 50 workflows: mlgate ${ms}ms (target < 50ms) $(verdict "$ms" "<=" 50) · act -l ${t_act}s ($(ratio "$t_act" "$t_mlgate")× mlgate)"
 

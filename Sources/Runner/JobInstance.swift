@@ -37,9 +37,20 @@ struct JobInstance: Sendable {
         var baseEnvironment: [String: String] = [:]
         /// The runner's own variables, which user `env` cannot override.
         var defaultEnvironment: [String: String] = [:]
+        /// When `timeout-minutes` of the job runs out.
+        var deadline: ContinuousClock.Instant?
     }
 
+    /// Runs the job on a thread of its own: its steps run one after another, and the thread
+    /// starts each step's process, reads its output and reaps it, with no hand-offs between
+    /// threads (the cost that matters for short steps).
     func execute() async -> Outcome {
+        await withCheckedContinuation { continuation in
+            DetachedThread.start { continuation.resume(returning: executeOnThisThread()) }
+        }
+    }
+
+    private func executeOnThisThread() -> Outcome {
         let started = ContinuousClock.now
         reporter.report(.jobStarted(job: label))
         let temp = run.tempRoot + "/" + Self.safeName(label.name)
@@ -52,7 +63,6 @@ struct JobInstance: Sendable {
         for (k, v) in run.options.extraEnv { state.baseEnvironment[k] = v }
         for (k, v) in state.defaultEnvironment { state.baseEnvironment[k] = v }
         var failureAllowed = false
-        var timeoutTask: Task<Void, Never>?
         var jobEnv = workflowEnv
 
         // Job-level values that may use matrix and strategy.
@@ -62,11 +72,7 @@ struct JobInstance: Sendable {
             for (name, template) in job.env { jobEnv[name] = try template.evaluate(in: evaluationContext(env: jobEnv, state: state, temp: temp, includeSteps: false)) }
             let minutes = try job.timeoutMinutes.map { try $0.evaluate(in: jobLevel).numberValue } ?? 360
             if minutes.isFinite, minutes > 0 {
-                let scope = self.scope
-                timeoutTask = Task {
-                    try? await Task.sleep(for: .milliseconds(Int64(minutes * 60_000)))
-                    if !Task.isCancelled { scope.cancel(.timedOut) }
-                }
+                state.deadline = started + .milliseconds(Int64(minutes * 60_000))
             }
         } catch {
             reporter.report(.log(job: label, step: "Set up job", line: "Error: \(run.masker.mask("\(error)"))"))
@@ -75,10 +81,10 @@ struct JobInstance: Sendable {
 
         if !state.failed {
             for step in job.steps {
-                await runStep(step, state: &state, jobEnv: jobEnv, temp: temp)
+                if let deadline = state.deadline, ContinuousClock.now >= deadline { scope.cancel(.timedOut) }
+                runStep(step, state: &state, jobEnv: jobEnv, temp: temp)
             }
         }
-        timeoutTask?.cancel()
         for process in state.processes { process.killGroup() }
 
         var result: Conclusion = state.failed ? .failure : .success
@@ -116,7 +122,7 @@ struct JobInstance: Sendable {
 
     // MARK: Steps
 
-    private func runStep(_ step: Step, state: inout State, jobEnv: OrderedEnvironment, temp: String) async {
+    private func runStep(_ step: Step, state: inout State, jobEnv: OrderedEnvironment, temp: String) {
         let started = ContinuousClock.now
         let env = jobEnv.merging(state.env)
         let context = evaluationContext(env: env, state: state, temp: temp, includeSteps: true)
@@ -198,7 +204,7 @@ struct JobInstance: Sendable {
                      path: commands + "add_path", state: commands + "save_state",
                      summary: commands + "step_summary")
         for file in [files.env, files.output, files.path, files.state, files.summary] {
-            ScratchFile.write(file)
+            ScratchFile.empty(file)
         }
         let shellName = step.shell ?? job.defaults.shell ?? run.workflow.defaults.shell
         let scriptPath = temp + "/_step_script" + Shell.fileExtension(for: shellName)
@@ -246,19 +252,23 @@ struct JobInstance: Sendable {
         }
         state.processes.append(process)
         let key = scope.register(process, startedAfterCancellation: cancelledBeforeStart)
-        let timedOut = TimeoutFlag()
-        var timeoutTask: Task<Void, Never>?
-        if let minutes = timeoutMinutes, minutes.isFinite, minutes > 0 {
-            let grace = run.options.killGrace
-            timeoutTask = Task {
-                try? await Task.sleep(for: .milliseconds(Int64(minutes * 60_000)))
-                guard !Task.isCancelled else { return }
-                timedOut.set()
+        // The step's own timeout and the job's, whichever comes first; when the job's runs
+        // out, the whole job is cancelled.
+        var stepTimedOut = false
+        let stepDeadline = timeoutMinutes.flatMap { minutes -> ContinuousClock.Instant? in
+            guard minutes.isFinite, minutes > 0 else { return nil }
+            return ContinuousClock.now + .milliseconds(Int64(minutes * 60_000))
+        }
+        let deadlines = [stepDeadline, state.deadline].compactMap { $0 }
+        let grace = run.options.killGrace
+        let exit = process.waitReadingOutput(until: deadlines.min()) {
+            if let stepDeadline, ContinuousClock.now >= stepDeadline {
+                stepTimedOut = true
                 process.terminate(grace: grace)
+            } else {
+                scope.cancel(.timedOut)
             }
         }
-        let exit = await process.wait()
-        timeoutTask?.cancel()
         scope.unregister(key)
 
         // File commands, then the outcome.
@@ -285,7 +295,7 @@ struct JobInstance: Sendable {
         for (k, v) in outputs { deduplicated[k] = v }
         outputs = deduplicated.pairs
 
-        if timedOut.isSet {
+        if stepTimedOut {
             finish(.failure, continueOnError: continueOnError, outputs: outputs,
                    error: "The step has timed out after \(JSNumber.format(timeoutMinutes ?? 0)) minutes.")
         } else if scope.isCancelled, !cancelledBeforeStart, !exit.succeeded {
@@ -353,12 +363,4 @@ struct JobInstance: Sendable {
     static func safeName(_ s: String) -> String {
         String(s.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(80)) + "-" + UUID().uuidString.prefix(8)
     }
-}
-
-/// Set once, from the timeout task.
-final class TimeoutFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    func set() { lock.withLock { value = true } }
-    var isSet: Bool { lock.withLock { value } }
 }

@@ -30,8 +30,10 @@ public enum ProcessExit: Sendable, Equatable {
 
 /// A started process that can be signalled as a whole tree (its process group).
 public protocol RunningProcess: Sendable {
-    /// Waits for the process to end and its output to be read.
-    func wait() async -> ProcessExit
+    /// Reads the process's output on the calling thread (passing each line to the
+    /// `onLine` given at start) until it ends, and reaps it. When `deadline` passes first,
+    /// `onDeadline` is called once and waiting goes on.
+    func waitReadingOutput(until deadline: ContinuousClock.Instant?, onDeadline: () -> Void) -> ProcessExit
     /// Sends SIGINT to the process group, then SIGTERM and SIGKILL after the grace periods.
     func terminate(grace: Duration)
     /// SIGKILL to the process group: whatever is left of the tree.
@@ -42,7 +44,7 @@ public protocol RunningProcess: Sendable {
 /// double.
 public protocol ProcessLauncher: Sendable {
     /// Starts `spec` in its own process group; each output line (stdout and stderr merged,
-    /// without the newline) is passed to `onLine` in order.
+    /// without the newline) is passed to `onLine` in order, on the thread that waits.
     func start(_ spec: ProcessSpec, onLine: @escaping @Sendable (String) -> Void) throws -> any RunningProcess
 }
 
@@ -118,7 +120,7 @@ public struct PosixProcessLauncher: ProcessLauncher {
 }
 
 /// A detached POSIX thread: cheaper to start than Foundation's `Thread`, which matters once
-/// per step.
+/// per step. (A pool of reused threads measured slower: waking one costs more here.)
 enum DetachedThread {
     private final class Box: Sendable {
         let body: @Sendable () -> Void
@@ -161,23 +163,30 @@ final class ExecutableCache: @unchecked Sendable {
     }
 }
 
-/// A process started by `PosixProcessLauncher`. One thread reads its output and then reaps
-/// it; if the shell has exited but a background child still holds the pipe open, the
-/// thread stops waiting for output shortly after, so the step does not hang.
+/// A process started by `PosixProcessLauncher`. The waiting thread reads its output and
+/// reaps it; if the shell has exited but a background child still holds the pipe open, it
+/// stops waiting for output shortly after, so the step does not hang.
 final class PosixProcess: RunningProcess, @unchecked Sendable {
     let pid: pid_t
+    private let outputFD: Int32
+    private let onLine: @Sendable (String) -> Void
     private let lock = NSLock()
     private var exit: ProcessExit?
-    private var waiters: [CheckedContinuation<ProcessExit, Never>] = []
     private var terminationRequested = false
 
     init(pid: pid_t, outputFD: Int32, onLine: @escaping @Sendable (String) -> Void) {
         self.pid = pid
-        DetachedThread.start { [self] in
-            let reaped = LineReader.read(fd: outputFD, onLine: onLine, reap: { [self] in reap(blocking: false) })
-            close(outputFD)
-            finish(reaped ?? reap(blocking: true)!)
-        }
+        self.outputFD = outputFD
+        self.onLine = onLine
+    }
+
+    func waitReadingOutput(until deadline: ContinuousClock.Instant?, onDeadline: () -> Void) -> ProcessExit {
+        let reaped = LineReader.read(fd: outputFD, onLine: onLine, deadline: deadline, onDeadline: onDeadline,
+                                     reap: { reap(blocking: false) })
+        close(outputFD)
+        let result = reaped ?? reap(blocking: true)!
+        lock.withLock { exit = result }
+        return result
     }
 
     /// Waits for the shell (or checks, when not blocking); nil while it still runs.
@@ -192,35 +201,13 @@ final class PosixProcess: RunningProcess, @unchecked Sendable {
         return (status & 0x7F) == 0 ? .exited((status >> 8) & 0xFF) : .signalled(status & 0x7F)
     }
 
-    private func finish(_ result: ProcessExit) {
-        lock.lock()
-        exit = result
-        let pending = waiters
-        waiters = []
-        lock.unlock()
-        for waiter in pending { waiter.resume(returning: result) }
-    }
-
-    func wait() async -> ProcessExit {
-        await withCheckedContinuation { continuation in
-            lock.lock()
-            if let exit {
-                lock.unlock()
-                continuation.resume(returning: exit)
-            } else {
-                waiters.append(continuation)
-                lock.unlock()
-            }
-        }
-    }
-
     /// SIGINT to the group; once the shell has gone (or after `grace`, then SIGTERM and a
     /// shorter wait), SIGKILL to whatever is left in the group, so no grandchild survives.
     func terminate(grace: Duration) {
         let pgid = pid
         lock.withLock { terminationRequested = true }
         killpg(pgid, SIGINT)
-        Thread.detachNewThread { [self] in
+        DetachedThread.start { [self] in
             let seconds = Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18
             if !sleepUnlessExited(seconds) {
                 killpg(pgid, SIGTERM)
@@ -249,7 +236,10 @@ final class PosixProcess: RunningProcess, @unchecked Sendable {
 enum LineReader {
     /// Reads until end of file and returns nil; or, when `reap` reports the process ended
     /// while a background child keeps the pipe open, drains briefly and returns that exit.
-    static func read(fd: Int32, onLine: (String) -> Void, reap: () -> ProcessExit?) -> ProcessExit? {
+    /// Calls `onDeadline` once if `deadline` passes first.
+    static func read(fd: Int32, onLine: (String) -> Void, deadline: ContinuousClock.Instant?,
+                     onDeadline: () -> Void, reap: () -> ProcessExit?) -> ProcessExit? {
+        var deadline = deadline
         var pending: [UInt8] = []
         let capacity = 65_536
         let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
@@ -258,7 +248,17 @@ enum LineReader {
         var drainDeadline: Date?
         while true {
             var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, exited == nil ? 100 : 20)
+            var timeout: Int32 = exited == nil ? 100 : 20
+            if let d = deadline {
+                let left = ContinuousClock.now.duration(to: d)
+                if left <= .zero {
+                    deadline = nil
+                    onDeadline()
+                    continue
+                }
+                timeout = min(timeout, Int32(max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)))
+            }
+            let ready = poll(&descriptor, 1, timeout)
             if ready == 0 {
                 if exited == nil {
                     exited = reap()

@@ -6,6 +6,18 @@ import Glibc
 /// `createFile` syncs each file to disk, which costs more than the step itself for files
 /// that live for one step.
 enum ScratchFile {
+    /// The size of `path` in bytes, or nil when it does not exist.
+    static func size(_ path: String) -> Int? {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : nil
+    }
+
+    /// Makes `path` exist and be empty: one `stat` when it already is.
+    static func empty(_ path: String) {
+        if size(path) == 0 { return }
+        write(path)
+    }
+
     /// Makes `path` hold exactly `contents`, creating it if needed. The file is rewritten in
     /// place and then cut to length, never truncated to zero first: ext4 flushes a file to
     /// disk when it is closed after such a truncation. Returns false on failure.
@@ -36,6 +48,7 @@ enum ScratchFile {
 
     /// The file's contents as UTF-8 text; nil when it cannot be opened.
     static func read(_ path: String) -> String? {
+        if size(path) == 0 { return "" }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
