@@ -19,7 +19,9 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
-        .target(name: "GitState", dependencies: ["CLibGit2"]),
+        // Starts libgit2's initialisation when the program loads (owned by GitState).
+        .target(name: "CGitStartup", dependencies: ["CLibGit2"]),
+        .target(name: "GitState", dependencies: ["CLibGit2", "CGitStartup"]),
         // pipe2 and spawn-chdir, which need _GNU_SOURCE.
         .target(name: "CProcess"),
         .target(name: "Expressions"),

@@ -1,26 +1,13 @@
 internal import CLibGit2
+internal import CGitStartup
 import Foundation
 
 /// One-time libgit2 initialisation and error capture.
 enum LibGit2 {
-    /// Signalled when `git_libgit2_init` has returned.
-    private static let ready = DispatchGroup()
-
-    /// Starts `git_libgit2_init` on a background thread, once per process. libgit2 (Debian's
-    /// mbedtls build) parses the system's CA bundle there, about 10 ms; starting early lets
-    /// that overlap with parsing workflows.
-    static let started: Void = {
-        ready.enter()
-        Thread.detachNewThread {
-            git_libgit2_init()
-            ready.leave()
-        }
-    }()
-
-    /// Blocks until libgit2 is initialised (starting it if nobody has).
+    /// libgit2 is initialised once per process, on a thread started when the program loads
+    /// (see CGitStartup); this waits for it.
     static var initialized: Bool {
-        _ = started
-        ready.wait()
+        mlgate_git_wait_initialized()
         return true
     }
 

@@ -3,11 +3,6 @@ import Foundation
 
 /// A git repository opened through libgit2. Not thread-safe: use one per task.
 public final class Repository {
-    /// Starts initialising libgit2 in the background, so that the first repository opens
-    /// without waiting for it. Optional: opening a repository initialises it anyway.
-    public static func prepareLibrary() {
-        _ = LibGit2.started
-    }
 
     let pointer: OpaquePointer
     /// The working tree root (nil for a bare repository).

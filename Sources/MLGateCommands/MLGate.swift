@@ -1,5 +1,4 @@
 import ArgumentParser
-import Runner
 
 /// The `mlgate` command root.
 public struct MLGate: AsyncParsableCommand {
@@ -13,7 +12,6 @@ public struct MLGate: AsyncParsableCommand {
 
     /// Parses the command line and runs the chosen command (the executable's entry point).
     public static func start() async {
-        RepositorySnapshot.prepare()
         // Through the async protocol, so that the asynchronous `main` is the one called.
         let command: any AsyncParsableCommand.Type = MLGate.self
         await command.main()

@@ -24,11 +24,6 @@ public struct RepositorySnapshot: Sendable {
         public let description: String
     }
 
-    /// Starts libgit2's one-time set-up in the background (call early, at launch).
-    public static func prepare() {
-        Repository.prepareLibrary()
-    }
-
     /// The working-tree root of the repository containing `workspace`, without reading
     /// anything else (for listing and planning).
     public static func root(of workspace: String) throws(ReadError) -> String {
