@@ -34,7 +34,7 @@ bench: deps
 	@scripts/bench.sh .build-release/release/mlgate
 
 crosscheck: build
-	@scripts/crosscheck.sh $(BIN_DEBUG)
+	@python3 scripts/crosscheck.py $(BIN_DEBUG)
 
 install: deps
 	$(SWIFT) build $(RELEASE_FLAGS) $(BUILD_FLAGS) --product mlgate
