@@ -20,32 +20,32 @@ let package = Package(
             providers: [.apt(["libgit2-dev"])]
         ),
         // Starts libgit2's initialisation when the program loads (owned by GitState).
-        .target(name: "CGitStartup", dependencies: ["CLibGit2"]),
-        .target(name: "GitState", dependencies: ["CLibGit2", "CGitStartup"]),
+        .target(name: "CGitStartup", dependencies: ["CLibGit2"], exclude: ["README.md"]),
+        .target(name: "GitState", dependencies: ["CLibGit2", "CGitStartup"], exclude: ["README.md"]),
         // pipe2 and spawn-chdir, which need _GNU_SOURCE.
-        .target(name: "CProcess"),
-        .target(name: "Expressions"),
+        .target(name: "CProcess", exclude: ["README.md"]),
+        .target(name: "Expressions", exclude: ["README.md"]),
         .target(name: "Workflow", dependencies: [
             "Expressions",
             .product(name: "Yams", package: "Yams"),
-        ]),
+        ], exclude: ["README.md"]),
         .target(name: "Runner", dependencies: [
             "Workflow", "Expressions", "GitState", "CProcess",
             .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        ], exclude: ["README.md"]),
         .target(name: "MLGateCommands", dependencies: [
-            "Runner", "Workflow", "Expressions", "GitState",
+            "Runner", "Workflow", "Expressions",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], exclude: ["README.md"]),
         .executableTarget(name: "mlgate", dependencies: ["MLGateCommands"]),
         // `make bench` micro-benchmarks (not shipped).
         .executableTarget(name: "mlgate-bench", dependencies: ["Expressions"]),
 
-        .target(name: "TestSupport", dependencies: ["GitState"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ExpressionsTests", dependencies: ["Expressions"],
                     resources: [.copy("Conformance")]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "TestSupport"]),
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport", "GitState"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -10,7 +10,7 @@ struct HumanReporter: RunReporter {
     func report(_ event: RunEvent) {
         switch event {
         case .runStarted(let h):
-            var line = "▶ \(h.workflow) (\(h.file)) · \(h.event) · \(h.ref) @ \(h.sha.prefix(7))"
+            var line = "▶ \(h.runName.map { "\($0) — " } ?? "")\(h.workflow) (\(h.file)) · \(h.event) · \(h.ref) @ \(h.sha.prefix(7))"
             if h.dirty { line += " · working tree has uncommitted changes" }
             console.out(line)
         case .jobStarted(let job):
@@ -88,7 +88,8 @@ struct JSONLinesReporter: RunReporter {
         }
         switch event {
         case .runStarted(let h):
-            pairs = [("type", .string("run_started")), ("workflow", .string(h.workflow)), ("file", .string(h.file)),
+            pairs = [("type", .string("run_started")), ("workflow", .string(h.workflow)),
+                     ("runName", h.runName.map { .string($0) } ?? .null), ("file", .string(h.file)),
                      ("event", .string(h.event)), ("ref", .string(h.ref)), ("sha", .string(h.sha)), ("dirty", .bool(h.dirty))]
         case .jobStarted(let label):
             pairs = [("type", .string("job_started"))] + job(label)

@@ -21,6 +21,8 @@ public enum RunEvent: Sendable {
 /// The header of a run.
 public struct RunHeader: Sendable {
     public let workflow: String
+    /// `run-name:`, evaluated, when the workflow has one.
+    public let runName: String?
     public let file: String
     public let event: String
     public let ref: String

@@ -27,7 +27,12 @@ public struct WorkflowRunner: Sendable {
                     cancellation: CancellationScope) async -> RunReport {
         let started = ContinuousClock.now
         let context = prepare(workflow, options: options, repository: repository)
-        reporter.report(.runStarted(RunHeader(workflow: workflow.displayName, file: workflow.file, event: options.eventName,
+        let runName = workflow.runName.flatMap { template in
+            try? template.evaluate(in: EvaluationContext(contexts: ExpressionObject([
+                ("github", context.github(job: "")), ("inputs", context.inputs), ("vars", context.vars),
+            ])))
+        }.map(context.masker.mask)
+        reporter.report(.runStarted(RunHeader(workflow: workflow.displayName, runName: runName, file: workflow.file, event: options.eventName,
                                               ref: repository.ref, sha: repository.sha, dirty: repository.dirty,
                                               workspace: options.workspace)))
         let collector = ReportCollector()
