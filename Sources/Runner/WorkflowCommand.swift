@@ -1,3 +1,5 @@
+import Foundation
+
 /// A `::name key=value,…::message` line a step printed.
 public struct WorkflowCommand: Sendable, Equatable {
     /// The command name (`add-mask`, `error`, `group`, …).
@@ -41,26 +43,6 @@ public struct WorkflowCommand: Sendable, Equatable {
         guard s.contains("%") else { return s }
         return s.replacing("%0D", with: "\r").replacing("%0A", with: "\n")
             .replacing("%3A", with: ":").replacing("%2C", with: ",").replacing("%25", with: "%")
-    }
-}
-
-extension Substring {
-    func range(of needle: String) -> Range<Index>? {
-        guard let first = needle.first else { return nil }
-        var i = startIndex
-        while i < endIndex {
-            if self[i] == first, self[i...].hasPrefix(needle) {
-                return i..<index(i, offsetBy: needle.count)
-            }
-            i = index(after: i)
-        }
-        return nil
-    }
-}
-
-extension String {
-    func range(of needle: String) -> Range<Index>? {
-        self[...].range(of: needle)
     }
 }
 
