@@ -91,8 +91,8 @@ struct JobInstance: Sendable {
         switch scope.cancellationReason {
         case .timedOut?:
             result = .failure
-            let minutes = (try? job.timeoutMinutes?.evaluate(in: jobLevel).numberValue) ?? 360
-            reporter.report(.annotation(Annotation(level: .error, message: "The job has exceeded the maximum execution time of \(JSNumber.format(minutes ?? 360)) minutes.", title: nil, file: nil, line: nil, column: nil, job: label.name, step: "")))
+            let minutes = (try? job.timeoutMinutes?.evaluate(in: jobLevel).numberValue).flatMap { $0 } ?? 360
+            reporter.report(.annotation(Annotation(level: .error, message: "The job has exceeded the maximum execution time of \(JSNumber.format(minutes)) minutes.", title: nil, file: nil, line: nil, column: nil, job: label.name, step: "")))
         case .interrupted?, .failFast?:
             if !state.failed { result = .cancelled }
         case nil: break

@@ -88,6 +88,7 @@ public struct PosixProcessLauncher: ProcessLauncher {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
         let argv = ([spec.executable] + spec.arguments).map { strdup($0) } + [nil]
+        // "NAME=value" strings for the child, built without Foundation.
         let envp = spec.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             argv.forEach { free($0) }
@@ -107,7 +108,7 @@ public struct PosixProcessLauncher: ProcessLauncher {
     /// Finds `name` on `path` as execvp would (names with a slash are used as they are).
     /// Results are remembered per PATH, since every step resolves its shell.
     static func resolve(_ name: String, path: String?) -> String {
-        if name.contains("/") { return name }
+        if name.utf8.contains(UInt8(ascii: "/")) { return name }
         let searchPath = path ?? "/usr/local/bin:/usr/bin:/bin"
         return ExecutableCache.shared.resolve(name, path: searchPath) {
             for dir in searchPath.split(separator: ":") {

@@ -127,7 +127,7 @@ enum EventPayload {
             if let c = r.headCommit {
                 headCommit = .object(ExpressionObject([
                     ("id", .string(c.sha)), ("message", .string(c.message.trimmingCharacters(in: .newlines))),
-                    ("timestamp", .string(ISO8601DateFormatter().string(from: c.time))),
+                    ("timestamp", .string(Self.iso8601(c.time))),
                     ("author", .object(strings: [("name", c.authorName), ("email", c.authorEmail)])),
                     ("committer", .object(strings: [("name", c.committerName), ("email", c.committerEmail)])),
                 ]))
@@ -147,6 +147,16 @@ enum EventPayload {
         }
         pairs += [("repository", repository), ("sender", sender)]
         return .object(ExpressionObject(pairs))
+    }
+
+    /// `2026-11-23T18:25:57Z` (UTC), as GitHub writes commit timestamps.
+    static func iso8601(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        var buffer = [CChar](repeating: 0, count: 32)
+        let n = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%SZ", &parts)
+        return String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// `base` with `override`'s fields replacing or merging into it, recursively.
