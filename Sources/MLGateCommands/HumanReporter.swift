@@ -45,6 +45,11 @@ struct HumanReporter: RunReporter {
                          + status.padding(toLength: 12, withPad: " ", startingAt: 0) + Self.duration(r.durationMs))
         }
         if report.jobs.contains(where: \.1.failureAllowed) { lines.append("* failed, allowed by continue-on-error") }
+        if !report.outputs.isEmpty {
+            lines.append("")
+            lines.append("Workflow outputs")
+            for (name, value) in report.outputs { lines.append("  \(name) = \(value)") }
+        }
         if !report.annotations.isEmpty {
             lines.append("")
             lines.append("Annotations")
@@ -119,7 +124,8 @@ struct JSONLinesReporter: RunReporter {
             ]
         case .runFinished(let r):
             pairs = [("type", .string("run_finished")), ("result", .string(r.result.rawValue)),
-                     ("interrupted", .bool(r.interrupted)), ("durationMs", .number(Double(r.durationMs)))]
+                     ("interrupted", .bool(r.interrupted)), ("durationMs", .number(Double(r.durationMs))),
+                     ("outputs", outputs(r.outputs))]
         }
         console.out(JSON.compact(.object(ExpressionObject(pairs))))
     }

@@ -71,6 +71,8 @@ public struct RunReport: Sendable {
     public let jobs: [(JobLabel, JobReport)]
     public let annotations: [Annotation]
     public let interrupted: Bool
+    /// The workflow's own outputs (`on.workflow_call.outputs`), when run as `workflow_call`.
+    public let outputs: [(String, String)]
 }
 
 /// Receives run events. Implementations must be safe to call from concurrent jobs.

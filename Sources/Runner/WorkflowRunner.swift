@@ -79,11 +79,12 @@ public struct WorkflowRunner: Sendable {
         }
 
         let jobReports = collector.jobs
+        let outputs = workflowOutputs(workflow, options: options, context: context, outcomes: outcomes, reporter: collecting)
         let failed = setupFailed || jobReports.contains { $0.1.result == .failure }
         let interrupted = cancellation.cancellationReason == .interrupted
         let result: Conclusion = interrupted ? .cancelled : (failed ? .failure : .success)
         let report = RunReport(result: result, durationMs: JobInstance.milliseconds(since: started), jobs: jobReports,
-                               annotations: collector.annotations, interrupted: interrupted)
+                               annotations: collector.annotations, interrupted: interrupted, outputs: outputs)
         reporter.report(.runFinished(report))
         try? FileManager.default.removeItem(atPath: context.tempRoot)
         return report
@@ -207,6 +208,38 @@ public struct WorkflowRunner: Sendable {
         let result: Conclusion = results.contains(.failure) ? .failure
             : results.contains(.cancelled) ? .cancelled : .success
         return JobOutcome(result: result, outputs: outputs.pairs)
+    }
+
+    /// A `workflow_call` run's outputs, from the `jobs` context (each job's result and
+    /// outputs); values holding a secret are dropped, as job outputs are.
+    private func workflowOutputs(_ workflow: Workflow, options: RunOptions, context: RunContext,
+                                 outcomes: [String: JobOutcome], reporter: any RunReporter) -> [(String, String)] {
+        guard options.eventName == "workflow_call", let trigger = workflow.trigger("workflow_call"), !trigger.outputs.isEmpty else { return [] }
+        let jobs = ExpressionValue.object(ExpressionObject(workflow.jobs.compactMap { job in
+            outcomes[job.id].map { outcome in
+                (job.id, .object(ExpressionObject([
+                    ("result", .string(outcome.result.rawValue)),
+                    ("outputs", .object(ExpressionObject(outcome.outputs.map { ($0.0, .string($0.1)) }))),
+                ])))
+            }
+        }))
+        let evaluation = EvaluationContext(contexts: ExpressionObject([
+            ("github", context.github(job: "")), ("inputs", context.inputs), ("vars", context.vars), ("jobs", jobs),
+        ]))
+        var result: [(String, String)] = []
+        for output in trigger.outputs {
+            do {
+                let value = try output.value.evaluate(in: evaluation)
+                if context.masker.containsSecret(value) {
+                    reporter.report(.annotation(Annotation(level: .warning, message: "skip output '\(output.name)' since it may contain secret.", title: nil, file: workflow.file, line: output.value.location.line, column: output.value.location.column, job: "", step: "")))
+                } else {
+                    result.append((output.name, value))
+                }
+            } catch {
+                reporter.report(.annotation(Annotation(level: .error, message: "output '\(output.name)': \(error.message)", title: nil, file: workflow.file, line: output.value.location.line, column: output.value.location.column, job: "", step: "")))
+            }
+        }
+        return result
     }
 
     private func failJob(_ label: JobLabel, _ message: String, reporter: any RunReporter) -> JobOutcome {

@@ -3,7 +3,7 @@ import Expressions
 /// Which contexts and functions a workflow key may use, from GitHub's workflow schema
 /// (`workflow-v1.0.json`).
 public enum ContextScope: Sendable {
-    case runName, workflowEnv, jobIf, strategy, jobStrategyContext, jobEnv, jobDefaults, jobOutputs
+    case runName, workflowEnv, workflowOutputs, jobIf, strategy, jobStrategyContext, jobEnv, jobDefaults, jobOutputs
     case step, stepIf
 
     /// The context names allowed.
@@ -11,6 +11,7 @@ public enum ContextScope: Sendable {
         let base: Set<String> = ["github", "inputs", "vars"]
         switch self {
         case .runName: return base
+        case .workflowOutputs: return base.union(["jobs"])
         case .workflowEnv: return base.union(["secrets"])
         case .jobIf, .strategy: return base.union(["needs"])
         case .jobStrategyContext: return base.union(["needs", "strategy", "matrix"])

@@ -94,6 +94,7 @@ public struct WorkflowDecoder {
         var types: [String] = []
         var inputs: [WorkflowInput] = []
         var crons: [String] = []
+        var outputs: [WorkflowOutput] = []
         if event == "schedule" {
             if case .sequence(let items) = node.content {
                 for item in items {
@@ -123,7 +124,8 @@ public struct WorkflowDecoder {
             switch key {
             case "types": types = stringList(value, key)
             case "inputs": inputs = workflowInputs(value, event: event)
-            case "outputs", "secrets": break
+            case "outputs": outputs = workflowOutputs(value)
+            case "secrets": break
             default: filters[key] = stringList(value, key)
             }
         }
@@ -131,7 +133,29 @@ public struct WorkflowDecoder {
         where filters[a] != nil && filters[b] != nil {
             report(keyNode, "event '\(event)' uses both '\(a)' and '\(b)'; use one, with '!' patterns to exclude")
         }
-        return Trigger(event: event, filters: filters, types: types, inputs: inputs, crons: [], location: keyNode.location)
+        return Trigger(event: event, filters: filters, types: types, inputs: inputs, crons: [], location: keyNode.location,
+                       outputs: outputs)
+    }
+
+    /// `on.workflow_call.outputs`: each a mapping with `value` (and `description`).
+    private mutating func workflowOutputs(_ node: YAMLNode) -> [WorkflowOutput] {
+        guard case .mapping(let pairs) = node.content else {
+            if !node.isNull { report(node, "'outputs' must be a mapping of output names") }
+            return []
+        }
+        var result: [WorkflowOutput] = []
+        for (keyNode, value) in pairs {
+            guard let name = string(keyNode, "an output name"),
+                  let map = mapping(value, "output '\(name)'", keys: ["description", "value"]) else { continue }
+            guard let valueNode = map["value"] else {
+                report(value, "output '\(name)' needs 'value:', e.g. ${{ jobs.build.outputs.\(name) }}")
+                continue
+            }
+            if let template = templateString(valueNode, scope: .workflowOutputs) {
+                result.append(WorkflowOutput(name: name, description: map["description"].flatMap { $0.scalar }, value: template))
+            }
+        }
+        return result
     }
 
     private mutating func workflowInputs(_ node: YAMLNode, event: String) -> [WorkflowInput] {

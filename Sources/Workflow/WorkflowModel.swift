@@ -45,6 +45,27 @@ public struct Trigger: Sendable {
     public let crons: [String]
     /// Where the event was named.
     public let location: SourceLocation
+    /// `workflow_call` outputs: what a called workflow hands back, from its jobs' outputs.
+    public var outputs: [WorkflowOutput] = []
+
+    /// A trigger with no configuration.
+    public init(event: String, filters: [String: [String]] = [:], types: [String] = [], inputs: [WorkflowInput] = [],
+                crons: [String] = [], location: SourceLocation, outputs: [WorkflowOutput] = []) {
+        self.event = event
+        self.filters = filters
+        self.types = types
+        self.inputs = inputs
+        self.crons = crons
+        self.location = location
+        self.outputs = outputs
+    }
+}
+
+/// A `workflow_call` output: `value` is evaluated after the jobs, with the `jobs` context.
+public struct WorkflowOutput: Sendable {
+    public let name: String
+    public let description: String?
+    public let value: TemplateString
 }
 
 /// A `workflow_dispatch` or `workflow_call` input.

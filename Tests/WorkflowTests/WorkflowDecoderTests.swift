@@ -117,6 +117,27 @@ struct WorkflowDecoderTests {
         #expect(p.count == 2)
     }
 
+    @Test("the jobs context exists only in workflow_call outputs")
+    func jobsContext() {
+        let p = problems("""
+        on:
+          workflow_call:
+            outputs:
+              ok:
+                value: ${{ jobs.a.outputs.x }}
+              missing:
+                description: no value
+        jobs:
+          a:
+            runs-on: x
+            steps:
+              - run: echo ${{ jobs.a.result }}
+        """)
+        #expect(p.contains { $0.hasPrefix("w.yml:7:9: output 'missing' needs 'value:'") })
+        #expect(p.contains { $0.hasPrefix("w.yml:12:19: invalid expression: Unrecognized named-value: 'jobs'") })
+        #expect(p.count == 2)
+    }
+
     @Test("duplicate keys are an error, not silently merged")
     func duplicateKeys() {
         let p = problems("on: push\non: pull_request\njobs:\n  a:\n    runs-on: x\n    steps: [{run: echo}]\n")
