@@ -185,7 +185,8 @@ final class PosixProcess: RunningProcess, @unchecked Sendable {
         let reaped = LineReader.read(fd: outputFD, onLine: onLine, deadline: deadline, onDeadline: onDeadline,
                                      reap: { reap(blocking: false) })
         close(outputFD)
-        let result = reaped ?? reap(blocking: true)!
+        // waitpid fails only if something else reaped the child: report it as failed.
+        let result = reaped ?? reap(blocking: true) ?? .exited(127)
         lock.withLock { exit = result }
         return result
     }
