@@ -123,21 +123,21 @@ enum EventPayload {
         var pairs: [(String, ExpressionValue)] = []
         switch event {
         case "push":
-            var headCommit = ExpressionValue.null
+            var commits: [ExpressionValue] = []
             if let c = r.headCommit {
-                headCommit = .object(ExpressionObject([
+                commits.append(.object(ExpressionObject([
                     ("id", .string(c.sha)), ("message", .string(c.message.trimmingCharacters(in: .newlines))),
                     ("timestamp", .string(Self.iso8601(c.time))),
                     ("author", .object(strings: [("name", c.authorName), ("email", c.authorEmail)])),
                     ("committer", .object(strings: [("name", c.committerName), ("email", c.committerEmail)])),
-                ]))
+                ])))
             }
             pairs = [
                 ("ref", .string(r.ref)), ("before", .string(r.parentSha ?? String(repeating: "0", count: 40))),
                 ("after", .string(r.sha)), ("created", .bool(r.parentSha == nil)), ("deleted", .bool(false)),
                 ("forced", .bool(false)), ("base_ref", .null),
-                ("commits", .array(ExpressionArray(headCommit == .null ? [] : [headCommit]))),
-                ("head_commit", headCommit),
+                ("commits", .array(ExpressionArray(commits))),
+                ("head_commit", commits.first ?? .null),
                 ("pusher", .object(strings: [("name", r.actor), ("email", r.actorEmail)])),
             ]
         case "workflow_dispatch":
@@ -169,8 +169,4 @@ enum EventPayload {
         }
         return .object(result)
     }
-}
-
-extension ExpressionValue {
-    static func == (a: ExpressionValue, b: ExpressionValue) -> Bool { a.structurallyEquals(b) }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Expressions
 
 /// A mapping node's pairs by key, after its keys were checked.
@@ -199,5 +200,3 @@ extension WorkflowDecoder {
         return .literal(.bool(false))
     }
 }
-
-import Foundation
