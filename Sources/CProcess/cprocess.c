@@ -2,6 +2,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <spawn.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include "cprocess.h"
 
 int mlgate_pipe_cloexec(int fds[2]) {
@@ -10,4 +12,9 @@ int mlgate_pipe_cloexec(int fds[2]) {
 
 int mlgate_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path) {
     return posix_spawn_file_actions_addchdir_np(actions, path);
+}
+
+int mlgate_is_tmpfs(const char *path) {
+    struct statfs info;
+    return statfs(path, &info) == 0 && info.f_type == TMPFS_MAGIC;
 }

@@ -53,8 +53,11 @@ struct JobInstance: Sendable {
     private func executeOnThisThread() -> Outcome {
         let started = ContinuousClock.now
         reporter.report(.jobStarted(job: label))
-        let temp = run.tempRoot + "/" + Self.safeName(label.name)
-        try? FileManager.default.createDirectory(atPath: temp + "/_runner_file_commands", withIntermediateDirectories: true)
+        let folder = Self.safeName(label.name)
+        let temp = run.tempRoot + "/" + folder
+        let scratch = run.scratchRoot + "/" + folder
+        mkdir(temp, 0o755)
+        mkdir(scratch, 0o700)
 
         var state = State()
         state.runner = run.runner(temp: temp)
@@ -82,7 +85,7 @@ struct JobInstance: Sendable {
         if !state.failed {
             for step in job.steps {
                 if let deadline = state.deadline, ContinuousClock.now >= deadline { scope.cancel(.timedOut) }
-                runStep(step, state: &state, jobEnv: jobEnv, temp: temp)
+                runStep(step, state: &state, jobEnv: jobEnv, temp: temp, scratch: scratch)
             }
         }
         for process in state.processes { process.killGroup() }
@@ -117,12 +120,13 @@ struct JobInstance: Sendable {
                                summary: run.masker.mask(state.summary))
         reporter.report(.jobFinished(job: label, report: report))
         try? FileManager.default.removeItem(atPath: temp)
+        try? FileManager.default.removeItem(atPath: scratch)
         return Outcome(report: report)
     }
 
     // MARK: Steps
 
-    private func runStep(_ step: Step, state: inout State, jobEnv: OrderedEnvironment, temp: String) {
+    private func runStep(_ step: Step, state: inout State, jobEnv: OrderedEnvironment, temp: String, scratch: String) {
         let started = ContinuousClock.now
         let env = jobEnv.merging(state.env)
         let context = evaluationContext(env: env, state: state, temp: temp, includeSteps: true)
@@ -199,7 +203,7 @@ struct JobInstance: Sendable {
         // them is safe: steps run one after another, and once a step's shell has exited
         // nothing reads its script (background children carry their commands already
         // parsed). Creating a new file per step costs more than a short step on ext4.
-        let commands = temp + "/_runner_file_commands/"
+        let commands = scratch + "/"
         let files = (env: commands + "set_env", output: commands + "set_output",
                      path: commands + "add_path", state: commands + "save_state",
                      summary: commands + "step_summary")
@@ -207,7 +211,7 @@ struct JobInstance: Sendable {
             ScratchFile.empty(file)
         }
         let shellName = step.shell ?? job.defaults.shell ?? run.workflow.defaults.shell
-        let scriptPath = temp + "/_step_script" + Shell.fileExtension(for: shellName)
+        let scriptPath = scratch + "/_step_script" + Shell.fileExtension(for: shellName)
         guard ScratchFile.write(scriptPath, script) else {
             finish(.failure, continueOnError: continueOnError, error: "cannot write the step's script to \(scriptPath)")
             return

@@ -8,8 +8,12 @@ struct RunContext: Sendable {
     let options: RunOptions
     let repository: RepositorySnapshot
     let runId: String
-    /// The run's temporary root; each job instance gets a folder below it.
+    /// The run's temporary root; each job instance gets a folder below it (`RUNNER_TEMP`).
     let tempRoot: String
+    /// Where mlgate keeps its own per-step files (file-command files, step scripts): a
+    /// tmpfs when the machine has one, since creating files there costs far less than on a
+    /// disk file system, and nothing outside mlgate depends on where they are.
+    let scratchRoot: String
     let eventPath: String
     let event: ExpressionValue
     let inputs: ExpressionValue

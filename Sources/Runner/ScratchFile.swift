@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CProcess
 
 /// Scratch files in the run's temporary folder, written with plain POSIX calls. Foundation's
 /// `createFile` syncs each file to disk, which costs more than the step itself for files
@@ -67,6 +68,14 @@ enum ScratchFile {
     static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// A new private directory on a memory-backed file system (`/dev/shm` when it is a
+    /// writable tmpfs), or nil when there is none.
+    static func memoryBackedDirectory(named name: String) -> String? {
+        guard mlgate_is_tmpfs("/dev/shm") == 1 else { return nil }
+        let path = "/dev/shm/" + name
+        return mkdir(path, 0o700) == 0 ? path : nil
     }
 
     /// Removes a file, ignoring a missing one.

@@ -87,6 +87,7 @@ public struct WorkflowRunner: Sendable {
                                annotations: collector.annotations, interrupted: interrupted, outputs: outputs)
         reporter.report(.runFinished(report))
         try? FileManager.default.removeItem(atPath: context.tempRoot)
+        try? FileManager.default.removeItem(atPath: context.scratchRoot)
         return report
     }
 
@@ -282,8 +283,10 @@ public struct WorkflowRunner: Sendable {
 
     private func prepare(_ workflow: Workflow, options: RunOptions, repository: RepositorySnapshot) -> RunContext {
         let runId = String(Int(Date().timeIntervalSince1970 * 1000) % 10_000_000_000)
-        let tempRoot = NSTemporaryDirectory().appending("mlgate-run-\(runId)-\(UUID().uuidString.prefix(8))")
+        let runName = "mlgate-run-\(runId)-\(UUID().uuidString.prefix(8))"
+        let tempRoot = NSTemporaryDirectory().appending(runName)
         try? FileManager.default.createDirectory(atPath: tempRoot + "/_tool", withIntermediateDirectories: true)
+        let scratchRoot = ScratchFile.memoryBackedDirectory(named: runName) ?? tempRoot + "/_scratch"
 
         // Inputs: declared defaults, then given values; booleans and numbers typed as GitHub does.
         var inputPairs: [(String, ExpressionValue)] = []
@@ -310,7 +313,7 @@ public struct WorkflowRunner: Sendable {
         ScratchFile.write(eventPath, JSON.stringify(event))
 
         let masker = SecretMasker(Array(options.secrets.values))
-        return RunContext(workflow: workflow, options: options, repository: repository, runId: runId, tempRoot: tempRoot,
+        return RunContext(workflow: workflow, options: options, repository: repository, runId: runId, tempRoot: tempRoot, scratchRoot: scratchRoot,
                           eventPath: eventPath, event: event, inputs: .object(ExpressionObject(inputPairs)), masker: masker)
     }
 }

@@ -9,4 +9,7 @@ int mlgate_pipe_cloexec(int fds[2]);
 /// posix_spawn_file_actions_addchdir_np (glibc >= 2.29).
 int mlgate_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path);
 
+/// 1 when `path` is on a tmpfs (memory-backed) file system, 0 otherwise.
+int mlgate_is_tmpfs(const char *path);
+
 #endif
