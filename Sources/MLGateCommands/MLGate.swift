@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `mlgate` command root.
 public struct MLGate: AsyncParsableCommand {
@@ -11,10 +12,23 @@ public struct MLGate: AsyncParsableCommand {
     public init() {}
 
     /// Parses the command line and runs the chosen command (the executable's entry point).
+    /// Usage errors exit with 2, like every other invalid input (swift-argument-parser's
+    /// default is 64).
     public static func start() async {
-        // Through the async protocol, so that the asynchronous `main` is the one called.
-        let command: any AsyncParsableCommand.Type = MLGate.self
-        await command.main()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(ExitStatus.invalid)
+            }
+            exit(withError: error)
+        }
     }
 }
 

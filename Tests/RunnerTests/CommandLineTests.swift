@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The command line as a user meets it: `mlgate expr`, and the exit status 2 with a clear
+/// message for every kind of invalid usage.
+@Suite("Command line")
+struct CommandLineTests {
+    @Test("expr prints the value as JSON, with contexts from a file")
+    func expr() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("ctx.json", #"{"github": {"ref": "refs/heads/main"}, "matrix": {"os": "linux"}}"#)
+        let result = try MLGateExecutable.run(["expr", "${{ github.ref == 'refs/heads/MAIN' && matrix.os }}", "--context", "ctx.json"], in: repo.path)
+        #expect(result.status == 0)
+        #expect(result.stdout == "\"linux\"\n")
+        let object = try MLGateExecutable.run(["expr", "fromJSON('{\"a\": [1, 2.5]}')"], in: repo.path)
+        #expect(object.stdout == "{\n  \"a\": [\n    1,\n    2.5\n  ]\n}\n")
+    }
+
+    @Test("expr reports a bad expression with its phase and position, exit 2")
+    func exprError() throws {
+        let repo = try TemporaryRepository()
+        let result = try MLGateExecutable.run(["expr", "github.ref =="], in: repo.path)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("parsing error: Unexpected end of expression"))
+        #expect(result.stderr.contains("github.ref ==\n             ^"), "the caret marks the '==' (position 12)")
+    }
+
+    @Test(arguments: [
+        (["run", "--bogus"], "Unknown option '--bogus'"),
+        (["run", "--max-parallel", "0"], "--max-parallel must be at least 1"),
+        (["run", "--input", "novalue"], "--input 'novalue': expected NAME=VALUE"),
+        (["run", "--secret-file", "missing.env"], "missing.env: cannot read the file"),
+        (["run", "-j", "nosuchjob"], "no triggered workflow has a job 'nosuchjob'"),
+        (["run", "nosuch.yml"], "nosuch.yml:1:1: cannot read the workflow file"),
+        (["expr", "1", "--context", "missing.json"], "missing.json: cannot read the file"),
+    ])
+    func usageErrors(arguments: [String], message: String) throws {
+        let repo = try TemporaryRepository()
+        try repo.write(".github/workflows/ci.yml", "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo ran > ran.txt\n")
+        try repo.commitAll()
+        let result = try MLGateExecutable.run(arguments, in: repo.path)
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: repo.path + "/ran.txt"), "nothing may run")
+    }
+
+    @Test("outside a git repository, run says so and exits 2")
+    func notARepository() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mlgate-norepo-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let result = try MLGateExecutable.run(["run"], in: dir)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("is not inside a git repository"))
+    }
+}
