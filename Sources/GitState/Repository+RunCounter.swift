@@ -1,29 +1,31 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension Repository {
     /// The next run number for local runs, kept in `.git/mlgate/run-number` (like GitHub's
-    /// per-workflow counter). Concurrent runs each get a distinct number.
+    /// per-workflow counter). The file is locked while it is read and rewritten, so
+    /// concurrent runs each get a distinct number.
     public func nextRunNumber() -> Int {
-        let dir = gitDirectory.appendingPathComponent("mlgate")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let counter = dir.appendingPathComponent("run-number").path
-        let lockPath = counter + ".lock"
-        for _ in 0..<200 {
-            let fd = open(lockPath, O_CREAT | O_EXCL | O_WRONLY, 0o644)
-            if fd >= 0 {
-                defer {
-                    close(fd)
-                    unlink(lockPath)
-                }
-                let current = (try? String(contentsOfFile: counter, encoding: .utf8))
-                    .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
-                let next = current + 1
-                try? "\(next)\n".write(toFile: counter + ".tmp", atomically: false, encoding: .utf8)
-                rename(counter + ".tmp", counter)
-                return next
-            }
-            usleep(5_000)
+        let dir = gitDirectory.appendingPathComponent("mlgate").path
+        let path = dir + "/run-number"
+        var fd = open(path, O_RDWR | O_CLOEXEC)
+        if fd < 0 {
+            mkdir(dir, 0o755)
+            fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         }
-        return 1
+        guard fd >= 0 else { return 1 }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0, errno == EINTR {}
+        defer { flock(fd, LOCK_UN) }
+        var buffer = [UInt8](repeating: 0, count: 32)
+        let n = pread(fd, &buffer, buffer.count, 0)
+        let current = n > 0 ? Int(String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 : 0
+        let next = current + 1
+        let text = Array("\(next)\n".utf8)
+        _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+        ftruncate(fd, off_t(text.count))
+        return next
     }
 }

@@ -309,7 +309,8 @@ public struct WorkflowRunner: Sendable {
         var event = EventPayload.synthesize(event: options.eventName, repository: repository, workflowFile: workflow.file,
                                             inputs: eventInputs)
         if let payload = options.eventPayload { event = EventPayload.merge(event, payload.value) }
-        let eventPath = tempRoot + "/event.json"
+        try? FileManager.default.createDirectory(atPath: scratchRoot, withIntermediateDirectories: true)
+        let eventPath = scratchRoot + "/event.json"
         ScratchFile.write(eventPath, JSON.stringify(event))
 
         let masker = SecretMasker(Array(options.secrets.values))
