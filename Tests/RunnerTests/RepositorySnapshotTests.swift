@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TestSupport
 @testable import Runner
@@ -36,4 +37,22 @@ struct RepositorySnapshotTests {
         #expect(second.dirty == true)
         #expect(second.runNumber == first.runNumber + 1)
     }
+
+    @Test("concurrent runs never get the same run number")
+    func concurrentRunNumbers() throws {
+        let repo = try TemporaryRepository()
+        try repo.commitAll()
+        let numbers = NumberBox()
+        DispatchQueue.concurrentPerform(iterations: 12) { _ in
+            if let snapshot = try? RepositorySnapshot.read(workspace: repo.path) { numbers.add(snapshot.runNumber) }
+        }
+        #expect(numbers.values.sorted() == Array(1...12))
+    }
+}
+
+private final class NumberBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [Int] = []
+    func add(_ n: Int) { lock.withLock { list.append(n) } }
+    var values: [Int] { lock.withLock { list } }
 }
