@@ -136,6 +136,13 @@ enum DetachedThread {
         pthread_attr_setstacksize(&attributes, 256 * 1024)
         var thread = pthread_t()
         let status = pthread_create(&thread, &attributes, { raw in
+            // Threads made from libdispatch's workers inherit a mask that blocks SIGCHLD.
+            // A blocked SIGCHLD is queued for the process and wakes another thread at every
+            // child's exit; unblocked, its default disposition discards it at once.
+            var childSignal = sigset_t()
+            sigemptyset(&childSignal)
+            sigaddset(&childSignal, SIGCHLD)
+            pthread_sigmask(SIG_UNBLOCK, &childSignal, nil)
             let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
             box.body()
             return nil
