@@ -16,6 +16,8 @@ struct JobInstance: Sendable {
     let reporter: any RunReporter
     /// The `github` context of this job, built once.
     let github: ExpressionValue
+    /// Its folders, made before it waited for a slot.
+    let folders: JobFolders
 
     /// What a finished instance hands back.
     struct Outcome: Sendable {
@@ -46,18 +48,18 @@ struct JobInstance: Sendable {
     /// threads (the cost that matters for short steps).
     func execute() async -> Outcome {
         await withCheckedContinuation { continuation in
-            DetachedThread.start { continuation.resume(returning: executeOnThisThread()) }
+            DetachedThread.start {
+                continuation.resume(returning: executeOnThisThread())
+                // After the outcome is handed back, so the next job need not wait for this.
+                folders.remove()
+            }
         }
     }
 
     private func executeOnThisThread() -> Outcome {
         let started = ContinuousClock.now
         reporter.report(.jobStarted(job: label))
-        let folder = Self.safeName(label.name)
-        let temp = run.tempRoot + "/" + folder
-        let scratch = run.scratchRoot + "/" + folder
-        mkdir(temp, 0o755)
-        mkdir(scratch, 0o700)
+        let (temp, scratch) = (folders.temp, folders.scratch)
 
         var state = State()
         state.runner = run.runner(temp: temp)
@@ -119,8 +121,6 @@ struct JobInstance: Sendable {
                                durationMs: Self.milliseconds(since: started), outputs: outputs,
                                summary: run.masker.mask(state.summary))
         reporter.report(.jobFinished(job: label, report: report))
-        try? FileManager.default.removeItem(atPath: temp)
-        try? FileManager.default.removeItem(atPath: scratch)
         return Outcome(report: report)
     }
 
@@ -366,5 +366,34 @@ struct JobInstance: Sendable {
 
     static func safeName(_ s: String) -> String {
         String(s.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(80)) + "-" + UUID().uuidString.prefix(8)
+    }
+}
+
+/// A job instance's folders: `RUNNER_TEMP` (on disk, like the runner's) and mlgate's own
+/// scratch folder for step scripts and file-command files (on tmpfs when there is one).
+/// They are made while the job waits for a slot, since creating a folder on a disk file
+/// system costs a noticeable fraction of a short job.
+struct JobFolders: Sendable {
+    let temp: String
+    let scratch: String
+    /// Removals still to happen; the run waits for them before removing its own roots.
+    let pending: DispatchGroup
+
+    /// Makes the folders for a job below the run's roots.
+    static func make(run: RunContext, name: String) -> JobFolders {
+        let folder = JobInstance.safeName(name)
+        let folders = JobFolders(temp: run.tempRoot + "/" + folder, scratch: run.scratchRoot + "/" + folder,
+                                 pending: run.pendingRemovals)
+        folders.pending.enter()
+        mkdir(folders.temp, 0o755)
+        mkdir(folders.scratch, 0o700)
+        return folders
+    }
+
+    /// Removes both, with whatever the job left in them. Call once.
+    func remove() {
+        try? FileManager.default.removeItem(atPath: temp)
+        try? FileManager.default.removeItem(atPath: scratch)
+        pending.leave()
     }
 }

@@ -14,6 +14,8 @@ struct RunContext: Sendable {
     /// tmpfs when the machine has one, since creating files there costs far less than on a
     /// disk file system, and nothing outside mlgate depends on where they are.
     let scratchRoot: String
+    /// Job folders not removed yet (see `JobFolders`).
+    let pendingRemovals = DispatchGroup()
     let eventPath: String
     let event: ExpressionValue
     let inputs: ExpressionValue

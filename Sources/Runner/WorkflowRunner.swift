@@ -86,6 +86,7 @@ public struct WorkflowRunner: Sendable {
         let report = RunReport(result: result, durationMs: JobInstance.milliseconds(since: started), jobs: jobReports,
                                annotations: collector.annotations, interrupted: interrupted, outputs: outputs)
         reporter.report(.runFinished(report))
+        context.pendingRemovals.wait()
         try? FileManager.default.removeItem(atPath: context.tempRoot)
         try? FileManager.default.removeItem(atPath: context.scratchRoot)
         return report
@@ -170,7 +171,8 @@ public struct WorkflowRunner: Sendable {
         let outcomes = await withTaskGroup(of: (Int, JobInstance.Outcome).self) { group in
             for (index, combination) in combinations.enumerated() {
                 group.addTask {
-                    await jobLimiter.withSlot {
+                    let folders = JobFolders.make(run: context, name: "\(job.id)-\(index)")
+                    return await jobLimiter.withSlot {
                         await limiter.withSlot {
                             let scope = matrixScope.child()
                             let matrixValue = ExpressionValue.object(combination)
@@ -185,8 +187,10 @@ public struct WorkflowRunner: Sendable {
                                 run: context, job: job,
                                 label: JobLabel(id: job.id, name: name, matrixJSON: hasMatrix ? JSON.compact(matrixValue) : nil),
                                 matrix: matrixValue, strategy: strategyValue, needs: needsValue, workflowEnv: workflowEnv,
-                                scope: scope, launcher: launcher, reporter: reporter, github: jobContextBase[0].1)
+                                scope: scope, launcher: launcher, reporter: reporter, github: jobContextBase[0].1,
+                                folders: folders)
                             if matrixScope.isCancelled, matrixScope.cancellationReason == .failFast {
+                                folders.remove()
                                 let report = JobReport(result: .cancelled, failureAllowed: false, durationMs: 0, outputs: [], summary: "")
                                 reporter.report(.jobFinished(job: instance.label, report: report))
                                 return (index, JobInstance.Outcome(report: report))
