@@ -46,6 +46,7 @@ let package = Package(
                     resources: [.copy("Conformance")]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "TestSupport"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"]),
+        .testTarget(name: "GitStateTests", dependencies: ["GitState", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,54 @@
+internal import CLibGit2
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Repository {
+    /// The commit or object a reference points at (peeled through tags to the object the tag
+    /// names), or nil when the reference does not exist.
+    public func target(of reference: String) throws(GitError) -> String? {
+        var ref: OpaquePointer?
+        let code = git_reference_lookup(&ref, pointer, reference)
+        if code == -3 { return nil }
+        try LibGit2.check(code, "read reference \(reference)")
+        defer { git_reference_free(ref) }
+        var resolved: OpaquePointer?
+        try LibGit2.check(git_reference_resolve(&resolved, ref), "resolve reference \(reference)")
+        defer { git_reference_free(resolved) }
+        return Self.hex(git_reference_target(resolved))
+    }
+
+    /// Compare-and-swap: points `reference` at `sha` only if it currently points at
+    /// `expected` (nil: only if it does not exist yet). Two writers racing on the same ref
+    /// never both win; the loser gets a `GitError` whose `isConflict` is true, and nothing
+    /// is written.
+    public func updateReference(_ reference: String, to sha: String, expecting expected: String?,
+                                message: String) throws(GitError) {
+        var id = git_oid()
+        try LibGit2.check(git_oid_fromstr(&id, sha), "parse object id '\(sha)'")
+        var ref: OpaquePointer?
+        if let expected {
+            var current = git_oid()
+            try LibGit2.check(git_oid_fromstr(&current, expected), "parse object id '\(expected)'")
+            try LibGit2.check(git_reference_create_matching(&ref, pointer, reference, &id, 1, &current, message),
+                              "update \(reference) from \(expected.prefix(7)) to \(sha.prefix(7))")
+        } else {
+            try LibGit2.check(git_reference_create(&ref, pointer, reference, &id, 0, message),
+                              "create \(reference) at \(sha.prefix(7))")
+        }
+        git_reference_free(ref)
+    }
+
+    /// All reference names matching a glob (`refs/tags/*`), sorted.
+    public func references(matching glob: String) throws(GitError) -> [String] {
+        var names = git_strarray()
+        try LibGit2.check(git_reference_list(&names, pointer), "list references")
+        defer { git_strarray_dispose(&names) }
+        var result: [String] = []
+        for i in 0..<names.count {
+            let name = String(cString: names.strings[i]!)
+            if fnmatch(glob, name, 0) == 0 { result.append(name) }
+        }
+        return result.sorted()
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import GitState
+
+/// GitState against what git itself says about the same repository.
+@Suite("Repository through libgit2")
+struct RepositoryTests {
+    /// main: c1 (a.txt, dir/b.txt, run.sh) → c2 (a.txt changed, dir/b.txt renamed to dir/c.txt,
+    /// run.sh deleted, new.txt added); tag v1 (annotated) on c1; branch feature from c1.
+    func history() throws -> (TemporaryRepository, c1: String, c2: String) {
+        let repo = try TemporaryRepository()
+        try repo.write("a.txt", "one\n")
+        try repo.write("dir/b.txt", String(repeating: "a stable line of text\n", count: 20))
+        try repo.write("run.sh", "#!/bin/sh\necho hi\n")
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: repo.path + "/run.sh")
+        let c1 = try repo.commitAll("c1")
+        try repo.git("tag", "-a", "v1", "-m", "release one")
+        try repo.git("branch", "feature")
+        try repo.write("a.txt", "two\n")
+        try repo.git("mv", "dir/b.txt", "dir/c.txt")
+        try repo.git("rm", "-q", "run.sh")
+        try repo.write("new.txt", "new\n")
+        let c2 = try repo.commitAll("c2")
+        return (repo, c1, c2)
+    }
+
+    @Test("revisions resolve as git resolves them")
+    func revisions() throws {
+        let (repo, c1, c2) = try history()
+        let r = try Repository(discovering: repo.path)
+        #expect(try r.resolveCommit("HEAD") == c2)
+        #expect(try r.resolveCommit("HEAD~1") == c1)
+        #expect(try r.resolveCommit("main^") == c1)
+        #expect(try r.resolveCommit("v1") == c1)
+        #expect(try r.resolveCommit("v1^{commit}") == c1)
+        #expect(try r.resolveCommit(String(c2.prefix(8))) == c2)
+        #expect(try r.resolveCommit("feature") == c1)
+        #expect(throws: GitError.self) { try r.resolveCommit("no-such-branch") }
+    }
+
+    @Test("errors carry libgit2's own message")
+    func errorMessages() throws {
+        let (repo, _, _) = try history()
+        let r = try Repository(discovering: repo.path)
+        do {
+            _ = try r.resolveCommit("no-such-branch")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.isNotFound)
+            #expect(error.description.contains("no-such-branch"))
+        }
+    }
+
+    @Test("trees list every file with its kind, at any revision")
+    func trees() throws {
+        let (repo, c1, _) = try history()
+        let r = try Repository(discovering: repo.path)
+        let old = try r.files(at: c1)
+        #expect(old.map(\.path) == ["a.txt", "dir/b.txt", "run.sh"])
+        #expect(old.first { $0.path == "run.sh" }?.kind == .executable)
+        #expect(try r.files(at: "HEAD").map(\.path) == ["a.txt", "dir/c.txt", "new.txt"])
+        let gitSha = try repo.git("rev-parse", "\(c1):a.txt").trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(old.first?.sha == gitSha)
+    }
+
+    @Test("file contents at a revision, like git show REV:path")
+    func contents() throws {
+        let (repo, _, _) = try history()
+        let r = try Repository(discovering: repo.path)
+        #expect(String(decoding: try r.contents(of: "a.txt", at: "HEAD~1"), as: UTF8.self) == "one\n")
+        #expect(String(decoding: try r.contents(of: "a.txt", at: "main"), as: UTF8.self) == "two\n")
+        #expect {
+            try r.contents(of: "run.sh", at: "HEAD")
+        } throws: { ($0 as? GitError)?.isNotFound == true }
+    }
+
+    @Test("changed paths match git diff --name-status -M")
+    func changedPaths() throws {
+        let (repo, c1, c2) = try history()
+        let r = try Repository(discovering: repo.path)
+        let changes = try r.changedPaths(from: c1, to: c2)
+        #expect(changes.contains(ChangedPath(status: .modified, path: "a.txt", oldPath: nil)))
+        #expect(changes.contains(ChangedPath(status: .renamed, path: "dir/c.txt", oldPath: "dir/b.txt")))
+        #expect(changes.contains(ChangedPath(status: .deleted, path: "run.sh", oldPath: nil)))
+        #expect(changes.contains(ChangedPath(status: .added, path: "new.txt", oldPath: nil)))
+        #expect(changes.count == 4)
+        let git = try repo.git("diff", "--name-only", "-M", c1, c2).split(separator: "\n").map(String.init).sorted()
+        #expect(Set(changes.map(\.path)) == Set(git))
+        #expect(try r.changedPaths(from: nil, to: c1).map(\.status) == [.added, .added, .added])
+    }
+
+    @Test("merge base of diverged branches")
+    func mergeBase() throws {
+        let (repo, c1, c2) = try history()
+        try repo.git("checkout", "-q", "feature")
+        try repo.write("f.txt", "feature\n")
+        let f1 = try repo.commitAll("f1")
+        let r = try Repository(discovering: repo.path)
+        #expect(try r.mergeBase(f1, c2) == c1)
+        #expect(try r.mergeBase("feature", "main") == c1)
+    }
+
+    @Test("reference updates are compare-and-swap")
+    func compareAndSwap() throws {
+        let (repo, c1, c2) = try history()
+        let r = try Repository(discovering: repo.path)
+        try r.updateReference("refs/tags/model@v1.0.0", to: c1, expecting: nil, message: "register")
+        #expect(try r.target(of: "refs/tags/model@v1.0.0") == c1)
+        // Creating again, or updating from a stale value, is refused and writes nothing.
+        #expect { try r.updateReference("refs/tags/model@v1.0.0", to: c2, expecting: nil, message: "again") }
+            throws: { ($0 as? GitError)?.isConflict == true }
+        #expect { try r.updateReference("refs/tags/model@v1.0.0", to: c2, expecting: c2, message: "stale") }
+            throws: { ($0 as? GitError)?.isConflict == true }
+        #expect(try r.target(of: "refs/tags/model@v1.0.0") == c1)
+        try r.updateReference("refs/tags/model@v1.0.0", to: c2, expecting: c1, message: "move")
+        #expect(try r.target(of: "refs/tags/model@v1.0.0") == c2)
+        #expect(try r.target(of: "refs/tags/nothing") == nil)
+        #expect(try r.references(matching: "refs/tags/model@*") == ["refs/tags/model@v1.0.0"])
+    }
+
+    @Test("of many writers racing to create one ref, exactly one wins")
+    func racingWriters() throws {
+        let (repo, c1, _) = try history()
+        let wins = Counter()
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            // One repository handle per thread, as libgit2 requires.
+            guard let r = try? Repository(discovering: repo.path) else { return }
+            do {
+                try r.updateReference("refs/tags/model#staging#1", to: c1, expecting: nil, message: "promote")
+                wins.increment()
+            } catch {}
+        }
+        #expect(wins.value == 1)
+    }
+
+    @Test("materializing a revision writes its files and leaves the working tree alone")
+    func materialize() throws {
+        let (repo, c1, _) = try history()
+        let r = try Repository(discovering: repo.path)
+        let target = FileManager.default.temporaryDirectory.appendingPathComponent("mlgate-mat-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: target) }
+        try r.materialize(c1, into: target)
+        #expect(try String(contentsOfFile: target + "/a.txt", encoding: .utf8) == "one\n")
+        #expect(FileManager.default.fileExists(atPath: target + "/dir/b.txt"))
+        #expect(FileManager.default.isExecutableFile(atPath: target + "/run.sh"))
+        #expect(try repo.git("status", "--porcelain").isEmpty)
+        #expect(try String(contentsOfFile: repo.path + "/a.txt", encoding: .utf8) == "two\n")
+    }
+}
+
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
+}
