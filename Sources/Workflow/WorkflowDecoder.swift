@@ -126,7 +126,12 @@ public struct WorkflowDecoder {
             case "inputs": inputs = workflowInputs(value, event: event)
             case "outputs": outputs = workflowOutputs(value)
             case "secrets": break
-            default: filters[key] = stringList(value, key)
+            default:
+                let patterns = stringList(value, key)
+                for pattern in patterns {
+                    do { _ = try FilterPattern(pattern) } catch { report(value, "\(error.description) in '\(key)' of event '\(event)'") }
+                }
+                filters[key] = patterns
             }
         }
         for (a, b) in [("branches", "branches-ignore"), ("tags", "tags-ignore"), ("paths", "paths-ignore")]
