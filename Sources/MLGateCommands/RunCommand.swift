@@ -100,7 +100,8 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         if list {
-            printList(loadedWorkflows.workflows, console: console)
+            let facts = try eventFacts(RepositorySnapshot.read(workspace: start, forRun: false))
+            printList(loadedWorkflows.workflows, facts: facts, console: console)
             return ExitStatus.success
         }
         if graph {
@@ -108,16 +109,18 @@ struct RunCommand: AsyncParsableCommand {
             return ExitStatus.success
         }
 
-        let triggered = loadedWorkflows.workflows.filter { $0.trigger(event) != nil }
-        for workflow in loadedWorkflows.workflows where workflow.trigger(event) == nil {
-            console.err("mlgate: \(workflow.file) is not triggered by '\(event)' (it runs on: \(workflow.triggers.map(\.event).joined(separator: ", "))); skipped")
+        let repository: RepositorySnapshot
+        do { repository = try RepositorySnapshot.read(workspace: start, forRun: !dryRun) } catch { throw ValidationFailure(error.description) }
+        let facts = try eventFacts(repository)
+        var triggered: [Workflow] = []
+        for workflow in loadedWorkflows.workflows {
+            let decision = workflow.decide(for: facts)
+            if decision.runs { triggered.append(workflow) } else { console.err("mlgate: \(workflow.file) does not run: \(decision.reason)") }
         }
         if let job, !triggered.contains(where: { $0.job(job) != nil }) {
             throw ValidationFailure("no triggered workflow has a job '\(job)'")
         }
 
-        let repository: RepositorySnapshot
-        do { repository = try RepositorySnapshot.read(workspace: start) } catch { throw ValidationFailure(error.description) }
         var options = RunOptions(workspace: root)
         options.eventName = event
         options.maxParallel = maxParallel
@@ -174,16 +177,44 @@ struct RunCommand: AsyncParsableCommand {
         return status
     }
 
-    private func printList(_ workflows: [Workflow], console: ConsoleOutput) {
-        var lines = ["WORKFLOW".padding(toLength: 32, withPad: " ", startingAt: 0) + "JOB".padding(toLength: 24, withPad: " ", startingAt: 0) + "EVENTS"]
-        for workflow in workflows {
-            let events = workflow.triggers.map(\.event).joined(separator: ",")
+    private func printList(_ workflows: [Workflow], facts: EventFacts, console: ConsoleOutput) {
+        func width(_ values: [String], _ title: String) -> Int { (values + [title]).map(\.count).max()! + 2 }
+        let events = workflows.map { $0.triggers.map(\.event).joined(separator: ",") }
+        let (w1, w2, w3) = (width(workflows.map(\.file), "WORKFLOW"), width(workflows.flatMap { $0.jobs.map(\.id) }, "JOB"),
+                            width(events, "EVENTS"))
+        func row(_ a: String, _ b: String, _ c: String, _ d: String) -> String {
+            a.padding(toLength: w1, withPad: " ", startingAt: 0) + b.padding(toLength: w2, withPad: " ", startingAt: 0)
+                + c.padding(toLength: w3, withPad: " ", startingAt: 0) + d
+        }
+        var lines = [row("WORKFLOW", "JOB", "EVENTS", "ON \(facts.event.uppercased())")]
+        for (workflow, events) in zip(workflows, events) {
+            let decision = workflow.decide(for: facts)
             for job in workflow.jobs {
-                lines.append(workflow.file.padding(toLength: 31, withPad: " ", startingAt: 0) + " "
-                             + job.id.padding(toLength: 23, withPad: " ", startingAt: 0) + " " + events)
+                lines.append(row(workflow.file, job.id, events, decision.runs ? "runs" : "skipped: \(decision.reason)"))
             }
         }
         console.out(lines.joined(separator: "\n"))
+    }
+
+    /// What GitHub would know about this event: the ref (for pull requests, the base branch
+    /// from the payload), the files the pushed commit changed, and the payload's `action`.
+    private func eventFacts(_ repository: RepositorySnapshot) throws -> EventFacts {
+        var payload: ExpressionValue = .null
+        if let eventpath, let data = FileManager.default.contents(atPath: eventpath) {
+            payload = (try? JSON.parse(String(decoding: data, as: UTF8.self))) ?? .null
+        }
+        var ref = repository.ref
+        var activity: String?
+        if case .object(let object) = payload {
+            if case .string(let action)? = object["action"] { activity = action }
+            if case .string(let pushed)? = object["ref"] { ref = pushed }
+            if case .object(let pr)? = object["pull_request"], case .object(let base)? = pr["base"],
+               case .string(let baseRef)? = base["ref"] {
+                ref = baseRef.hasPrefix("refs/") ? baseRef : "refs/heads/" + baseRef
+            }
+        }
+        if event.hasPrefix("pull_request"), activity == nil { activity = "opened" }
+        return EventFacts(event: event, ref: ref, changedPaths: repository.pushedPaths, activity: activity)
     }
 }
 

@@ -18,6 +18,9 @@ public struct RepositorySnapshot: Sendable {
     public let headCommit: CommitInfo?
     public let parentSha: String?
     public let runNumber: Int
+    /// The files the last commit changed (`HEAD^..HEAD`, all files for a first commit): what
+    /// a push of HEAD changes, for `paths` filters. Nil when unknown.
+    public let pushedPaths: [String]?
 
     /// A repository that could not be read.
     public struct ReadError: Error, CustomStringConvertible {
@@ -38,8 +41,9 @@ public struct RepositorySnapshot: Sendable {
         }
     }
 
-    /// Reads the repository containing `workspace`.
-    public static func read(workspace: String) throws(ReadError) -> RepositorySnapshot {
+    /// Reads the repository containing `workspace`. A snapshot for a run (`forRun`) also
+    /// takes the next run number and checks whether the working tree is dirty.
+    public static func read(workspace: String, forRun: Bool = true) throws(ReadError) -> RepositorySnapshot {
         let repo: Repository
         do {
             repo = try Repository(discovering: workspace)
@@ -77,9 +81,12 @@ public struct RepositorySnapshot: Sendable {
                 sha: sha, ref: ref, refName: refName, refType: refType,
                 repository: fullName, owner: owner, actor: actor,
                 actorEmail: repo.config("user.email") ?? "",
-                dirty: (try? repo.isDirty()) ?? false,
+                dirty: forRun ? ((try? repo.isDirty()) ?? false) : false,
                 headCommit: commit, parentSha: parent,
-                runNumber: repo.nextRunNumber())
+                runNumber: forRun ? repo.nextRunNumber() : 0,
+                pushedPaths: sha == zero ? [] : (try? repo.changedPaths(from: parent, to: sha))?.flatMap { change in
+                    [change.path] + (change.oldPath.map { [$0] } ?? [])
+                })
         } catch {
             throw ReadError(description: "cannot read the repository at \(workspace): \(error)")
         }

@@ -25,10 +25,10 @@ struct ScenarioTests {
         let folder = Self.scenarioRoot + "/" + name
         let expect = try Expectation.load(folder + "/expect.json")
         let repo = try TemporaryRepository()
+        if FileManager.default.fileExists(atPath: folder + "/repo") { try repo.copy(contentsOf: folder + "/repo") }
         if FileManager.default.fileExists(atPath: folder + "/workflow.yml") {
             try repo.write(".github/workflows/workflow.yml", String(contentsOfFile: folder + "/workflow.yml", encoding: .utf8))
         }
-        if FileManager.default.fileExists(atPath: folder + "/repo") { try repo.copy(contentsOf: folder + "/repo") }
         try repo.commitAll("scenario \(name)")
 
         var args = ["run"]
