@@ -24,6 +24,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "A JSON event payload; its fields override the synthesized ones.")
     var eventpath: String?
 
+    @Option(name: .long, help: "For push: the commit before the push; the event carries REV..HEAD.")
+    var since: String?
+
+    @Option(name: .long, help: "For pull_request: the base branch; the event carries the changes since the merge base.")
+    var base: String?
+
     @Option(name: [.customShort("j"), .long], help: "Run only this job (and the jobs it needs).")
     var job: String?
 
@@ -100,7 +106,7 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         if list {
-            let facts = try eventFacts(RepositorySnapshot.read(workspace: start, forRun: false))
+            let facts = try eventFacts(try snapshot(start, forRun: false))
             printList(loadedWorkflows.workflows, facts: facts, console: console)
             return ExitStatus.success
         }
@@ -109,8 +115,7 @@ struct RunCommand: AsyncParsableCommand {
             return ExitStatus.success
         }
 
-        let repository: RepositorySnapshot
-        do { repository = try RepositorySnapshot.read(workspace: start, forRun: !dryRun) } catch { throw ValidationFailure(error.description) }
+        let repository = try snapshot(start, forRun: !dryRun)
         let facts = try eventFacts(repository)
         var triggered: [Workflow] = []
         for workflow in loadedWorkflows.workflows {
@@ -196,6 +201,22 @@ struct RunCommand: AsyncParsableCommand {
         console.out(lines.joined(separator: "\n"))
     }
 
+    /// The repository's facts, with the range `--since` or `--base` asks for.
+    private func snapshot(_ start: String, forRun: Bool) throws -> RepositorySnapshot {
+        if since != nil, base != nil { throw ValidationFailure("use --since (for push) or --base (for pull_request), not both") }
+        if base != nil, !event.hasPrefix("pull_request") {
+            throw ValidationFailure("--base applies to pull_request events; add --event pull_request")
+        }
+        if since != nil, event != "push" { throw ValidationFailure("--since applies to push events") }
+        var base = self.base
+        if base == nil, event.hasPrefix("pull_request") { base = "main" }
+        do {
+            return try RepositorySnapshot.read(workspace: start, forRun: forRun, since: since, base: base)
+        } catch {
+            throw ValidationFailure(error.description + (self.base == nil && base != nil ? "; pass --base BRANCH" : ""))
+        }
+    }
+
     /// What GitHub would know about this event: the ref (for pull requests, the base branch
     /// from the payload), the files the pushed commit changed, and the payload's `action`.
     private func eventFacts(_ repository: RepositorySnapshot) throws -> EventFacts {
@@ -203,7 +224,7 @@ struct RunCommand: AsyncParsableCommand {
         if let eventpath, let data = FileManager.default.contents(atPath: eventpath) {
             payload = (try? JSON.parse(String(decoding: data, as: UTF8.self))) ?? .null
         }
-        var ref = repository.ref
+        var ref = repository.range?.baseRef ?? repository.ref
         var activity: String?
         if case .object(let object) = payload {
             if case .string(let action)? = object["action"] { activity = action }
@@ -214,7 +235,7 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         if event.hasPrefix("pull_request"), activity == nil { activity = "opened" }
-        return EventFacts(event: event, ref: ref, changedPaths: repository.pushedPaths, activity: activity)
+        return EventFacts(event: event, ref: ref, changedPaths: repository.changedPaths, activity: activity)
     }
 }
 

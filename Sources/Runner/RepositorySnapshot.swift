@@ -2,6 +2,20 @@ import Expressions
 import Foundation
 import GitState
 
+/// The commits an event carries beyond HEAD's own: a push range or a pull request.
+public struct ChangeRange: Sendable {
+    /// The commit before the range (`before` of a push; the base branch's tip for a PR).
+    public let baseSha: String
+    /// The base branch's ref, for a pull request.
+    public let baseRef: String?
+    /// Where the pull request's branch left its base.
+    public let mergeBase: String?
+    /// The commits in the range, oldest first.
+    public let commits: [CommitInfo]
+    /// The files the range changes (for a PR, against the merge base).
+    public let changedPaths: [String]
+}
+
 /// What the run knows about the repository, read once through libgit2.
 public struct RepositorySnapshot: Sendable {
     public let root: String
@@ -21,6 +35,12 @@ public struct RepositorySnapshot: Sendable {
     /// The files the last commit changed (`HEAD^..HEAD`, all files for a first commit): what
     /// a push of HEAD changes, for `paths` filters. Nil when unknown.
     public let pushedPaths: [String]?
+    /// The commits a push of several commits (`--since`) or a pull request (`--base`)
+    /// carries, when one was asked for.
+    public var range: ChangeRange?
+
+    /// The files the event changed: the range's, or the last commit's.
+    public var changedPaths: [String]? { range?.changedPaths ?? pushedPaths }
 
     /// A repository that could not be read.
     public struct ReadError: Error, CustomStringConvertible {
@@ -43,7 +63,8 @@ public struct RepositorySnapshot: Sendable {
 
     /// Reads the repository containing `workspace`. A snapshot for a run (`forRun`) also
     /// takes the next run number and checks whether the working tree is dirty.
-    public static func read(workspace: String, forRun: Bool = true) throws(ReadError) -> RepositorySnapshot {
+    public static func read(workspace: String, forRun: Bool = true, since: String? = nil,
+                            base: String? = nil) throws(ReadError) -> RepositorySnapshot {
         let repo: Repository
         do {
             repo = try Repository(discovering: workspace)
@@ -74,6 +95,19 @@ public struct RepositorySnapshot: Sendable {
             let actor = repo.config("user.name") ?? ProcessInfo.processInfo.environment["USER"] ?? "local"
             let (fullName, owner) = Self.repositoryName(remote: repo.remoteURL("origin"),
                                                         fallbackOwner: actor, root: repo.workdir?.path ?? workspace)
+            var range: ChangeRange?
+            if let since {
+                let before = try repo.resolveCommit(since)
+                range = ChangeRange(baseSha: before, baseRef: nil, mergeBase: nil,
+                                    commits: try repo.commits(from: before, to: sha),
+                                    changedPaths: try Self.paths(repo.changedPaths(from: before, to: sha)))
+            } else if let base {
+                let baseSha = try repo.resolveCommit(base)
+                let mergeBase = try repo.mergeBase(baseSha, sha)
+                range = ChangeRange(baseSha: baseSha, baseRef: base.hasPrefix("refs/") ? base : "refs/heads/" + base,
+                                    mergeBase: mergeBase, commits: try repo.commits(from: mergeBase, to: sha),
+                                    changedPaths: try Self.paths(repo.changedPaths(from: mergeBase, to: sha)))
+            }
             let commit = sha == zero ? nil : try repo.commit(sha)
             let parent = sha == zero ? nil : try repo.parents(of: sha).first
             return RepositorySnapshot(
@@ -84,12 +118,16 @@ public struct RepositorySnapshot: Sendable {
                 dirty: forRun ? ((try? repo.isDirty()) ?? false) : false,
                 headCommit: commit, parentSha: parent,
                 runNumber: forRun ? repo.nextRunNumber() : 0,
-                pushedPaths: sha == zero ? [] : (try? repo.changedPaths(from: parent, to: sha))?.flatMap { change in
-                    [change.path] + (change.oldPath.map { [$0] } ?? [])
-                })
+                pushedPaths: sha == zero ? [] : (try? repo.changedPaths(from: parent, to: sha)).map(Self.paths),
+                range: range)
         } catch {
             throw ReadError(description: "cannot read the repository at \(workspace): \(error)")
         }
+    }
+
+    /// The paths a change touches (both sides of a rename), as GitHub's filters see them.
+    static func paths(_ changes: [ChangedPath]) -> [String] {
+        changes.flatMap { [$0.path] + ($0.oldPath.map { [$0] } ?? []) }
     }
 
     /// `owner/name` from a GitHub-style remote URL, or `owner/<directory>` otherwise.

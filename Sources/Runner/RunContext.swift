@@ -1,6 +1,7 @@
 import Expressions
 import Foundation
 import Workflow
+import GitState
 
 /// Values fixed for a whole run: repository facts, event, inputs, secrets, ids and paths.
 struct RunContext: Sendable {
@@ -35,7 +36,7 @@ struct RunContext: Sendable {
             ("event", event), ("event_name", .string(options.eventName)), ("event_path", .string(eventPath)),
             ("graphql_url", .string("https://api.github.com/graphql")),
             ("head_ref", .string(headRef)), ("job", .string(job)), ("path", .string("")),
-            ("ref", .string(r.ref)), ("ref_name", .string(r.refName)), ("ref_protected", .bool(false)),
+            ("ref", .string(ref.full)), ("ref_name", .string(ref.name)), ("ref_protected", .bool(false)),
             ("ref_type", .string(r.refType)),
             ("repository", .string(r.repository)), ("repository_id", .string("0")),
             ("repository_owner", .string(r.owner)), ("repository_owner_id", .string("0")),
@@ -51,6 +52,16 @@ struct RunContext: Sendable {
             ("workspace", .string(workspace)),
         ]
         return .object(ExpressionObject(pairs))
+    }
+
+    /// `github.ref` as GitHub sets it: the pushed ref, or `refs/pull/N/merge` for a pull
+    /// request (whose `sha` here is the head commit: no test merge is made locally).
+    var ref: (full: String, name: String) {
+        if options.eventName.hasPrefix("pull_request"), case .object(let e) = event,
+           let number = e["number"].map({ JSNumber.format($0.numberValue) }) {
+            return ("refs/pull/\(number)/merge", "\(number)/merge")
+        }
+        return (repository.ref, repository.refName)
     }
 
     var headRef: String {
@@ -75,7 +86,7 @@ struct RunContext: Sendable {
             "GITHUB_SERVER_URL": "https://github.com",
             "GITHUB_BASE_REF": baseRef, "GITHUB_HEAD_REF": headRef,
             "GITHUB_EVENT_NAME": options.eventName, "GITHUB_EVENT_PATH": eventPath,
-            "GITHUB_JOB": job, "GITHUB_REF": r.ref, "GITHUB_REF_NAME": r.refName,
+            "GITHUB_JOB": job, "GITHUB_REF": ref.full, "GITHUB_REF_NAME": ref.name,
             "GITHUB_REF_PROTECTED": "false", "GITHUB_REF_TYPE": r.refType,
             "GITHUB_REPOSITORY": r.repository, "GITHUB_REPOSITORY_OWNER": r.owner,
             "GITHUB_REPOSITORY_ID": "0", "GITHUB_REPOSITORY_OWNER_ID": "0",
@@ -129,23 +140,35 @@ enum EventPayload {
         var pairs: [(String, ExpressionValue)] = []
         switch event {
         case "push":
-            var commits: [ExpressionValue] = []
-            if let c = r.headCommit {
-                commits.append(.object(ExpressionObject([
-                    ("id", .string(c.sha)), ("message", .string(c.message.trimmingCharacters(in: .newlines))),
-                    ("timestamp", .string(Self.iso8601(c.time))),
-                    ("author", .object(strings: [("name", c.authorName), ("email", c.authorEmail)])),
-                    ("committer", .object(strings: [("name", c.committerName), ("email", c.committerEmail)])),
-                ])))
-            }
+            let commits = (r.range?.commits ?? r.headCommit.map { [$0] } ?? []).suffix(2048).map(commitPayload)
+            let before = r.range?.baseSha ?? r.parentSha ?? String(repeating: "0", count: 40)
             pairs = [
-                ("ref", .string(r.ref)), ("before", .string(r.parentSha ?? String(repeating: "0", count: 40))),
-                ("after", .string(r.sha)), ("created", .bool(r.parentSha == nil)), ("deleted", .bool(false)),
+                ("ref", .string(r.ref)), ("before", .string(before)),
+                ("after", .string(r.sha)), ("created", .bool(r.range == nil && r.parentSha == nil)), ("deleted", .bool(false)),
                 ("forced", .bool(false)), ("base_ref", .null),
-                ("commits", .array(ExpressionArray(commits))),
-                ("head_commit", commits.first ?? .null),
+                ("compare", .string("https://github.com/\(r.repository)/compare/\(before.prefix(12))...\(r.sha.prefix(12))")),
+                ("commits", .array(ExpressionArray(Array(commits)))),
+                ("head_commit", commits.last ?? .null),
                 ("pusher", .object(strings: [("name", r.actor), ("email", r.actorEmail)])),
             ]
+        case "pull_request", "pull_request_target":
+            let range = r.range
+            let baseRef = range?.baseRef ?? "refs/heads/main"
+            let baseName = baseRef.hasPrefix("refs/heads/") ? String(baseRef.dropFirst(11)) : baseRef
+            let title = r.headCommit?.message.split(separator: "\n").first.map(String.init) ?? ""
+            let pullRequest = ExpressionValue.object(ExpressionObject([
+                ("number", .number(1)), ("state", .string("open")), ("title", .string(title)), ("body", .string("")),
+                ("draft", .bool(false)), ("merged", .bool(false)),
+                ("user", .object(strings: [("login", r.actor)])),
+                ("head", .object(ExpressionObject([("ref", .string(r.refName)), ("sha", .string(r.sha)),
+                                                   ("label", .string("\(r.owner):\(r.refName)")), ("repo", repository)]))),
+                ("base", .object(ExpressionObject([("ref", .string(baseName)), ("sha", .string(range?.baseSha ?? "")),
+                                                   ("label", .string("\(r.owner):\(baseName)")), ("repo", repository)]))),
+                ("merge_commit_sha", .null),
+                ("commits", .number(Double(range?.commits.count ?? 0))),
+                ("changed_files", .number(Double(range?.changedPaths.count ?? 0))),
+            ]))
+            pairs = [("action", .string("opened")), ("number", .number(1)), ("pull_request", pullRequest)]
         case "workflow_dispatch":
             pairs = [("inputs", .object(strings: inputs)), ("ref", .string(r.ref)), ("workflow", .string(workflowFile))]
         default:
@@ -153,6 +176,17 @@ enum EventPayload {
         }
         pairs += [("repository", repository), ("sender", sender)]
         return .object(ExpressionObject(pairs))
+    }
+
+    /// A commit as push payloads list it.
+    static func commitPayload(_ c: CommitInfo) -> ExpressionValue {
+        .object(ExpressionObject([
+            ("id", .string(c.sha)), ("message", .string(c.message.trimmingCharacters(in: .newlines))),
+            ("timestamp", .string(iso8601(c.time))),
+            ("author", .object(strings: [("name", c.authorName), ("email", c.authorEmail)])),
+            ("committer", .object(strings: [("name", c.committerName), ("email", c.committerEmail)])),
+            ("distinct", .bool(true)),
+        ]))
     }
 
     /// `2026-11-23T18:25:57Z` (UTC), as GitHub writes commit timestamps.

@@ -101,6 +101,18 @@ struct RepositoryTests {
         #expect(try r.mergeBase("feature", "main") == c1)
     }
 
+    @Test("commits between two revisions, oldest first, like git log base..head")
+    func commitRange() throws {
+        let (repo, c1, c2) = try history()
+        try repo.write("later.txt", "x\n")
+        let c3 = try repo.commitAll("c3")
+        let r = try Repository(discovering: repo.path)
+        #expect(try r.commits(from: c1, to: "HEAD").map(\.sha) == [c2, c3])
+        #expect(try r.commits(from: nil, to: c2).map(\.sha) == [c1, c2])
+        #expect(try r.commits(from: c1, to: "HEAD").last?.message == "c3\n")
+        #expect(try r.commits(from: "HEAD", to: "HEAD").isEmpty)
+    }
+
     @Test("reference updates are compare-and-swap")
     func compareAndSwap() throws {
         let (repo, c1, c2) = try history()

@@ -30,6 +30,18 @@ struct ScenarioTests {
             try repo.write(".github/workflows/workflow.yml", String(contentsOfFile: folder + "/workflow.yml", encoding: .utf8))
         }
         try repo.commitAll("scenario \(name)")
+        // Extra history: "commit PATH CONTENT" writes and commits (CONTENT is the message
+        // too); anything else is a git command.
+        for command in expect.setup {
+            let words = command.split(separator: " ").map(String.init)
+            if words.first == "commit", words.count >= 3 {
+                let content = words[2...].joined(separator: " ")
+                try repo.write(words[1], content + "\n")
+                try repo.commitAll(content)
+            } else {
+                _ = try ProcessRunner.run("/usr/bin/env", ["git"] + words, in: repo.path)
+            }
+        }
 
         var args = ["run"]
         if !expect.human { args.append("--json") }
@@ -86,6 +98,7 @@ struct Expectation: Decodable {
     }
 
     var args: [String] = []
+    var setup: [String] = []
     var env: [String: String] = [:]
     var human = false
     var exit: Int32 = 0
@@ -101,12 +114,13 @@ struct Expectation: Decodable {
     var notStderr: [String] = []
 
     enum CodingKeys: String, CodingKey {
-        case args, env, human, exit, jobs, jobCount, steps, outputs, logs, notLogs, stdout, notStdout, stderr, notStderr
+        case args, setup, env, human, exit, jobs, jobCount, steps, outputs, logs, notLogs, stdout, notStdout, stderr, notStderr
     }
 
     init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         args = try c.decodeIfPresent([String].self, forKey: .args) ?? []
+        setup = try c.decodeIfPresent([String].self, forKey: .setup) ?? []
         env = try c.decodeIfPresent([String: String].self, forKey: .env) ?? [:]
         human = try c.decodeIfPresent(Bool.self, forKey: .human) ?? false
         exit = try c.decodeIfPresent(Int32.self, forKey: .exit) ?? 0
