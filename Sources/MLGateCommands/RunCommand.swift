@@ -30,6 +30,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "For pull_request: the base branch; the event carries the changes since the merge base.")
     var base: String?
 
+    @Option(name: .long, help: "Run the workflows as they are at this revision, in a fresh workspace written from its tree.")
+    var rev: String?
+
     @Option(name: [.customShort("j"), .long], help: "Run only this job (and the jobs it needs).")
     var job: String?
 
@@ -95,7 +98,18 @@ struct RunCommand: AsyncParsableCommand {
         var loaded = likelyPaths.map { WorkflowLoader.load($0, root: likelyRoot) }
         let root: String
         do { root = try RepositorySnapshot.root(of: start) } catch { throw ValidationFailure(error.description) }
-        if root != URL(fileURLWithPath: likelyRoot).standardizedFileURL.path || loaded == nil {
+        if let rev {
+            // The workflow files as they are at the revision.
+            do {
+                let sources = workflows.isEmpty
+                    ? try RevisionWorkspace.workflowFiles(repositoryAt: root, revision: rev)
+                    : try workflows.map { ($0, try RevisionWorkspace.file($0, repositoryAt: root, revision: rev)) }
+                if sources.isEmpty { throw ValidationFailure("no workflows in .github/workflows/ at '\(rev)'") }
+                loaded = WorkflowLoader.load(sources: sources)
+            } catch let failure as RevisionWorkspace.Failure {
+                throw ValidationFailure(failure.description)
+            }
+        } else if root != URL(fileURLWithPath: likelyRoot).standardizedFileURL.path || loaded == nil {
             loaded = WorkflowLoader.load(try WorkflowLoader.files(given, root: root), root: root)
         }
         let loadedWorkflows = loaded!
@@ -168,6 +182,14 @@ struct RunCommand: AsyncParsableCommand {
             return ExitStatus.success
         }
 
+        options.repositoryRoot = root
+        if let rev {
+            do { options.workspace = try RevisionWorkspace.materialize(repositoryAt: root, revision: rev) } catch {
+                throw ValidationFailure(error.description)
+            }
+            options.revision = rev
+        }
+        defer { if rev != nil { try? FileManager.default.removeItem(atPath: options.workspace) } }
         let reporter: any RunReporter = json ? JSONLinesReporter(console: console) : HumanReporter(console: console)
         let cancellation = CancellationScope(grace: options.killGrace)
         let interrupts = InterruptHandler(cancellation: cancellation)
@@ -211,7 +233,7 @@ struct RunCommand: AsyncParsableCommand {
         var base = self.base
         if base == nil, event.hasPrefix("pull_request") { base = "main" }
         do {
-            return try RepositorySnapshot.read(workspace: start, forRun: forRun, since: since, base: base)
+            return try RepositorySnapshot.read(workspace: start, forRun: forRun, since: since, base: base, revision: rev)
         } catch {
             throw ValidationFailure(error.description + (self.base == nil && base != nil ? "; pass --base BRANCH" : ""))
         }

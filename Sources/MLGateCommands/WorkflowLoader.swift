@@ -34,6 +34,21 @@ enum WorkflowLoader {
         return files
     }
 
+    /// Decodes workflow texts (read from a revision), with runner checks.
+    static func load(sources: [(String, String)]) -> Loaded {
+        var loaded = Loaded()
+        for (path, text) in sources {
+            do {
+                let workflow = try WorkflowDecoder.decode(text, file: path)
+                let problems = RunPlanner.check(workflow)
+                if problems.isEmpty { loaded.workflows.append(workflow) } else { loaded.diagnostics += problems }
+            } catch {
+                loaded.diagnostics += error.diagnostics
+            }
+        }
+        return loaded
+    }
+
     /// Decodes each file, with runner checks; paths are shown relative to `root`.
     static func load(_ paths: [String], root: String) -> Loaded {
         var loaded = Loaded()

@@ -180,8 +180,10 @@ struct JobInstance: Sendable {
             }
             let stepContext = evaluationContext(env: stepEnv, state: state, temp: temp, includeSteps: true)
             if let uses = step.uses {
-                finish(builtinAction(uses, step: displayName) ? .success : .failure, continueOnError: continueOnError,
-                       error: builtinAction(uses, step: nil) ? nil : "action '\(uses)' cannot run on the host")
+                var inputs: [String: String] = [:]
+                for (key, template) in step.with { inputs[key] = try template.evaluate(in: stepContext) }
+                let error = checkout(uses, inputs: inputs, step: displayName)
+                finish(error == nil ? .success : .failure, continueOnError: continueOnError, error: error)
                 return
             }
             script = try step.run?.evaluate(in: stepContext) ?? ""
@@ -320,14 +322,33 @@ struct JobInstance: Sendable {
         }
     }
 
-    /// Built-in actions. `actions/checkout` uses the workspace as it is (the repository's
-    /// working tree).
-    private func builtinAction(_ uses: String, step: String?) -> Bool {
-        guard RunPlanner.isBuiltinAction(uses) else { return false }
-        if let step {
-            reporter.report(.log(job: label, step: step, line: "Using the repository working tree at \(run.workspace) as the checkout"))
+    /// `actions/checkout`, built in. Without inputs the workspace is already the checkout
+    /// (the working tree, or the `--rev` tree). `ref:` and `path:` write that revision's tree
+    /// (default: the run's commit) into the workspace or `path` below it. Into the live
+    /// working tree only a `path:` is allowed, so the user's files are never overwritten.
+    /// Returns the error, or nil.
+    private func checkout(_ uses: String, inputs: [String: String], step: String) -> String? {
+        guard RunPlanner.isBuiltinAction(uses) else { return "action '\(uses)' cannot run on the host" }
+        let ref = inputs["ref"].flatMap { $0.isEmpty ? nil : $0 }
+        let path = inputs["path"].flatMap { $0.isEmpty || $0 == "." ? nil : $0 }
+        guard ref != nil || path != nil else {
+            reporter.report(.log(job: label, step: step, line: run.options.revision == nil
+                ? "Using the repository working tree at \(run.workspace) as the checkout"
+                : "The workspace holds '\(run.options.revision!)' (\(run.repository.sha.prefix(7)))"))
+            return nil
         }
-        return true
+        if run.options.revision == nil, path == nil {
+            return "checking out '\(ref!)' into the live working tree would overwrite your files; give the step a 'path:', or run with --rev"
+        }
+        let revision = ref ?? run.repository.sha
+        let target = path.map { $0.hasPrefix("/") ? $0 : run.workspace + "/" + $0 } ?? run.workspace
+        do {
+            try RevisionWorkspace.write(repositoryAt: run.options.repositoryRoot, revision: revision, into: target)
+        } catch {
+            return error.description
+        }
+        reporter.report(.log(job: label, step: step, line: "Checked out '\(revision)' into \(target)"))
+        return nil
     }
 
     // MARK: Contexts

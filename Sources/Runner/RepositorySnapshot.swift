@@ -63,8 +63,10 @@ public struct RepositorySnapshot: Sendable {
 
     /// Reads the repository containing `workspace`. A snapshot for a run (`forRun`) also
     /// takes the next run number and checks whether the working tree is dirty.
+    /// With `revision`, the facts are those of that revision (`--rev`): its commit, and its
+    /// branch or tag when the revision names one.
     public static func read(workspace: String, forRun: Bool = true, since: String? = nil,
-                            base: String? = nil) throws(ReadError) -> RepositorySnapshot {
+                            base: String? = nil, revision: String? = nil) throws(ReadError) -> RepositorySnapshot {
         let repo: Repository
         do {
             repo = try Repository(discovering: workspace)
@@ -72,7 +74,17 @@ public struct RepositorySnapshot: Sendable {
             throw ReadError(description: "\(workspace) is not inside a git repository (\(error.message)); run mlgate in a repository or pass -C DIR")
         }
         do {
-            let head = try repo.head()
+            var head = try repo.head()
+            if let revision {
+                let sha = try repo.resolveCommit(revision)
+                if (try? repo.target(of: "refs/heads/" + revision)) != nil {
+                    head = .branch(ref: "refs/heads/" + revision, sha: sha)
+                } else if (try? repo.target(of: "refs/tags/" + revision)) != nil {
+                    head = .detached(sha: sha)
+                } else if revision != "HEAD" {
+                    head = .detached(sha: sha)
+                }
+            }
             let zero = String(repeating: "0", count: 40)
             var ref: String
             var sha = zero
@@ -115,7 +127,7 @@ public struct RepositorySnapshot: Sendable {
                 sha: sha, ref: ref, refName: refName, refType: refType,
                 repository: fullName, owner: owner, actor: actor,
                 actorEmail: repo.config("user.email") ?? "",
-                dirty: forRun ? ((try? repo.isDirty()) ?? false) : false,
+                dirty: forRun && revision == nil ? ((try? repo.isDirty()) ?? false) : false,
                 headCommit: commit, parentSha: parent,
                 runNumber: forRun ? repo.nextRunNumber() : 0,
                 pushedPaths: sha == zero ? [] : (try? repo.changedPaths(from: parent, to: sha)).map(Self.paths),

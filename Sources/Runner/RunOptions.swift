@@ -22,6 +22,11 @@ public struct RunOptions: Sendable {
     public var maxParallel: Int = 4
     /// Time between SIGINT and SIGTERM when cancelling a step.
     public var killGrace: Duration = .milliseconds(7_500)
+    /// `--rev`: the revision whose tree the workspace was written from, or nil for the live
+    /// working tree.
+    public var revision: String?
+    /// The repository's working tree (the workspace, unless running at a revision).
+    public var repositoryRoot: String = ""
     /// The invoking environment, inherited by steps like a self-hosted runner's.
     public var hostEnvironment: [String: String] = [:]
 
