@@ -30,8 +30,8 @@ enum JobGraph {
 }
 
 enum DryRun {
-    static func describe(_ workflow: Workflow, jobs: [Job]) -> String {
-        var lines = ["\(workflow.displayName) (\(workflow.file)): valid, \(jobs.count) job\(jobs.count == 1 ? "" : "s") planned"]
+    static func describe(_ workflow: Workflow, jobs: [Job], reason: String) -> String {
+        var lines = ["\(workflow.displayName) (\(workflow.file)): valid, \(reason), \(jobs.count) job\(jobs.count == 1 ? "" : "s") planned"]
         let wanted = Set(jobs.map(\.id))
         for (index, level) in JobGraph.levels(workflow).enumerated() {
             for job in level where wanted.contains(job.id) {

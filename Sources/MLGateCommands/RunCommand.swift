@@ -174,7 +174,9 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         if dryRun {
-            for (workflow, jobs) in plans { console.out(DryRun.describe(workflow, jobs: jobs)) }
+            for (workflow, jobs) in plans {
+                console.out(DryRun.describe(workflow, jobs: jobs, reason: workflow.decide(for: facts).reason))
+            }
             return ExitStatus.success
         }
         if plans.isEmpty {
