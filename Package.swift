@@ -39,7 +39,7 @@ let package = Package(
         ], exclude: ["README.md"]),
         .executableTarget(name: "mlgate", dependencies: ["MLGateCommands"]),
         // `make bench` micro-benchmarks (not shipped).
-        .executableTarget(name: "mlgate-bench", dependencies: ["Expressions"]),
+        .executableTarget(name: "mlgate-bench", dependencies: ["Expressions", "GitState"]),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ExpressionsTests", dependencies: ["Expressions"],

@@ -9,6 +9,9 @@ static int state = 0; /* 0 not started, 1 running, 2 done */
 static void *initialize(void *unused) {
     (void)unused;
     git_libgit2_init();
+    /* Keep whole trees in the object cache (the default limit is 4 KiB a tree), so that
+       walking two trees and then diffing the changed part reads each tree once. */
+    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)1 << 20);
     pthread_mutex_lock(&lock);
     state = 2;
     pthread_cond_broadcast(&done);

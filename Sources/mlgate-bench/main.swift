@@ -1,6 +1,13 @@
-// Micro-benchmarks for `make bench` that need no peer: expression evaluation throughput.
+// `make bench` helpers. No arguments: expression evaluation throughput. With a verb, one
+// GitState operation as a whole process, so scripts/bench.sh can time it against git:
+//   mlgate-bench changed-paths REPO OLD NEW   prints the changed paths, like git diff --name-only
+//   mlgate-bench materialize REPO REV DIR     writes REV's tree into DIR, like git archive | tar -x
+// With MLGATE_BENCH_REPEAT=N set, the operation runs N times in the process (after one warm-up
+// run) and the median time of one run is printed instead: the in-process cost, without the
+// process's start-up.
 import Expressions
 import Foundation
+import GitState
 
 /// Evaluates typical workflow conditions repeatedly and prints evaluations per second.
 func benchmarkExpressions() {
@@ -38,4 +45,41 @@ func benchmarkExpressions() {
     if sink == 42 { print("") }
 }
 
-benchmarkExpressions()
+/// Runs one GitState operation named on the command line; false when there is none.
+func runGitOperation(_ arguments: [String]) -> Bool {
+    guard arguments.count == 4, ["changed-paths", "materialize"].contains(arguments[0]) else { return false }
+    let repeats = Int(ProcessInfo.processInfo.environment["MLGATE_BENCH_REPEAT"] ?? "") ?? 0
+    do {
+        // A new repository handle per run: its object cache starts cold each time, as in a
+        // real run, which computes this once.
+        func once() throws -> String {
+            let repository = try Repository(discovering: arguments[1])
+            if arguments[0] == "changed-paths" {
+                return try repository.changedPaths(from: arguments[2], to: arguments[3]).map { $0.path + "\n" }.joined()
+            }
+            try? FileManager.default.removeItem(atPath: arguments[3])
+            try repository.materialize(arguments[2], into: arguments[3])
+            return ""
+        }
+        if repeats > 0 {
+            _ = try once()
+            var times: [Double] = []
+            for _ in 0..<repeats {
+                let start = DispatchTime.now().uptimeNanoseconds
+                _ = try once()
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            }
+            print(String(format: "%.4f", times.sorted()[times.count / 2]))
+        } else {
+            FileHandle.standardOutput.write(Data(try once().utf8))
+        }
+    } catch {
+        FileHandle.standardError.write(Data("\(error)\n".utf8))
+        exit(1)
+    }
+    return true
+}
+
+if !runGitOperation(Array(CommandLine.arguments.dropFirst())) {
+    benchmarkExpressions()
+}
