@@ -161,6 +161,35 @@ struct RepositoryTests {
     }
 }
 
+extension RepositoryTests {
+    @Test("a tree with .gitattributes is written through libgit2's filters (eol=crlf here)")
+    func materializeWithAttributes() throws {
+        let repo = try TemporaryRepository()
+        try repo.write(".gitattributes", "*.txt text eol=crlf\n")
+        try repo.write("notes.txt", "one\ntwo\n")
+        try repo.write("raw.bin", "one\ntwo\n")
+        try repo.commitAll()
+        let target = FileManager.default.temporaryDirectory.appendingPathComponent("mlgate-attr-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: target) }
+        try Repository(discovering: repo.path).materialize("HEAD", into: target)
+        #expect(try String(contentsOfFile: target + "/notes.txt", encoding: .utf8) == "one\r\ntwo\r\n")
+        #expect(try String(contentsOfFile: target + "/raw.bin", encoding: .utf8) == "one\ntwo\n")
+    }
+
+    @Test("symlinks are written as symlinks")
+    func materializeSymlinks() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("real.txt", "content\n")
+        try FileManager.default.createSymbolicLink(atPath: repo.path + "/link.txt", withDestinationPath: "real.txt")
+        try repo.commitAll()
+        let target = FileManager.default.temporaryDirectory.appendingPathComponent("mlgate-link-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: target) }
+        try Repository(discovering: repo.path).materialize("HEAD", into: target)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: target + "/link.txt") == "real.txt")
+        #expect(try String(contentsOfFile: target + "/link.txt", encoding: .utf8) == "content\n")
+    }
+}
+
 private final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
