@@ -33,8 +33,9 @@ let package = Package(
             "Workflow", "Expressions", "GitState", "CProcess",
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["README.md"]),
+        .target(name: "Reports", exclude: ["README.md"]),
         .target(name: "MLGateCommands", dependencies: [
-            "Runner", "Workflow", "Expressions",
+            "Runner", "Workflow", "Expressions", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["README.md"]),
         .executableTarget(name: "mlgate", dependencies: ["MLGateCommands"]),

@@ -38,6 +38,14 @@ public struct Expression: Sendable {
         root?.calls(anyOf: ["success", "failure", "cancelled", "always"]) ?? false
     }
 
+    /// The property paths the expression reads, lower-cased and dotted
+    /// (`github.event.issue.title`; `*` for filters and computed indexes), longest chains only.
+    public var accessedPaths: [String] {
+        var paths: [String] = []
+        root?.accessedPaths(into: &paths)
+        return paths
+    }
+
     /// The names of the contexts the expression reads, lower-cased.
     public var contextNames: Set<String> {
         var names = Set<String>()

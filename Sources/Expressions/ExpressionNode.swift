@@ -68,3 +68,40 @@ extension ExpressionNode {
         }
     }
 }
+
+extension ExpressionNode {
+    /// The property paths the tree reads, lower-cased and dotted (`github.event.issue.title`;
+    /// `*` for filters and for indexes that are not literal names).
+    func accessedPaths(into paths: inout [String]) {
+        if let path = accessPath { paths.append(path) }
+        switch self {
+        case .literal, .context: break
+        case .property(let base, _), .filter(let base):
+            if accessPath == nil { base.accessedPaths(into: &paths) }
+        case .index(let base, let key):
+            if accessPath == nil { base.accessedPaths(into: &paths) }
+            key.accessedPaths(into: &paths)
+        case .not(let inner): inner.accessedPaths(into: &paths)
+        case .comparison(_, let a, let b):
+            a.accessedPaths(into: &paths)
+            b.accessedPaths(into: &paths)
+        case .and(let items), .or(let items), .call(_, let items):
+            for item in items { item.accessedPaths(into: &paths) }
+        }
+    }
+
+    /// The dotted path of an access chain rooted at a context, or nil.
+    private var accessPath: String? {
+        switch self {
+        case .context(let name): return name
+        case .property(let base, let name): return base.accessPath.map { $0 + "." + name }
+        case .filter(let base): return base.accessPath.map { $0 + ".*" }
+        case .index(let base, let key):
+            guard let prefix = base.accessPath else { return nil }
+            if case .literal(.string(let name)) = key { return prefix + "." + name.lowercased() }
+            return prefix + ".*"
+        default: return nil
+        }
+    }
+}
+

@@ -7,7 +7,7 @@ public struct MLGate: AsyncParsableCommand {
         commandName: "mlgate",
         abstract: "A CI/CD gate for machine-learning models: runs GitHub Actions workflows on the host.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, ExprCommand.self])
+        subcommands: [RunCommand.self, LintCommand.self, ExprCommand.self])
 
     public init() {}
 

@@ -13,15 +13,18 @@ public enum RunPlanner {
     public static func check(_ workflow: Workflow) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         for job in workflow.jobs {
+            for (key, location) in job.containerKeys {
+                diagnostics.append(Diagnostic(location, "job '\(job.id)' uses '\(key):', which needs a container engine; mlgate runs jobs on the host. Remove it, or run this job on GitHub", rule: "action"))
+            }
             if let uses = job.uses {
-                diagnostics.append(Diagnostic(job.location, "job '\(job.id)' calls the reusable workflow '\(uses)', which mlgate cannot run yet; run the called workflow's jobs directly"))
+                diagnostics.append(Diagnostic(job.location, "job '\(job.id)' calls the reusable workflow '\(uses)', which mlgate cannot run yet; run the called workflow's jobs directly", rule: "action"))
             }
             for step in job.steps {
                 guard let uses = step.uses, !isBuiltinAction(uses) else { continue }
                 let hint = uses.hasPrefix("docker://")
                     ? "docker actions need a container engine; mlgate runs steps on the host"
                     : "mlgate runs 'actions/checkout' itself; replace this step with a 'run:' step doing the same on the host"
-                diagnostics.append(Diagnostic(step.location, "step \(step.index + 1) of job '\(job.id)' uses action '\(uses)', which cannot run here: \(hint)"))
+                diagnostics.append(Diagnostic(step.location, "step \(step.index + 1) of job '\(job.id)' uses action '\(uses)', which cannot run here: \(hint)", rule: "action"))
             }
         }
         return diagnostics

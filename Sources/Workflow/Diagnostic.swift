@@ -27,11 +27,15 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public let location: SourceLocation
     /// What is wrong and, where useful, what to do.
     public let message: String
+    /// The rule that found it (actionlint's names where they match: `syntax-check`,
+    /// `expression`, `job-needs`, `id`, `shell-name`, `glob`, `events`, …).
+    public let rule: String
 
     /// Creates a diagnostic.
-    public init(_ location: SourceLocation, _ message: String) {
+    public init(_ location: SourceLocation, _ message: String, rule: String = "syntax-check") {
         self.location = location
         self.message = message
+        self.rule = rule
     }
 
     public var description: String { "\(location): \(message)" }

@@ -98,7 +98,7 @@ extension WorkflowDecoder {
         do {
             return try Template(text, allowedContexts: scope.contexts, functions: scope.functions)
         } catch {
-            diagnostics.append(Diagnostic(Self.location(of: error, in: text, node: node), "invalid expression: \(error.message)"))
+            diagnostics.append(Diagnostic(Self.location(of: error, in: text, node: node), "invalid expression: \(error.message)", rule: "expression"))
             return nil
         }
     }

@@ -19,10 +19,29 @@ public struct WorkflowDecoder {
         return workflow!
     }
 
+    /// Decodes as far as possible and returns what could be built with every problem found,
+    /// for tools that report all findings at once (`mlgate lint`). A workflow with problems
+    /// must not be run.
+    public static func decodeLeniently(_ text: String, file: String) -> (Workflow?, [Diagnostic]) {
+        var decoder = WorkflowDecoder(file: file)
+        let root: YAMLNode?
+        do {
+            root = try YAMLNode.parse(text, file: file)
+        } catch {
+            return (nil, error.diagnostics)
+        }
+        guard let root else {
+            return (nil, [Diagnostic(SourceLocation(file: file, line: 1, column: 1), "the workflow file is empty; it needs 'on:' and 'jobs:'")])
+        }
+        let workflow = decoder.workflow(root)
+        if let workflow { decoder.diagnostics += WorkflowValidator.validate(workflow) }
+        return (workflow, WorkflowError(decoder.diagnostics).diagnostics)
+    }
+
     private init(file: String) { self.file = file }
 
-    mutating func report(_ node: YAMLNode, _ message: String) {
-        diagnostics.append(Diagnostic(node.location, message))
+    mutating func report(_ node: YAMLNode, _ message: String, rule: String = "syntax-check") {
+        diagnostics.append(Diagnostic(node.location, message, rule: rule))
     }
 
     // MARK: Workflow
@@ -81,7 +100,7 @@ public struct WorkflowDecoder {
 
     private mutating func eventName(_ node: YAMLNode, _ event: String) -> String? {
         guard Self.knownEvents.contains(event) else {
-            report(node, "unknown event '\(event)'; see GitHub's list of events that trigger workflows")
+            report(node, "unknown event '\(event)'; see GitHub's list of events that trigger workflows", rule: "events")
             return nil
         }
         return event
@@ -99,7 +118,10 @@ public struct WorkflowDecoder {
             if case .sequence(let items) = node.content {
                 for item in items {
                     guard let map = mapping(item, "a schedule entry", keys: ["cron", "timezone"]) else { continue }
-                    if let cron = map["cron"].flatMap({ string($0, "cron") }) { crons.append(cron) }
+                    if let cronNode = map["cron"], let cron = string(cronNode, "cron") {
+                        if let problem = Cron.problem(in: cron) { report(cronNode, "invalid cron '\(cron)': \(problem)", rule: "events") }
+                        crons.append(cron)
+                    }
                     else { report(item, "a schedule entry needs 'cron:'") }
                 }
             } else if !node.isNull {
@@ -129,7 +151,7 @@ public struct WorkflowDecoder {
             default:
                 let patterns = stringList(value, key)
                 for pattern in patterns {
-                    do { _ = try FilterPattern(pattern) } catch { report(value, "\(error.description) in '\(key)' of event '\(event)'") }
+                    do { _ = try FilterPattern(pattern) } catch { report(value, "\(error.description) in '\(key)' of event '\(event)'", rule: "glob") }
                 }
                 filters[key] = patterns
             }
@@ -234,11 +256,7 @@ public struct WorkflowDecoder {
         if uses != nil, let steps = map["steps"] {
             report(steps, "job '\(id)' calls a reusable workflow with 'uses:', so it cannot have 'steps:'")
         }
-        for unsupported in ["container", "services"] {
-            if let n = map[unsupported] {
-                report(n, "job '\(id)' uses '\(unsupported):', which needs a container engine; mlgate runs jobs on the host. Remove it, or run this job on GitHub")
-            }
-        }
+
         var needs: [String] = []
         var needsLocations: [SourceLocation] = []
         if let n = map["needs"] {
@@ -278,7 +296,8 @@ public struct WorkflowDecoder {
             uses: uses,
             environment: map["environment"].map { dynamic($0, scope: .jobStrategyContext) },
             location: keyNode.location,
-            needsLocations: needsLocations)
+            needsLocations: needsLocations,
+            containerKeys: ["container", "services"].compactMap { key in map[key].map { (key, $0.location) } })
     }
 
     private mutating func strategy(_ node: YAMLNode) -> Strategy? {
@@ -356,7 +375,7 @@ public struct WorkflowDecoder {
     private mutating func checkShell(_ shell: String, _ node: YAMLNode) {
         if Self.builtinShells.contains(shell) { return }
         if !shell.contains("{0}") {
-            report(node, "unknown shell '\(shell)'; use bash, sh, python, pwsh, or a command with '{0}' for the script path")
+            report(node, "unknown shell '\(shell)'; use bash, sh, python, pwsh, or a command with '{0}' for the script path", rule: "shell-name")
         }
     }
 

@@ -131,6 +131,8 @@ public struct Job: Sendable {
     public let location: SourceLocation
     /// Where each `needs` entry was written.
     public let needsLocations: [SourceLocation]
+    /// `container:` / `services:` keys, with where they were written.
+    public let containerKeys: [(String, SourceLocation)]
 }
 
 /// `strategy:`.

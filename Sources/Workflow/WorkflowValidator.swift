@@ -9,16 +9,16 @@ enum WorkflowValidator {
                     var message = "job '\(job.id)' needs '\(need)', which is not a job in this workflow"
                     if let close = WorkflowDecoder.closest(need, in: Array(ids)) { message += "; did you mean '\(close)'?" }
                     else { message += "; jobs are: \(workflow.jobs.map(\.id).joined(separator: ", "))" }
-                    diagnostics.append(Diagnostic(location, message))
+                    diagnostics.append(Diagnostic(location, message, rule: "job-needs"))
                 } else if need == job.id {
-                    diagnostics.append(Diagnostic(location, "job '\(job.id)' needs itself"))
+                    diagnostics.append(Diagnostic(location, "job '\(job.id)' needs itself", rule: "job-needs"))
                 }
             }
             var seen: [String: Step] = [:]
             for step in job.steps {
                 guard let id = step.id else { continue }
                 if let first = seen[id] {
-                    diagnostics.append(Diagnostic(step.location, "step id '\(id)' is already used by the step at line \(first.location.line) of job '\(job.id)'; step ids must be unique in a job"))
+                    diagnostics.append(Diagnostic(step.location, "step id '\(id)' is already used by the step at line \(first.location.line) of job '\(job.id)'; step ids must be unique in a job", rule: "id"))
                 } else {
                     seen[id] = step
                 }
@@ -41,7 +41,7 @@ enum WorkflowValidator {
                 if state[need] == 1 {
                     let cycle = stack[stack.lastIndex(of: need)!...] + [need]
                     let job = byId[need]!
-                    diagnostics.append(Diagnostic(job.location, "jobs form a 'needs' cycle: \(cycle.joined(separator: " → ")); remove one of these needs"))
+                    diagnostics.append(Diagnostic(job.location, "jobs form a 'needs' cycle: \(cycle.joined(separator: " → ")); remove one of these needs", rule: "job-needs"))
                 } else if state[need] == nil {
                     visit(need)
                 }

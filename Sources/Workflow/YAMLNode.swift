@@ -70,9 +70,9 @@ public struct YAMLNode: Sendable {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
             let what = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
-            return Diagnostic(at(mark), "invalid YAML: \(what)")
+            return Diagnostic(at(mark), "invalid YAML: \(what)", rule: "yaml")
         case let .duplicatedKeysInMapping(duplicates, context):
-            return Diagnostic(at(context.mark), "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in mapping; each key may appear once")
+            return Diagnostic(at(context.mark), "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in mapping; each key may appear once", rule: "syntax-check")
         case let .reader(problem, _, _, _):
             return Diagnostic(SourceLocation(file: file, line: 1, column: 1), "cannot read YAML: \(problem)")
         default:

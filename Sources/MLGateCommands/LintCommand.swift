@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import Reports
+import Workflow
+
+/// `mlgate lint`: checks workflow files without running them.
+struct LintCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lint",
+        abstract: "Check workflow files: YAML, keys, expressions and their contexts, needs, ids, shells, globs, cron, untrusted input in scripts.",
+        discussion: "Exit status: 0 no findings, 1 findings, 2 invalid usage (a file that cannot be read).")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, sarif }
+
+    @Argument(help: "Workflow files (default: .github/workflows/*.yml).")
+    var files: [String] = []
+
+    @Option(name: .customShort("C"), help: "Run as if started in this directory.")
+    var directory: String?
+
+    @Option(name: .long, help: "Output format: text, json or sarif.")
+    var format: Format = .text
+
+    func run() throws {
+        let start = directory ?? FileManager.default.currentDirectoryPath
+        let root = WorkflowLoader.likelyRoot(start)
+        let paths: [String]
+        do {
+            paths = try WorkflowLoader.files(files.map { $0.hasPrefix("/") ? $0 : start + "/" + $0 }, root: root)
+        } catch let failure as ValidationFailure {
+            FileHandle.standardError.write(Data("mlgate: \(failure.description)\n".utf8))
+            throw ExitCode(ExitStatus.invalid)
+        }
+        var findings: [Finding] = []
+        for path in paths {
+            let display = WorkflowLoader.relative(path, to: root)
+            guard let data = FileManager.default.contents(atPath: path) else {
+                FileHandle.standardError.write(Data("mlgate: \(display): cannot read the file; check the path\n".utf8))
+                throw ExitCode(ExitStatus.invalid)
+            }
+            // What GitHub would reject; what only mlgate cannot run is `mlgate run`'s to say.
+            var (workflow, diagnostics) = WorkflowDecoder.decodeLeniently(String(decoding: data, as: UTF8.self), file: display)
+            if let workflow { diagnostics = WorkflowError(diagnostics + WorkflowLinter.lint(workflow)).diagnostics }
+            findings += diagnostics.map {
+                Finding(rule: $0.rule, message: $0.message, file: $0.location.file, line: $0.location.line, column: $0.location.column)
+            }
+        }
+        switch format {
+        case .text:
+            let lines = findings.map { "\($0.file):\($0.line):\($0.column): \($0.message) [\($0.rule)]" }
+            if !lines.isEmpty { print(lines.joined(separator: "\n")) }
+        case .json: print(FindingsJSON.render(findings))
+        case .sarif: print(SARIF.render(tool: "mlgate", version: MLGate.configuration.version, findings: findings))
+        }
+        if !findings.isEmpty { throw ExitCode(ExitStatus.failed) }
+    }
+}

@@ -1,0 +1,49 @@
+import Expressions
+
+/// Checks beyond what decoding enforces, for `mlgate lint`.
+public enum WorkflowLinter {
+    /// Event fields an outsider can set (titles, bodies, branch names, commit messages):
+    /// interpolated into a `run:` script they can inject commands.
+    static let untrustedInputs: [String] = [
+        "github.head_ref",
+        "github.event.issue.title", "github.event.issue.body",
+        "github.event.pull_request.title", "github.event.pull_request.body",
+        "github.event.pull_request.head.ref", "github.event.pull_request.head.label",
+        "github.event.pull_request.head.repo.default_branch",
+        "github.event.comment.body", "github.event.review.body", "github.event.review_comment.body",
+        "github.event.discussion.title", "github.event.discussion.body",
+        "github.event.pages.*.page_name",
+        "github.event.commits.*.message", "github.event.commits.*.author.email", "github.event.commits.*.author.name",
+        "github.event.head_commit.message", "github.event.head_commit.author.email", "github.event.head_commit.author.name",
+        "github.event.workflow_run.head_branch", "github.event.workflow_run.head_commit.message",
+        "github.event.workflow_run.head_commit.author.email", "github.event.workflow_run.head_commit.author.name",
+    ]
+
+    /// Findings for a decoded workflow.
+    public static func lint(_ workflow: Workflow) -> [Diagnostic] {
+        var findings: [Diagnostic] = []
+        for job in workflow.jobs {
+            for step in job.steps {
+                guard let run = step.run else { continue }
+                for part in run.template.parts {
+                    guard case .expression(let expression) = part else { continue }
+                    for path in expression.accessedPaths where isUntrusted(path) {
+                        findings.append(Diagnostic(run.location,
+                            "\"\(path)\" is untrusted input and is interpolated into the script of step \(step.index + 1) of job '\(job.id)', where it can inject commands; pass it through an env variable (env: { VALUE: ${{ \(path) }} }) and use \"$VALUE\"",
+                            rule: "expression"))
+                    }
+                }
+            }
+        }
+        return findings
+    }
+
+    /// Whether a dotted path reads an untrusted field (or a whole object containing one).
+    static func isUntrusted(_ path: String) -> Bool {
+        untrustedInputs.contains { pattern in
+            let a = pattern.split(separator: "."), b = path.split(separator: ".")
+            guard b.count >= a.count else { return false }
+            return zip(a, b).allSatisfy { $0 == "*" || $1 == "*" || $0 == $1 }
+        }
+    }
+}
