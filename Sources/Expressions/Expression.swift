@@ -19,10 +19,16 @@ public struct Expression: Sendable {
         var lexer = Lexer(source)
         let tokens = try lexer.tokenize()
         var parser = Parser(tokens: tokens, source: source,
-                            allowedContexts: allowedContexts.map { Set($0.map { $0.lowercased() }) },
+                            allowedContexts: allowedContexts.map(Self.folded),
                             hostFunctions: functions.arities)
         self.source = source
         self.root = try parser.parse()
+    }
+
+    /// Context names folded to lower case (as they are, when they already are).
+    private static func folded(_ names: Set<String>) -> Set<String> {
+        let hasUpper = names.contains { $0.utf8.contains { $0 >= 0x41 && $0 <= 0x5A } }
+        return hasUpper ? Set(names.map { $0.lowercased() }) : names
     }
 
     /// Evaluates the expression; an empty expression is `null`.

@@ -149,6 +149,8 @@ struct Lexer {
 
 private extension String {
     func replacingOccurrences(of target: String, with replacement: String) -> String {
+        // Most strings have no quote to unescape.
+        guard utf8.contains(0x27) else { return self }
         // The reference uses JavaScript's String.replace with a string pattern, which
         // replaces only the first occurrence; GitHub's runner replaces all. The runner is
         // what executes workflows, so all occurrences are replaced here.

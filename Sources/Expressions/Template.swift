@@ -17,29 +17,38 @@ public struct Template: Sendable {
     /// Splits `text` into literal and expression parts. A `}}` inside a quoted string in
     /// the expression does not end it. An unclosed `${{` is a parsing error.
     public init(_ text: String, allowedContexts: Set<String>? = nil, functions: HostFunctions = .none) throws(ExpressionError) {
+        // Scanned as UTF-8 bytes: most workflow strings hold no `${{` at all.
+        let bytes = Array(text.utf8)
         var parts: [Part] = []
-        var rest = Substring(text)
-        while let open = rest.range(of: "${{") {
-            if open.lowerBound > rest.startIndex { parts.append(.text(String(rest[..<open.lowerBound]))) }
-            var i = open.upperBound
+        var textStart = 0
+        var i = 0
+        func isOpen(_ at: Int) -> Bool {
+            at + 2 < bytes.count && bytes[at] == 0x24 && bytes[at + 1] == 0x7B && bytes[at + 2] == 0x7B
+        }
+        while i < bytes.count {
+            guard isOpen(i) else {
+                i += 1
+                continue
+            }
+            if i > textStart { parts.append(.text(String(decoding: bytes[textStart..<i], as: UTF8.self))) }
+            var j = i + 3
             var inString = false
-            var close: Range<Substring.Index>?
-            while i < rest.endIndex {
-                let c = rest[i]
-                if c == "'" { inString.toggle() }
-                else if !inString, c == "}", rest[i...].hasPrefix("}}") {
-                    close = i..<rest.index(i, offsetBy: 2)
+            var close: Int?
+            while j < bytes.count {
+                if bytes[j] == 0x27 { inString.toggle() }
+                else if !inString, bytes[j] == 0x7D, j + 1 < bytes.count, bytes[j + 1] == 0x7D {
+                    close = j
                     break
                 }
-                i = rest.index(after: i)
+                j += 1
             }
-            let offset = text.distance(from: text.startIndex, to: open.lowerBound)
+            let offset = text.utf8.index(text.utf8.startIndex, offsetBy: i).utf16Offset(in: text)
             guard let close else {
                 var error = ExpressionError(.parsing, "The expression is not closed. An unescaped ${{ sequence was found, but the closing }} sequence was not found.")
                 error.templateOffset = offset
                 throw error
             }
-            let inner = rest[open.upperBound..<close.lowerBound].trimmingSpaces()
+            let inner = Self.trimmed(bytes[(i + 3)..<close])
             do {
                 parts.append(.expression(try Expression(inner, allowedContexts: allowedContexts, functions: functions)))
             } catch {
@@ -47,10 +56,20 @@ public struct Template: Sendable {
                 located.templateOffset = offset
                 throw located
             }
-            rest = rest[close.upperBound...]
+            i = close + 2
+            textStart = i
         }
-        if !rest.isEmpty { parts.append(.text(String(rest))) }
+        if textStart < bytes.count { parts.append(.text(String(decoding: bytes[textStart...], as: UTF8.self))) }
         self.parts = parts
+    }
+
+    /// The bytes as a string without surrounding white space.
+    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> String {
+        var lower = bytes.startIndex, upper = bytes.endIndex
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        while lower < upper, isSpace(bytes[lower]) { lower += 1 }
+        while upper > lower, isSpace(bytes[upper - 1]) { upper -= 1 }
+        return String(decoding: bytes[lower..<upper], as: UTF8.self)
     }
 
     /// Evaluates to a value: a template that is exactly one `${{ }}` keeps the value's type;
@@ -84,9 +103,5 @@ extension Substring {
             i = index(after: i)
         }
         return nil
-    }
-
-    func trimmingSpaces() -> String {
-        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
     }
 }

@@ -31,19 +31,26 @@ struct LintCommand: ParsableCommand {
             FileHandle.standardError.write(Data("mlgate: \(failure.description)\n".utf8))
             throw ExitCode(ExitStatus.invalid)
         }
-        var findings: [Finding] = []
+        // Files are independent: check them on every core, then report in file order.
+        var texts: [(String, String)] = []
         for path in paths {
             let display = WorkflowLoader.relative(path, to: root)
             guard let data = FileManager.default.contents(atPath: path) else {
                 FileHandle.standardError.write(Data("mlgate: \(display): cannot read the file; check the path\n".utf8))
                 throw ExitCode(ExitStatus.invalid)
             }
+            texts.append((display, String(decoding: data, as: UTF8.self)))
+        }
+        let sources = texts
+        let results = ResultSlots<[Diagnostic]>(count: sources.count)
+        DispatchQueue.concurrentPerform(iterations: sources.count) { index in
             // What GitHub would reject; what only mlgate cannot run is `mlgate run`'s to say.
-            var (workflow, diagnostics) = WorkflowDecoder.decodeLeniently(String(decoding: data, as: UTF8.self), file: display)
+            var (workflow, diagnostics) = WorkflowDecoder.decodeLeniently(sources[index].1, file: sources[index].0)
             if let workflow { diagnostics = WorkflowError(diagnostics + WorkflowLinter.lint(workflow)).diagnostics }
-            findings += diagnostics.map {
-                Finding(rule: $0.rule, message: $0.message, file: $0.location.file, line: $0.location.line, column: $0.location.column)
-            }
+            results.set(index, diagnostics)
+        }
+        let findings = results.values.flatMap { $0 }.map {
+            Finding(rule: $0.rule, message: $0.message, file: $0.location.file, line: $0.location.line, column: $0.location.column)
         }
         switch format {
         case .text:
@@ -54,4 +61,16 @@ struct LintCommand: ParsableCommand {
         }
         if !findings.isEmpty { throw ExitCode(ExitStatus.failed) }
     }
+}
+
+/// One slot per task, filled from concurrent tasks and read in order afterwards.
+final class ResultSlots<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Value?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: Value) { lock.withLock { slots[index] = value } }
+
+    var values: [Value] { lock.withLock { slots.compactMap { $0 } } }
 }

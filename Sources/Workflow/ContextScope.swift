@@ -6,22 +6,30 @@ public enum ContextScope: Sendable {
     case runName, workflowEnv, workflowOutputs, jobIf, strategy, jobStrategyContext, jobEnv, jobDefaults, jobOutputs
     case step, stepIf
 
-    /// The context names allowed.
+    /// The context names allowed (lower case).
     public var contexts: Set<String> {
-        let base: Set<String> = ["github", "inputs", "vars"]
         switch self {
-        case .runName: return base
-        case .workflowOutputs: return base.union(["jobs"])
-        case .workflowEnv: return base.union(["secrets"])
-        case .jobIf, .strategy: return base.union(["needs"])
-        case .jobStrategyContext: return base.union(["needs", "strategy", "matrix"])
-        case .jobEnv: return base.union(["needs", "strategy", "matrix", "secrets"])
-        case .jobDefaults: return base.union(["needs", "strategy", "matrix", "env"])
-        case .jobOutputs, .step:
-            return base.union(["needs", "strategy", "matrix", "secrets", "steps", "job", "runner", "env"])
-        case .stepIf: return base.union(["needs", "strategy", "matrix", "steps", "job", "runner", "env"])
+        case .runName: Self.base
+        case .workflowEnv: Self.workflowEnvContexts
+        case .workflowOutputs: Self.workflowOutputContexts
+        case .jobIf, .strategy: Self.needsContexts
+        case .jobStrategyContext: Self.strategyContexts
+        case .jobEnv: Self.jobEnvContexts
+        case .jobDefaults: Self.jobDefaultsContexts
+        case .jobOutputs, .step: Self.stepContexts
+        case .stepIf: Self.stepIfContexts
         }
     }
+
+    private static let base: Set<String> = ["github", "inputs", "vars"]
+    private static let workflowEnvContexts = base.union(["secrets"])
+    private static let workflowOutputContexts = base.union(["jobs"])
+    private static let needsContexts = base.union(["needs"])
+    private static let strategyContexts = base.union(["needs", "strategy", "matrix"])
+    private static let jobEnvContexts = base.union(["needs", "strategy", "matrix", "secrets"])
+    private static let jobDefaultsContexts = base.union(["needs", "strategy", "matrix", "env"])
+    private static let stepContexts = base.union(["needs", "strategy", "matrix", "secrets", "steps", "job", "runner", "env"])
+    private static let stepIfContexts = base.union(["needs", "strategy", "matrix", "steps", "job", "runner", "env"])
 
     /// The host functions allowed.
     public var functions: HostFunctions {

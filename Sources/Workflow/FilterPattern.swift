@@ -19,8 +19,24 @@ public struct FilterPattern: Sendable {
     /// Compiles a pattern.
     public init(_ source: String) throws(InvalidPattern) {
         self.source = source
+        let (expression, negated) = try Self.translate(source)
+        isNegated = negated
+        do {
+            regex = try NSRegularExpression(pattern: expression)
+        } catch {
+            throw InvalidPattern(description: "pattern '\(source)' cannot be used: \(error)")
+        }
+    }
+
+    /// Checks a pattern's syntax without compiling it (for validating workflows).
+    public static func validate(_ source: String) throws(InvalidPattern) {
+        _ = try translate(source)
+    }
+
+    /// The regular expression a pattern stands for, and whether it is negated.
+    private static func translate(_ source: String) throws(InvalidPattern) -> (String, Bool) {
         var body = Substring(source)
-        isNegated = body.hasPrefix("!")
+        let isNegated = body.hasPrefix("!")
         if isNegated { body = body.dropFirst() }
         if body.isEmpty { throw InvalidPattern(description: "empty pattern '\(source)'") }
         var out = "^"
@@ -68,12 +84,7 @@ public struct FilterPattern: Sendable {
             }
             i = next
         }
-        out += "$"
-        do {
-            regex = try NSRegularExpression(pattern: out)
-        } catch {
-            throw InvalidPattern(description: "pattern '\(source)' cannot be used: \(error)")
-        }
+        return (out + "$", isNegated)
     }
 
     /// Whether `text` matches the pattern (ignoring its `!`).

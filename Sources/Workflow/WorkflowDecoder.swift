@@ -151,7 +151,7 @@ public struct WorkflowDecoder {
             default:
                 let patterns = stringList(value, key)
                 for pattern in patterns {
-                    do { _ = try FilterPattern(pattern) } catch { report(value, "\(error.description) in '\(key)' of event '\(event)'", rule: "glob") }
+                    do { try FilterPattern.validate(pattern) } catch { report(value, "\(error.description) in '\(key)' of event '\(event)'", rule: "glob") }
                 }
                 filters[key] = patterns
             }

@@ -38,12 +38,14 @@ public enum WorkflowLinter {
         return findings
     }
 
+    private static let untrustedComponents = untrustedInputs.map { $0.split(separator: ".") }
+
     /// Whether a dotted path reads an untrusted field (or a whole object containing one).
     static func isUntrusted(_ path: String) -> Bool {
-        untrustedInputs.contains { pattern in
-            let a = pattern.split(separator: "."), b = path.split(separator: ".")
-            guard b.count >= a.count else { return false }
-            return zip(a, b).allSatisfy { $0 == "*" || $1 == "*" || $0 == $1 }
+        guard path.hasPrefix("github.") else { return false }
+        let b = path.split(separator: ".")
+        return untrustedComponents.contains { a in
+            b.count >= a.count && zip(a, b).allSatisfy { $0 == "*" || $1 == "*" || $0 == $1 }
         }
     }
 }

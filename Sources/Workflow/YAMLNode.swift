@@ -40,7 +40,8 @@ public struct YAMLNode: Sendable {
     /// Parses one YAML document. Syntax errors and duplicate keys become diagnostics.
     public static func parse(_ text: String, file: String) throws(WorkflowError) -> YAMLNode? {
         do {
-            guard let node = try Yams.compose(yaml: text, .basic) else { return nil }
+            // The encoding is given: Yams would otherwise look it up in the environment per parse.
+            guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else { return nil }
             return YAMLNode(node, file: file)
         } catch let error as YamlError {
             throw WorkflowError([diagnostic(for: error, file: file)])
