@@ -26,8 +26,9 @@ struct JobInstance: Sendable {
         var result: Conclusion { report.result }
     }
 
-    /// State that changes as steps run.
-    private struct State {
+    /// State that changes as steps run. `steps`, `failed`, `inputs` and `actionPath` belong
+    /// to the current frame: the job's, or a composite action's while its steps run.
+    struct State {
         var env = OrderedEnvironment()          // GITHUB_ENV additions
         var pathPrepends: [String] = []
         var steps: [(String, ExpressionValue)] = []
@@ -41,6 +42,10 @@ struct JobInstance: Sendable {
         var defaultEnvironment: [String: String] = [:]
         /// When `timeout-minutes` of the job runs out.
         var deadline: ContinuousClock.Instant?
+        /// The `inputs` context of a composite action's steps (nil: the workflow's inputs).
+        var inputs: ExpressionValue?
+        /// The folder of the local action whose steps are running (`GITHUB_ACTION_PATH`).
+        var actionPath: String?
     }
 
     /// Runs the job on a thread of its own: its steps run one after another, and the thread
@@ -126,7 +131,7 @@ struct JobInstance: Sendable {
 
     // MARK: Steps
 
-    private func runStep(_ step: Step, state: inout State, jobEnv: OrderedEnvironment, temp: String, scratch: String) {
+    func runStep(_ step: Step, state: inout State, jobEnv: OrderedEnvironment, temp: String, scratch: String) {
         let started = ContinuousClock.now
         let env = jobEnv.merging(state.env)
         let context = evaluationContext(env: env, state: state, temp: temp, includeSteps: true)
@@ -180,9 +185,15 @@ struct JobInstance: Sendable {
             }
             let stepContext = evaluationContext(env: stepEnv, state: state, temp: temp, includeSteps: true)
             if let uses = step.uses {
-                var inputs: [String: String] = [:]
-                for (key, template) in step.with { inputs[key] = try template.evaluate(in: stepContext) }
-                let error = checkout(uses, inputs: inputs, step: displayName)
+                var inputs: [(String, String)] = []
+                for (key, template) in step.with { inputs.append((key, try template.evaluate(in: stepContext))) }
+                if uses.hasPrefix("./") {
+                    let result = runLocalAction(uses, inputs: inputs, step: displayName, state: &state,
+                                                callerEnv: stepEnv, temp: temp, scratch: scratch)
+                    finish(result.outcome, continueOnError: continueOnError, outputs: result.outputs, error: result.error)
+                    return
+                }
+                let error = checkout(uses, inputs: Dictionary(inputs, uniquingKeysWith: { _, b in b }), step: displayName)
                 finish(error == nil ? .success : .failure, continueOnError: continueOnError, error: error)
                 return
             }
@@ -223,6 +234,7 @@ struct JobInstance: Sendable {
         var environment = state.baseEnvironment
         for (k, v) in stepEnv.pairs where state.defaultEnvironment[k] == nil { environment[k] = v }
         environment["GITHUB_ACTION"] = step.id ?? "__run" + (step.index == 0 ? "" : "_\(step.index + 1)")
+        if let actionPath = state.actionPath { environment["GITHUB_ACTION_PATH"] = actionPath }
         environment["GITHUB_ENV"] = files.env
         environment["GITHUB_OUTPUT"] = files.output
         environment["GITHUB_PATH"] = files.path
@@ -353,7 +365,7 @@ struct JobInstance: Sendable {
 
     // MARK: Contexts
 
-    private func evaluationContext(env: OrderedEnvironment, state: State, temp: String, includeSteps: Bool) -> EvaluationContext {
+    func evaluationContext(env: OrderedEnvironment, state: State, temp: String, includeSteps: Bool) -> EvaluationContext {
         let failed = state.failed
         let scope = self.scope
         let workspace = run.workspace
@@ -361,7 +373,7 @@ struct JobInstance: Sendable {
         let contexts = ExpressionObject([
             ("github", github),
             ("env", .object(ExpressionObject(env.pairs.map { ($0.0, .string($0.1)) }))),
-            ("vars", run.vars), ("secrets", run.secrets), ("inputs", run.inputs),
+            ("vars", run.vars), ("secrets", run.secrets), ("inputs", state.inputs ?? run.inputs),
             ("job", .object(ExpressionObject([("status", .string(status)),
                                               ("container", .object(ExpressionObject([]))),
                                               ("services", .object(ExpressionObject([])))]))),

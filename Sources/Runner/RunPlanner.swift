@@ -20,7 +20,7 @@ public enum RunPlanner {
                 diagnostics.append(Diagnostic(job.location, "job '\(job.id)' calls the reusable workflow '\(uses)', which mlgate cannot run yet; run the called workflow's jobs directly", rule: "action"))
             }
             for step in job.steps {
-                guard let uses = step.uses, !isBuiltinAction(uses) else { continue }
+                guard let uses = step.uses, !isBuiltinAction(uses), !uses.hasPrefix("./") else { continue }
                 let hint = uses.hasPrefix("docker://")
                     ? "docker actions need a container engine; mlgate runs steps on the host"
                     : "mlgate runs 'actions/checkout' itself; replace this step with a 'run:' step doing the same on the host"

@@ -5,6 +5,8 @@ import Expressions
 public enum ContextScope: Sendable {
     case runName, workflowEnv, workflowOutputs, jobIf, strategy, jobStrategyContext, jobEnv, jobDefaults, jobOutputs
     case step, stepIf
+    /// Steps and outputs of a composite action: no `secrets`, no `needs`.
+    case actionStep, actionStepIf
 
     /// The context names allowed (lower case).
     public var contexts: Set<String> {
@@ -18,6 +20,8 @@ public enum ContextScope: Sendable {
         case .jobDefaults: Self.jobDefaultsContexts
         case .jobOutputs, .step: Self.stepContexts
         case .stepIf: Self.stepIfContexts
+        case .actionStep: Self.actionContexts
+        case .actionStepIf: Self.actionContexts
         }
     }
 
@@ -29,6 +33,7 @@ public enum ContextScope: Sendable {
     private static let jobEnvContexts = base.union(["needs", "strategy", "matrix", "secrets"])
     private static let jobDefaultsContexts = base.union(["needs", "strategy", "matrix", "env"])
     private static let stepContexts = base.union(["needs", "strategy", "matrix", "secrets", "steps", "job", "runner", "env"])
+    private static let actionContexts: Set<String> = ["github", "inputs", "strategy", "matrix", "steps", "job", "runner", "env"]
     private static let stepIfContexts = base.union(["needs", "strategy", "matrix", "steps", "job", "runner", "env"])
 
     /// The host functions allowed.
@@ -36,7 +41,8 @@ public enum ContextScope: Sendable {
         switch self {
         case .jobIf:
             return HostFunctions(["success": 0...Int.max, "failure": 0...Int.max, "cancelled": 0...0, "always": 0...0])
-        case .stepIf: return .runner
+        case .stepIf, .actionStepIf: return .runner
+        case .actionStep: return HostFunctions(["hashfiles": 1...255])
         case .step, .jobOutputs: return HostFunctions(["hashfiles": 1...255])
         default: return .none
         }

@@ -4,7 +4,7 @@ import Expressions
 /// at the first, then validates the job graph.
 public struct WorkflowDecoder {
     var diagnostics: [Diagnostic] = []
-    private let file: String
+    let file: String
 
     /// Parses and validates workflow YAML.
     /// - Throws: `WorkflowError` listing every problem, when there is any.
@@ -39,6 +39,7 @@ public struct WorkflowDecoder {
     }
 
     private init(file: String) { self.file = file }
+    init(actionFile: String) { self.file = actionFile }
 
     mutating func report(_ node: YAMLNode, _ message: String, rule: String = "syntax-check") {
         diagnostics.append(Diagnostic(node.location, message, rule: rule))
@@ -331,9 +332,10 @@ public struct WorkflowDecoder {
 
     // MARK: Steps
 
-    private mutating func step(_ node: YAMLNode, index: Int, jobId: String) -> Step? {
+    mutating func step(_ node: YAMLNode, index: Int, jobId: String, scope: ContextScope = .step,
+                       ifScope: ContextScope = .stepIf) -> Step? {
         guard let map = mapping(node, "step \(index + 1) of job '\(jobId)'", keys: Self.stepKeys) else { return nil }
-        let run = map["run"].flatMap { templateString($0, scope: .step) }
+        let run = map["run"].flatMap { templateString($0, scope: scope) }
         let uses = map["uses"].flatMap { string($0, "uses") }
         if map["run"] != nil, map["uses"] != nil {
             report(node, "step \(index + 1) of job '\(jobId)' has both 'run' and 'uses'; a step does one or the other")
@@ -356,16 +358,16 @@ public struct WorkflowDecoder {
         if let shell, let shellNode = map["shell"] { checkShell(shell, shellNode) }
         return Step(
             id: id,
-            name: map["name"].flatMap { templateString($0, scope: .step) },
-            condition: map["if"].flatMap { condition($0, scope: .stepIf) },
+            name: map["name"].flatMap { templateString($0, scope: scope) },
+            condition: map["if"].flatMap { condition($0, scope: ifScope) },
             run: run,
             uses: uses,
             shell: shell,
-            workingDirectory: map["working-directory"].flatMap { templateString($0, scope: .step) },
-            env: map["env"].map { envMap($0, scope: .step) } ?? [],
-            with: map["with"].map { envMap($0, scope: .step, what: "with") } ?? [],
-            continueOnError: map["continue-on-error"].map { booleanValue($0, scope: .step) },
-            timeoutMinutes: map["timeout-minutes"].map { number($0, scope: .step, "timeout-minutes") },
+            workingDirectory: map["working-directory"].flatMap { templateString($0, scope: scope) },
+            env: map["env"].map { envMap($0, scope: scope) } ?? [],
+            with: map["with"].map { envMap($0, scope: scope, what: "with") } ?? [],
+            continueOnError: map["continue-on-error"].map { booleanValue($0, scope: scope) },
+            timeoutMinutes: map["timeout-minutes"].map { number($0, scope: scope, "timeout-minutes") },
             location: node.location,
             index: index)
     }

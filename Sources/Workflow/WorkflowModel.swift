@@ -164,6 +164,16 @@ public struct Step: Sendable {
     /// Position in the job (0-based).
     public let index: Int
 
+    /// A step mlgate makes itself (to run a JavaScript action's entry point).
+    public static func synthesized(script: String, shell: String, index: Int, file: String) -> Step {
+        let location = SourceLocation(file: file, line: 1, column: 1)
+        let template = (try? Template(script)) ?? (try! Template(""))
+        return Step(id: "__action", name: nil, condition: nil,
+                    run: TemplateString(source: script, template: template, location: location),
+                    uses: nil, shell: shell, workingDirectory: nil, env: [], with: [], continueOnError: nil,
+                    timeoutMinutes: nil, location: location, index: index)
+    }
+
     /// The name shown in logs: `name:`, or `Run <first line>` / `Run <action>`, as GitHub does.
     public var displaySource: String {
         if let name { return name.source }

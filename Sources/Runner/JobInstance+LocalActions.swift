@@ -1,0 +1,88 @@
+import Expressions
+import Foundation
+import Workflow
+
+extension JobInstance {
+    /// What a local action's step hands back.
+    struct ActionResult {
+        let outcome: Conclusion
+        let outputs: [(String, String)]
+        let error: String?
+    }
+
+    /// Runs `uses: ./path`: its `action.yml` is read when the step runs, as on GitHub (the
+    /// files come from the checked-out workspace). Composite steps run in this job with the
+    /// action's own `inputs` and `steps`; a JavaScript action runs under `node`.
+    func runLocalAction(_ uses: String, inputs given: [(String, String)], step: String, state: inout State,
+                        callerEnv: OrderedEnvironment, temp: String, scratch: String) -> ActionResult {
+        let relative = String(uses.dropFirst(2)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        let folder = relative.isEmpty ? run.workspace : run.workspace + "/" + relative
+        guard let file = ["action.yml", "action.yaml"].map({ folder + "/" + $0 }).first(where: FileManager.default.fileExists),
+              let data = FileManager.default.contents(atPath: file) else {
+            return ActionResult(outcome: .failure, outputs: [],
+                                error: "no action.yml or action.yaml in \(uses) (looked in \(folder)); check the path, or check the repository out first")
+        }
+        let display = relative.isEmpty ? "action.yml" : relative + "/" + URL(fileURLWithPath: file).lastPathComponent
+        let action: ActionDefinition
+        do {
+            action = try WorkflowDecoder.decodeAction(String(decoding: data, as: UTF8.self), file: display)
+        } catch {
+            return ActionResult(outcome: .failure, outputs: [], error: "invalid action \(uses):\n" + error.description)
+        }
+
+        // Inputs: declared defaults, then `with:`; a required input must be given.
+        var inputs = OrderedEnvironment()
+        for input in action.inputs { if let value = input.defaultValue { inputs[input.name] = value } }
+        for (name, value) in given { inputs[name] = value }
+        for input in action.inputs where input.required && inputs[input.name] == nil {
+            return ActionResult(outcome: .failure, outputs: [], error: "Input required and not supplied: \(input.name)")
+        }
+
+        switch action.runs {
+        case .docker:
+            return ActionResult(outcome: .failure, outputs: [],
+                                error: "\(uses) is a container action, which needs a container engine; mlgate runs steps on the host")
+        case .node(_, let main):
+            // The runner passes inputs as INPUT_<NAME> variables.
+            var env = callerEnv
+            for (name, value) in inputs.pairs {
+                env["INPUT_" + name.uppercased().replacingOccurrences(of: " ", with: "_")] = value
+            }
+            let script = Step.synthesized(script: "command -v node >/dev/null || { echo \"::error::\(uses) is a JavaScript action and needs node on PATH\"; exit 1; }\nexec node \"$GITHUB_ACTION_PATH/\(main)\"",
+                                          shell: "bash", index: 0, file: display)
+            return runFrame([script], action: action, inputs: inputs, folder: folder, state: &state, callerEnv: env, temp: temp, scratch: scratch)
+        case .composite(let steps):
+            return runFrame(steps, action: action, inputs: inputs, folder: folder, state: &state, callerEnv: callerEnv, temp: temp, scratch: scratch)
+        }
+    }
+
+    /// Runs steps in a frame of their own (`steps`, `inputs`, success), then evaluates the
+    /// action's outputs with that frame's `steps` context.
+    private func runFrame(_ steps: [Step], action: ActionDefinition, inputs: OrderedEnvironment, folder: String, state: inout State,
+                          callerEnv: OrderedEnvironment, temp: String, scratch: String) -> ActionResult {
+        let saved = (state.steps, state.failed, state.inputs, state.actionPath)
+        state.steps = []
+        state.failed = false
+        state.inputs = .object(ExpressionObject(inputs.pairs.map { ($0.0, .string($0.1)) }))
+        state.actionPath = folder
+        defer { (state.steps, state.failed, state.inputs, state.actionPath) = saved }
+
+        for step in steps {
+            runStep(step, state: &state, jobEnv: callerEnv, temp: temp, scratch: scratch)
+        }
+        var outputs: [(String, String)] = []
+        var error: String?
+        let context = evaluationContext(env: callerEnv.merging(state.env), state: state, temp: temp, includeSteps: true)
+        for (name, template) in action.outputs {
+            do { outputs.append((name, try template.evaluate(in: context))) } catch {
+                return ActionResult(outcome: .failure, outputs: outputs, error: "output '\(name)' of \(action.file): \(error)")
+            }
+        }
+        if case .composite = action.runs, state.failed { error = "a step of the composite action \(action.file) failed" }
+        if case .node = action.runs, let only = state.steps.first, case .object(let o) = only.1 {
+            // The script step's outputs are the action's outputs.
+            if case .object(let stepOutputs)? = o["outputs"] { outputs = stepOutputs.pairs.map { ($0.key, $0.value.stringValue) } }
+        }
+        return ActionResult(outcome: state.failed ? .failure : .success, outputs: outputs, error: error)
+    }
+}

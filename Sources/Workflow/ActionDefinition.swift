@@ -1,0 +1,96 @@
+/// A local action (`uses: ./path`): its `action.yml`.
+public struct ActionDefinition: Sendable {
+    /// How the action runs.
+    public enum Runs: Sendable {
+        /// Steps run in the calling job, with the action's own `inputs` and `steps`.
+        case composite([Step])
+        /// A JavaScript action: `node` runs `main` (the `using:` version is informational).
+        case node(using: String, main: String)
+        /// A container action, which needs a container engine.
+        case docker(image: String)
+    }
+
+    /// An input, with its default.
+    public struct Input: Sendable {
+        public let name: String
+        public let required: Bool
+        public let defaultValue: String?
+    }
+
+    public let file: String
+    public let name: String?
+    public let inputs: [Input]
+    /// Outputs of a composite action, evaluated with its `steps` context.
+    public let outputs: [(String, TemplateString)]
+    public let runs: Runs
+}
+
+extension WorkflowDecoder {
+    /// Decodes an `action.yml`, every problem reported with file:line:col.
+    public static func decodeAction(_ text: String, file: String) throws(WorkflowError) -> ActionDefinition {
+        var decoder = WorkflowDecoder(actionFile: file)
+        guard let root = try YAMLNode.parse(text, file: file) else {
+            throw WorkflowError([Diagnostic(SourceLocation(file: file, line: 1, column: 1), "the action file is empty; it needs 'runs:'")])
+        }
+        let action = decoder.action(root)
+        if !decoder.diagnostics.isEmpty || action == nil { throw WorkflowError(decoder.diagnostics) }
+        return action!
+    }
+
+    private mutating func action(_ root: YAMLNode) -> ActionDefinition? {
+        guard let map = mapping(root, "the action", keys: ["name", "description", "author", "inputs", "outputs", "runs", "branding"]) else { return nil }
+        guard let runsNode = map["runs"], let runs = mapping(runsNode, "runs", keys: ["using", "steps", "main", "pre", "post", "pre-if", "post-if", "image", "args", "env", "entrypoint"]) else {
+            report(root, "the action has no 'runs:' section")
+            return nil
+        }
+        guard let usingNode = runs["using"], let using = string(usingNode, "using") else {
+            report(runsNode, "'runs' needs 'using:' (composite, node20, docker)")
+            return nil
+        }
+        var inputs: [ActionDefinition.Input] = []
+        if let inputsNode = map["inputs"], case .mapping(let pairs) = inputsNode.content {
+            for (k, v) in pairs {
+                guard let name = string(k, "an input name") else { continue }
+                let spec = v.isNull ? MappingView(pairs: []) : mapping(v, "input '\(name)'", keys: ["description", "required", "default", "deprecationMessage"])
+                inputs.append(ActionDefinition.Input(name: name, required: spec?["required"].map { boolean($0, "required") } ?? false,
+                                                     defaultValue: spec?["default"]?.scalar))
+            }
+        }
+        var outputs: [(String, TemplateString)] = []
+        if let outputsNode = map["outputs"], case .mapping(let pairs) = outputsNode.content {
+            for (k, v) in pairs {
+                guard let name = string(k, "an output name"), let spec = mapping(v, "output '\(name)'", keys: ["description", "value"]) else { continue }
+                if let valueNode = spec["value"], let value = templateString(valueNode, scope: .actionStep) { outputs.append((name, value)) }
+            }
+        }
+        let kind: ActionDefinition.Runs
+        switch using {
+        case "composite":
+            guard let stepsNode = runs["steps"], case .sequence(let items) = stepsNode.content else {
+                report(runsNode, "a composite action needs 'steps:'")
+                return nil
+            }
+            var steps: [Step] = []
+            for (index, item) in items.enumerated() {
+                guard let step = step(item, index: index, jobId: "(composite action)", scope: .actionStep, ifScope: .actionStepIf) else { continue }
+                if step.run != nil, step.shell == nil {
+                    report(item, "step \(index + 1) of a composite action runs a script but has no 'shell:'; composite steps must name their shell (bash, sh, python, …)")
+                }
+                steps.append(step)
+            }
+            kind = .composite(steps)
+        case let node where node.hasPrefix("node"):
+            guard let main = runs["main"].flatMap({ string($0, "main") }) else {
+                report(runsNode, "a JavaScript action needs 'main:'")
+                return nil
+            }
+            kind = .node(using: node, main: main)
+        case "docker":
+            kind = .docker(image: runs["image"]?.scalar ?? "")
+        default:
+            report(usingNode, "unknown 'using: \(using)'; use composite, node20 or docker")
+            return nil
+        }
+        return ActionDefinition(file: file, name: map["name"]?.scalar, inputs: inputs, outputs: outputs, runs: kind)
+    }
+}
