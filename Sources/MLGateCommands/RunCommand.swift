@@ -33,6 +33,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Run the workflows as they are at this revision, in a fresh workspace written from its tree.")
     var rev: String?
 
+    @Option(name: .customLong("action-dir"), help: "A folder holding remote actions as OWNER/REPO (folders or git repositories; repeatable).")
+    var actionDirs: [String] = []
+
     @Option(name: [.customShort("j"), .long], help: "Run only this job (and the jobs it needs).")
     var job: String?
 
@@ -94,8 +97,9 @@ struct RunCommand: AsyncParsableCommand {
         // Parse while libgit2 starts, at the likely root; confirm the root through libgit2.
         let given = workflows.map { $0.hasPrefix("/") ? $0 : start + "/" + $0 }
         let likelyRoot = WorkflowLoader.likelyRoot(start)
+        let actions = ActionDirectories(actionDirs.map { $0.hasPrefix("/") ? $0 : start + "/" + $0 })
         let likelyPaths = try? WorkflowLoader.files(given, root: likelyRoot)
-        var loaded = likelyPaths.map { WorkflowLoader.load($0, root: likelyRoot) }
+        var loaded = likelyPaths.map { WorkflowLoader.load($0, root: likelyRoot, actions: actions) }
         let root: String
         do { root = try RepositorySnapshot.root(of: start) } catch { throw ValidationFailure(error.description) }
         if let rev {
@@ -105,12 +109,12 @@ struct RunCommand: AsyncParsableCommand {
                     ? try RevisionWorkspace.workflowFiles(repositoryAt: root, revision: rev)
                     : try workflows.map { ($0, try RevisionWorkspace.file($0, repositoryAt: root, revision: rev)) }
                 if sources.isEmpty { throw ValidationFailure("no workflows in .github/workflows/ at '\(rev)'") }
-                loaded = WorkflowLoader.load(sources: sources)
+                loaded = WorkflowLoader.load(sources: sources, actions: actions)
             } catch let failure as RevisionWorkspace.Failure {
                 throw ValidationFailure(failure.description)
             }
         } else if root != URL(fileURLWithPath: likelyRoot).standardizedFileURL.path || loaded == nil {
-            loaded = WorkflowLoader.load(try WorkflowLoader.files(given, root: root), root: root)
+            loaded = WorkflowLoader.load(try WorkflowLoader.files(given, root: root), root: root, actions: actions)
         }
         let loadedWorkflows = loaded!
         if !loadedWorkflows.diagnostics.isEmpty {
@@ -185,6 +189,7 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         options.repositoryRoot = root
+        options.actionDirectories = actions
         if let rev {
             do { options.workspace = try RevisionWorkspace.materialize(repositoryAt: root, revision: rev) } catch {
                 throw ValidationFailure(error.description)

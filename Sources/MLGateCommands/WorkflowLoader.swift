@@ -35,12 +35,12 @@ enum WorkflowLoader {
     }
 
     /// Decodes workflow texts (read from a revision), with runner checks.
-    static func load(sources: [(String, String)]) -> Loaded {
+    static func load(sources: [(String, String)], actions: ActionDirectories = ActionDirectories([])) -> Loaded {
         var loaded = Loaded()
         for (path, text) in sources {
             do {
                 let workflow = try WorkflowDecoder.decode(text, file: path)
-                let problems = RunPlanner.check(workflow)
+                let problems = RunPlanner.check(workflow, actions: actions)
                 if problems.isEmpty { loaded.workflows.append(workflow) } else { loaded.diagnostics += problems }
             } catch {
                 loaded.diagnostics += error.diagnostics
@@ -50,7 +50,7 @@ enum WorkflowLoader {
     }
 
     /// Decodes each file, with runner checks; paths are shown relative to `root`.
-    static func load(_ paths: [String], root: String) -> Loaded {
+    static func load(_ paths: [String], root: String, actions: ActionDirectories = ActionDirectories([])) -> Loaded {
         var loaded = Loaded()
         for path in paths {
             let display = relative(path, to: root)
@@ -61,7 +61,7 @@ enum WorkflowLoader {
             }
             do {
                 let workflow = try WorkflowDecoder.decode(String(decoding: data, as: UTF8.self), file: display)
-                let problems = RunPlanner.check(workflow)
+                let problems = RunPlanner.check(workflow, actions: actions)
                 if problems.isEmpty { loaded.workflows.append(workflow) } else { loaded.diagnostics += problems }
             } catch {
                 loaded.diagnostics += error.diagnostics

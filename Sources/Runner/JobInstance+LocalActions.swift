@@ -15,8 +15,20 @@ extension JobInstance {
     /// action's own `inputs` and `steps`; a JavaScript action runs under `node`.
     func runLocalAction(_ uses: String, inputs given: [(String, String)], step: String, state: inout State,
                         callerEnv: OrderedEnvironment, temp: String, scratch: String) -> ActionResult {
-        let relative = String(uses.dropFirst(2)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-        let folder = relative.isEmpty ? run.workspace : run.workspace + "/" + relative
+        var relative = String(uses.dropFirst(2)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        var folder = relative.isEmpty ? run.workspace : run.workspace + "/" + relative
+        if !uses.hasPrefix("./") {
+            // A remote action, from --action-dir.
+            do {
+                guard let found = try run.options.actionDirectories.actionFolder(for: uses, scratch: run.scratchRoot) else {
+                    return ActionResult(outcome: .failure, outputs: [], error: "action '\(uses)' is not in any --action-dir")
+                }
+                folder = found
+                relative = uses
+            } catch {
+                return ActionResult(outcome: .failure, outputs: [], error: error.description)
+            }
+        }
         guard let file = ["action.yml", "action.yaml"].map({ folder + "/" + $0 }).first(where: FileManager.default.fileExists),
               let data = FileManager.default.contents(atPath: file) else {
             return ActionResult(outcome: .failure, outputs: [],

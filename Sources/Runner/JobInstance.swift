@@ -187,7 +187,7 @@ struct JobInstance: Sendable {
             if let uses = step.uses {
                 var inputs: [(String, String)] = []
                 for (key, template) in step.with { inputs.append((key, try template.evaluate(in: stepContext))) }
-                if uses.hasPrefix("./") {
+                if uses.hasPrefix("./") || !RunPlanner.isBuiltinAction(uses) {
                     let result = runLocalAction(uses, inputs: inputs, step: displayName, state: &state,
                                                 callerEnv: stepEnv, temp: temp, scratch: scratch)
                     finish(result.outcome, continueOnError: continueOnError, outputs: result.outputs, error: result.error)

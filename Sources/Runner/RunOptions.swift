@@ -25,6 +25,8 @@ public struct RunOptions: Sendable {
     /// `--rev`: the revision whose tree the workspace was written from, or nil for the live
     /// working tree.
     public var revision: String?
+    /// Where remote actions are found on disk (`--action-dir`).
+    public var actionDirectories = ActionDirectories([])
     /// The repository's working tree (the workspace, unless running at a revision).
     public var repositoryRoot: String = ""
     /// The invoking environment, inherited by steps like a self-hosted runner's.

@@ -10,7 +10,7 @@ public enum RunPlanner {
     }
 
     /// Problems that prevent the workflow from running on this host.
-    public static func check(_ workflow: Workflow) -> [Diagnostic] {
+    public static func check(_ workflow: Workflow, actions: ActionDirectories = ActionDirectories([])) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         for job in workflow.jobs {
             for (key, location) in job.containerKeys {
@@ -20,10 +20,10 @@ public enum RunPlanner {
                 diagnostics.append(Diagnostic(job.location, "job '\(job.id)' calls the reusable workflow '\(uses)', which mlgate cannot run yet; run the called workflow's jobs directly", rule: "action"))
             }
             for step in job.steps {
-                guard let uses = step.uses, !isBuiltinAction(uses), !uses.hasPrefix("./") else { continue }
+                guard let uses = step.uses, !isBuiltinAction(uses), !uses.hasPrefix("./"), !actions.contains(uses) else { continue }
                 let hint = uses.hasPrefix("docker://")
                     ? "docker actions need a container engine; mlgate runs steps on the host"
-                    : "mlgate runs 'actions/checkout' itself; replace this step with a 'run:' step doing the same on the host"
+                    : "mlgate runs 'actions/checkout' itself and local './path' actions; for others, pass --action-dir DIR holding \(ActionDirectories.parse(uses).map { "\($0.owner)/\($0.repository)" } ?? "the action") (a folder or a git repository)"
                 diagnostics.append(Diagnostic(step.location, "step \(step.index + 1) of job '\(job.id)' uses action '\(uses)', which cannot run here: \(hint)", rule: "action"))
             }
         }
