@@ -193,8 +193,15 @@ struct JobInstance: Sendable {
                     finish(result.outcome, continueOnError: continueOnError, outputs: result.outputs, error: result.error)
                     return
                 }
-                let error = checkout(uses, inputs: Dictionary(inputs, uniquingKeysWith: { _, b in b }), step: displayName)
-                finish(error == nil ? .success : .failure, continueOnError: continueOnError, error: error)
+                let given = Dictionary(inputs, uniquingKeysWith: { _, b in b })
+                let name = RunPlanner.actionName(uses)
+                let result: (error: String?, outputs: [(String, String)])
+                switch name {
+                case "actions/upload-artifact": result = uploadArtifact(given, step: displayName)
+                case "actions/download-artifact": result = downloadArtifact(given, step: displayName)
+                default: result = (checkout(uses, inputs: given, step: displayName), [])
+                }
+                finish(result.error == nil ? .success : .failure, continueOnError: continueOnError, outputs: result.outputs, error: result.error)
                 return
             }
             script = try step.run?.evaluate(in: stepContext) ?? ""

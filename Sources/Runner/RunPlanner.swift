@@ -3,10 +3,17 @@ import Workflow
 /// Checks that need the runner's knowledge (which actions it can run) and selects jobs.
 /// Problems here are reported before anything runs, like workflow syntax errors.
 public enum RunPlanner {
-    /// Actions mlgate runs itself.
+    /// Actions mlgate runs itself: checkout, and artifacts kept in the run's own store.
+    static let builtinActions: Set<String> = ["actions/checkout", "actions/upload-artifact", "actions/download-artifact"]
+
+    /// `owner/repo` of `owner/repo@ref`, lower-cased.
+    static func actionName(_ uses: String) -> String {
+        uses.split(separator: "@").first.map { $0.lowercased() } ?? ""
+    }
+
+    /// Whether mlgate runs the action itself.
     static func isBuiltinAction(_ uses: String) -> Bool {
-        let name = uses.split(separator: "@").first.map { $0.lowercased() } ?? ""
-        return name == "actions/checkout"
+        builtinActions.contains(actionName(uses))
     }
 
     /// Problems that prevent the workflow from running on this host.
@@ -23,7 +30,7 @@ public enum RunPlanner {
                 guard let uses = step.uses, !isBuiltinAction(uses), !uses.hasPrefix("./"), !actions.contains(uses) else { continue }
                 let hint = uses.hasPrefix("docker://")
                     ? "docker actions need a container engine; mlgate runs steps on the host"
-                    : "mlgate runs 'actions/checkout' itself and local './path' actions; for others, pass --action-dir DIR holding \(ActionDirectories.parse(uses).map { "\($0.owner)/\($0.repository)" } ?? "the action") (a folder or a git repository)"
+                    : "mlgate runs 'actions/checkout', 'actions/upload-artifact', 'actions/download-artifact' itself and local './path' actions; for others, pass --action-dir DIR holding \(ActionDirectories.parse(uses).map { "\($0.owner)/\($0.repository)" } ?? "the action") (a folder or a git repository)"
                 diagnostics.append(Diagnostic(step.location, "step \(step.index + 1) of job '\(job.id)' uses action '\(uses)', which cannot run here: \(hint)", rule: "action"))
             }
         }
