@@ -129,7 +129,7 @@ struct RunContext: Sendable {
 /// Event payloads as GitHub sends them, synthesized from the repository.
 enum EventPayload {
     static func synthesize(event: String, repository r: RepositorySnapshot, workflowFile: String,
-                           inputs: [(String, String)]) -> ExpressionValue {
+                           inputs: [(String, String)], crons: [String] = []) -> ExpressionValue {
         let owner = ExpressionValue.object(strings: [("login", r.owner), ("name", r.owner)])
         let repository = ExpressionValue.object(ExpressionObject([
             ("name", .string(String(r.repository.split(separator: "/").last ?? ""))),
@@ -171,6 +171,20 @@ enum EventPayload {
             pairs = [("action", .string("opened")), ("number", .number(1)), ("pull_request", pullRequest)]
         case "workflow_dispatch":
             pairs = [("inputs", .object(strings: inputs)), ("ref", .string(r.ref)), ("workflow", .string(workflowFile))]
+        case "workflow_call":
+            pairs = [("inputs", .object(strings: inputs))]
+        case "schedule":
+            // The cron line that fired: the workflow's first.
+            pairs = [("schedule", .string(crons.first ?? ""))]
+        case "deployment":
+            // GitHub's deployment payload; environment and payload come from --eventpath when given.
+            pairs = [("action", .string("created")), ("deployment", .object(ExpressionObject([
+                ("id", .number(1)), ("sha", .string(r.sha)), ("ref", .string(r.refName)), ("task", .string("deploy")),
+                ("environment", .string("production")), ("original_environment", .string("production")),
+                ("payload", .object(ExpressionObject([]))), ("description", .null),
+                ("creator", .object(strings: [("login", r.actor)])),
+                ("transient_environment", .bool(false)), ("production_environment", .bool(true)),
+            ])))]
         default:
             break
         }

@@ -311,7 +311,7 @@ public struct WorkflowRunner: Sendable {
         }
 
         var event = EventPayload.synthesize(event: options.eventName, repository: repository, workflowFile: workflow.file,
-                                            inputs: eventInputs)
+                                            inputs: eventInputs, crons: workflow.trigger("schedule")?.crons ?? [])
         if let payload = options.eventPayload { event = EventPayload.merge(event, payload.value) }
         try? FileManager.default.createDirectory(atPath: scratchRoot, withIntermediateDirectories: true)
         let eventPath = scratchRoot + "/event.json"
