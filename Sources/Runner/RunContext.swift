@@ -15,8 +15,19 @@ struct RunContext: Sendable {
     /// tmpfs when the machine has one, since creating files there costs far less than on a
     /// disk file system, and nothing outside mlgate depends on where they are.
     let scratchRoot: String
-    /// Job folders not removed yet (see `JobFolders`).
-    let pendingRemovals = DispatchGroup()
+    /// Job folders not removed yet (see `JobFolders`); shared with called workflows.
+    let pendingRemovals: DispatchGroup
+
+    /// The context a called workflow's jobs run in: its own workflow, inputs and secrets;
+    /// the same run, repository, event, folders and masker (its secrets are masked too).
+    func calling(_ called: Workflow, inputs: ExpressionValue, secrets: [String: String]) -> RunContext {
+        var nestedOptions = options
+        nestedOptions.secrets = secrets
+        for value in secrets.values { masker.add(value) }
+        return RunContext(workflow: called, options: nestedOptions, repository: repository, runId: runId, tempRoot: tempRoot,
+                          scratchRoot: scratchRoot, pendingRemovals: pendingRemovals, eventPath: eventPath, event: event,
+                          inputs: inputs, masker: masker)
+    }
     let eventPath: String
     let event: ExpressionValue
     let inputs: ExpressionValue

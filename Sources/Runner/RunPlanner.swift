@@ -23,8 +23,8 @@ public enum RunPlanner {
             for (key, location) in job.containerKeys {
                 diagnostics.append(Diagnostic(location, "job '\(job.id)' uses '\(key):', which needs a container engine; mlgate runs jobs on the host. Remove it, or run this job on GitHub", rule: "action"))
             }
-            if let uses = job.uses {
-                diagnostics.append(Diagnostic(job.location, "job '\(job.id)' calls the reusable workflow '\(uses)', which mlgate cannot run yet; run the called workflow's jobs directly", rule: "action"))
+            if let uses = job.uses, !uses.hasPrefix("./") {
+                diagnostics.append(Diagnostic(job.location, "job '\(job.id)' calls the reusable workflow '\(uses)' from another repository, which mlgate cannot fetch; copy it into this repository and call it as './.github/workflows/…'", rule: "action"))
             }
             for step in job.steps {
                 guard let uses = step.uses, !isBuiltinAction(uses), !uses.hasPrefix("./"), !actions.contains(uses) else { continue }

@@ -39,47 +39,14 @@ public struct WorkflowRunner: Sendable {
         let collecting = CollectingReporter(inner: reporter, collector: collector)
         let limiter = ConcurrencyLimiter(limit: options.maxParallel)
 
-        // Workflow env is evaluated once, with the contexts the schema allows there.
-        var workflowEnv = OrderedEnvironment()
-        var setupFailed = false
-        let workflowContext = EvaluationContext(contexts: ExpressionObject([
-            ("github", context.github(job: "")), ("inputs", context.inputs), ("vars", context.vars), ("secrets", context.secrets),
-        ]))
-        for (name, template) in workflow.env {
-            do { workflowEnv[name] = try template.evaluate(in: workflowContext) } catch {
-                collecting.report(.annotation(Annotation(level: .error, message: "env.\(name): \(error.message)", title: nil,
-                                                         file: workflow.file, line: template.location.line, column: template.location.column,
-                                                         job: "", step: "")))
-                setupFailed = true
-            }
-        }
-
-        var outcomes: [String: JobOutcome] = [:]
-        if !setupFailed {
-            await withTaskGroup(of: (String, JobOutcome).self) { group in
-                var started = Set<String>()
-                func startReady() {
-                    for job in jobs where !started.contains(job.id) && job.needs.allSatisfy({ outcomes[$0] != nil }) {
-                        started.insert(job.id)
-                        let needs = job.needs.map { ($0, outcomes[$0]!) }
-                        let ancestorsFailed = Self.ancestors(of: job, in: jobs).contains { outcomes[$0]?.result == .failure }
-                        let env = workflowEnv
-                        group.addTask {
-                            (job.id, await runJob(job, needs: needs, ancestorsFailed: ancestorsFailed, context: context,
-                                                  workflowEnv: env, limiter: limiter, cancellation: cancellation, reporter: collecting))
-                        }
-                    }
-                }
-                startReady()
-                for await (id, outcome) in group {
-                    outcomes[id] = outcome
-                    startReady()
-                }
-            }
-        }
+        let (outcomes, setupFailed) = await runJobs(jobs, of: workflow, context: context, limiter: limiter,
+                                                    cancellation: cancellation, reporter: collecting, prefix: nil)
 
         let jobReports = collector.jobs
-        let outputs = workflowOutputs(workflow, options: options, context: context, outcomes: outcomes, reporter: collecting)
+        var outputs: [(String, String)] = []
+        if options.eventName == "workflow_call", let trigger = workflow.trigger("workflow_call") {
+            outputs = workflowOutputs(trigger, workflow: workflow, context: context, outcomes: outcomes, reporter: collecting)
+        }
         let failed = setupFailed || jobReports.contains { $0.1.result == .failure }
         let interrupted = cancellation.cancellationReason == .interrupted
         let result: Conclusion = interrupted ? .cancelled : (failed ? .failure : .success)
@@ -94,9 +61,51 @@ public struct WorkflowRunner: Sendable {
 
     // MARK: Jobs
 
+    /// Evaluates the workflow's `env`, then runs `jobs` as a DAG: each starts when its own
+    /// needs have finished. `prefix` names the calling job when this is a called workflow.
+    func runJobs(_ jobs: [Job], of workflow: Workflow, context: RunContext, limiter: ConcurrencyLimiter,
+                 cancellation: CancellationScope, reporter: any RunReporter, prefix: String?) async -> ([String: JobOutcome], Bool) {
+        // Workflow env is evaluated once, with the contexts the schema allows there.
+        var workflowEnv = OrderedEnvironment()
+        let workflowContext = EvaluationContext(contexts: ExpressionObject([
+            ("github", context.github(job: "")), ("inputs", context.inputs), ("vars", context.vars), ("secrets", context.secrets),
+        ]))
+        for (name, template) in workflow.env {
+            do { workflowEnv[name] = try template.evaluate(in: workflowContext) } catch {
+                reporter.report(.annotation(Annotation(level: .error, message: "env.\(name): \(error.message)", title: nil,
+                                                       file: workflow.file, line: template.location.line, column: template.location.column,
+                                                       job: "", step: "")))
+                return ([:], true)
+            }
+        }
+        var outcomes: [String: JobOutcome] = [:]
+        await withTaskGroup(of: (String, JobOutcome).self) { group in
+            var started = Set<String>()
+            func startReady() {
+                for job in jobs where !started.contains(job.id) && job.needs.allSatisfy({ outcomes[$0] != nil }) {
+                    started.insert(job.id)
+                    let needs = job.needs.map { ($0, outcomes[$0]!) }
+                    let ancestorsFailed = Self.ancestors(of: job, in: jobs).contains { outcomes[$0]?.result == .failure }
+                    let env = workflowEnv
+                    group.addTask {
+                        (job.id, await runJob(job, needs: needs, ancestorsFailed: ancestorsFailed, context: context,
+                                              workflowEnv: env, limiter: limiter, cancellation: cancellation, reporter: reporter,
+                                              prefix: prefix))
+                    }
+                }
+            }
+            startReady()
+            for await (id, outcome) in group {
+                outcomes[id] = outcome
+                startReady()
+            }
+        }
+        return (outcomes, false)
+    }
+
     private func runJob(_ job: Job, needs: [(String, JobOutcome)], ancestorsFailed: Bool, context: RunContext,
                         workflowEnv: OrderedEnvironment, limiter: ConcurrencyLimiter, cancellation: CancellationScope,
-                        reporter: any RunReporter) async -> JobOutcome {
+                        reporter: any RunReporter, prefix: String?) async -> JobOutcome {
         let needsValue = ExpressionValue.object(ExpressionObject(needs.map { id, outcome in
             (id, .object(ExpressionObject([
                 ("result", .string(outcome.result.rawValue)),
@@ -120,7 +129,7 @@ public struct WorkflowRunner: Sendable {
             "always": { _ in .bool(true) },
         ]
         let jobContext = EvaluationContext(contexts: ExpressionObject(jobContextBase), functions: statusFunctions)
-        let label = JobLabel(id: job.id, name: job.id, matrixJSON: nil)
+        let label = JobLabel(id: job.id, name: prefix.map { "\($0) / \(job.id)" } ?? job.id, matrixJSON: nil)
 
         // The job's condition: implicit success() unless a status function is used.
         do {
@@ -171,21 +180,35 @@ public struct WorkflowRunner: Sendable {
         let outcomes = await withTaskGroup(of: (Int, JobInstance.Outcome).self) { group in
             for (index, combination) in combinations.enumerated() {
                 group.addTask {
+                    let matrixValue = ExpressionValue.object(combination)
+                    let strategyValue = ExpressionValue.object(ExpressionObject([
+                        ("fail-fast", .bool(failFastSetting)), ("job-index", .number(Double(index))),
+                        ("job-total", .number(Double(total))),
+                        ("max-parallel", .number(Double(min(maxParallelSetting, total)))),
+                    ]))
+                    if let uses = job.uses {
+                        // A called workflow's jobs take their own slots; the caller holds none.
+                        let name = Self.displayName(job, matrix: combination, hasMatrix: hasMatrix, context: context,
+                                                    base: jobContextBase, strategy: strategyValue)
+                        let label = JobLabel(id: job.id, name: prefix.map { "\($0) / \(name)" } ?? name,
+                                             matrixJSON: hasMatrix ? JSON.compact(matrixValue) : nil)
+                        let callerContext = EvaluationContext(contexts: ExpressionObject(jobContextBase + [
+                            ("strategy", strategyValue), ("matrix", matrixValue), ("secrets", context.secrets),
+                        ]))
+                        let outcome = await callWorkflow(uses, job: job, label: label, callerContext: callerContext, context: context,
+                                                         limiter: limiter, cancellation: cancellation, reporter: reporter)
+                        return (index, outcome)
+                    }
                     let folders = JobFolders.make(run: context, name: "\(job.id)-\(index)")
                     return await jobLimiter.withSlot {
                         await limiter.withSlot {
                             let scope = matrixScope.child()
-                            let matrixValue = ExpressionValue.object(combination)
-                            let strategyValue = ExpressionValue.object(ExpressionObject([
-                                ("fail-fast", .bool(failFastSetting)), ("job-index", .number(Double(index))),
-                                ("job-total", .number(Double(total))),
-                                ("max-parallel", .number(Double(min(maxParallelSetting, total)))),
-                            ]))
                             let name = Self.displayName(job, matrix: combination, hasMatrix: hasMatrix, context: context,
                                                         base: jobContextBase, strategy: strategyValue)
                             let instance = JobInstance(
                                 run: context, job: job,
-                                label: JobLabel(id: job.id, name: name, matrixJSON: hasMatrix ? JSON.compact(matrixValue) : nil),
+                                label: JobLabel(id: job.id, name: prefix.map { "\($0) / \(name)" } ?? name,
+                                                matrixJSON: hasMatrix ? JSON.compact(matrixValue) : nil),
                                 matrix: matrixValue, strategy: strategyValue, needs: needsValue, workflowEnv: workflowEnv,
                                 scope: scope, launcher: launcher, reporter: reporter, github: jobContextBase[0].1,
                                 folders: folders)
@@ -215,11 +238,11 @@ public struct WorkflowRunner: Sendable {
         return JobOutcome(result: result, outputs: outputs.pairs)
     }
 
-    /// A `workflow_call` run's outputs, from the `jobs` context (each job's result and
-    /// outputs); values holding a secret are dropped, as job outputs are.
-    private func workflowOutputs(_ workflow: Workflow, options: RunOptions, context: RunContext,
-                                 outcomes: [String: JobOutcome], reporter: any RunReporter) -> [(String, String)] {
-        guard options.eventName == "workflow_call", let trigger = workflow.trigger("workflow_call"), !trigger.outputs.isEmpty else { return [] }
+    /// A called workflow's outputs (`on.workflow_call.outputs`), from the `jobs` context
+    /// (each job's result and outputs); values holding a secret are dropped, as job outputs
+    /// are.
+    func workflowOutputs(_ trigger: Trigger, workflow: Workflow, context: RunContext,
+                         outcomes: [String: JobOutcome], reporter: any RunReporter) -> [(String, String)] {
         let jobs = ExpressionValue.object(ExpressionObject(workflow.jobs.compactMap { job in
             outcomes[job.id].map { outcome in
                 (job.id, .object(ExpressionObject([
@@ -318,7 +341,7 @@ public struct WorkflowRunner: Sendable {
         ScratchFile.write(eventPath, JSON.stringify(event))
 
         let masker = SecretMasker(Array(options.secrets.values))
-        return RunContext(workflow: workflow, options: options, repository: repository, runId: runId, tempRoot: tempRoot, scratchRoot: scratchRoot,
+        return RunContext(workflow: workflow, options: options, repository: repository, runId: runId, tempRoot: tempRoot, scratchRoot: scratchRoot, pendingRemovals: DispatchGroup(),
                           eventPath: eventPath, event: event, inputs: .object(ExpressionObject(inputPairs)), masker: masker)
     }
 }

@@ -298,7 +298,31 @@ public struct WorkflowDecoder {
             environment: map["environment"].map { dynamic($0, scope: .jobStrategyContext) },
             location: keyNode.location,
             needsLocations: needsLocations,
-            containerKeys: ["container", "services"].compactMap { key in map[key].map { (key, $0.location) } })
+            containerKeys: ["container", "services"].compactMap { key in map[key].map { (key, $0.location) } },
+            callInputs: map["with"].map { callInputs($0) } ?? [],
+            callSecrets: map["secrets"].flatMap { callSecrets($0) })
+    }
+
+    /// `jobs.<id>.with`: inputs for the called workflow, typed as YAML writes them.
+    private mutating func callInputs(_ node: YAMLNode) -> [(String, DynamicValue)] {
+        guard case .mapping(let pairs) = node.content else {
+            report(node, "'with' must be a mapping of input names to values")
+            return []
+        }
+        return pairs.compactMap { pair in
+            guard let name = string(pair.key, "an input name") else { return nil }
+            return (name, dynamic(pair.value, scope: .jobStrategyContext))
+        }
+    }
+
+    /// `jobs.<id>.secrets`: `inherit`, or a mapping of names to expressions.
+    private mutating func callSecrets(_ node: YAMLNode) -> CallSecrets? {
+        if node.scalar == "inherit" { return .inherit }
+        guard case .mapping = node.content else {
+            report(node, "'secrets' must be 'inherit' or a mapping of secret names to values")
+            return nil
+        }
+        return .named(envMap(node, scope: .jobEnv, what: "secrets"))
     }
 
     private mutating func strategy(_ node: YAMLNode) -> Strategy? {

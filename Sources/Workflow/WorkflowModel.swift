@@ -133,6 +133,18 @@ public struct Job: Sendable {
     public let needsLocations: [SourceLocation]
     /// `container:` / `services:` keys, with where they were written.
     public let containerKeys: [(String, SourceLocation)]
+    /// `with:` of a job calling a reusable workflow.
+    public let callInputs: [(String, DynamicValue)]
+    /// `secrets:` of a job calling a reusable workflow.
+    public let callSecrets: CallSecrets?
+}
+
+/// The secrets a job passes to the reusable workflow it calls.
+public enum CallSecrets: Sendable {
+    /// `secrets: inherit`: all of the caller's.
+    case inherit
+    /// Named secrets, each an expression over the caller's contexts.
+    case named([(String, TemplateString)])
 }
 
 /// `strategy:`.

@@ -1,0 +1,85 @@
+import Expressions
+import Foundation
+import Workflow
+
+extension WorkflowRunner {
+    /// A job with `uses: ./.github/workflows/x.yml`: the called workflow's jobs run here as
+    /// GitHub nests them (named `caller / job`), with the inputs and secrets the caller
+    /// passes; its `on.workflow_call.outputs` become the calling job's outputs.
+    func callWorkflow(_ uses: String, job: Job, label: JobLabel, callerContext: EvaluationContext, context: RunContext,
+                      limiter: ConcurrencyLimiter, cancellation: CancellationScope, reporter: any RunReporter) async -> JobInstance.Outcome {
+        let started = ContinuousClock.now
+        reporter.report(.jobStarted(job: label))
+        func finish(_ result: Conclusion, _ outputs: [(String, String)] = [], error: String? = nil) -> JobInstance.Outcome {
+            if let error { reporter.report(.log(job: label, step: "Call \(uses)", line: "Error: " + context.masker.mask(error))) }
+            let report = JobReport(result: result, failureAllowed: false, durationMs: JobInstance.milliseconds(since: started),
+                                   outputs: outputs, summary: "")
+            reporter.report(.jobFinished(job: label, report: report))
+            return JobInstance.Outcome(report: report)
+        }
+
+        // The called workflow, from the workspace (the working tree, or the --rev tree).
+        let file = String(uses.dropFirst(2))
+        guard let data = FileManager.default.contents(atPath: context.workspace + "/" + file) else {
+            return finish(.failure, error: "cannot read the called workflow \(uses); check the path")
+        }
+        let called: Workflow
+        do {
+            called = try WorkflowDecoder.decode(String(decoding: data, as: UTF8.self), file: file)
+        } catch {
+            return finish(.failure, error: "the called workflow is invalid:\n\(error.description)")
+        }
+        let problems = RunPlanner.check(called, actions: context.options.actionDirectories)
+        if !problems.isEmpty { return finish(.failure, error: problems.map(\.description).joined(separator: "\n")) }
+        guard let trigger = called.trigger("workflow_call") else {
+            return finish(.failure, error: "\(uses) is not a reusable workflow: it has no 'on: workflow_call'")
+        }
+
+        // Inputs, typed as declared; defaults; required ones must be given.
+        var given: [String: ExpressionValue] = [:]
+        do {
+            for (name, value) in job.callInputs { given[name] = try value.evaluate(in: callerContext) }
+        } catch {
+            return finish(.failure, error: "with: \(error)")
+        }
+        let declared = Set(trigger.inputs.map(\.name))
+        if let unknown = given.keys.sorted().first(where: { !declared.contains($0) }) {
+            return finish(.failure, error: "\(uses) has no input '\(unknown)'; it declares: \(trigger.inputs.map(\.name).joined(separator: ", "))")
+        }
+        var inputs: [(String, ExpressionValue)] = []
+        for input in trigger.inputs {
+            let value = given[input.name] ?? input.defaultValue.map { ExpressionValue.string($0) }
+            guard let value else {
+                if input.required { return finish(.failure, error: "\(uses) requires the input '\(input.name)'") }
+                continue
+            }
+            switch input.kind {
+            case .boolean: inputs.append((input.name, .bool(value.isTruthy && value.stringValue != "false")))
+            case .number: inputs.append((input.name, .number(value.numberValue)))
+            default: inputs.append((input.name, .string(value.stringValue)))
+            }
+        }
+
+        // Secrets: inherited, named, or none.
+        var secrets: [String: String] = [:]
+        switch job.callSecrets {
+        case .inherit?: secrets = context.options.secrets
+        case .named(let pairs)?:
+            do {
+                for (name, template) in pairs { secrets[name] = try template.evaluate(in: callerContext) }
+            } catch {
+                return finish(.failure, error: "secrets: \(error)")
+            }
+        case nil: break
+        }
+
+        let nested = context.calling(called, inputs: .object(ExpressionObject(inputs)), secrets: secrets)
+        let (outcomes, setupFailed) = await runJobs(called.jobs, of: called, context: nested, limiter: limiter,
+                                                     cancellation: cancellation, reporter: reporter, prefix: label.name)
+        let results = outcomes.values.map(\.result)
+        let result: Conclusion = setupFailed || results.contains(.failure) ? .failure
+            : results.contains(.cancelled) ? .cancelled : .success
+        let outputs = workflowOutputs(trigger, workflow: called, context: nested, outcomes: outcomes, reporter: reporter)
+        return finish(result, outputs)
+    }
+}
