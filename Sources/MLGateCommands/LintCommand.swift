@@ -7,12 +7,12 @@ import Workflow
 struct LintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lint",
-        abstract: "Check workflow files: YAML, keys, expressions and their contexts, needs, ids, shells, globs, cron, untrusted input in scripts.",
+        abstract: "Check workflow and action files: YAML, keys, expressions and their contexts, needs, ids, shells, globs, cron, untrusted input in scripts.",
         discussion: "Exit status: 0 no findings, 1 findings, 2 invalid usage (a file that cannot be read).")
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, sarif }
 
-    @Argument(help: "Workflow files (default: .github/workflows/*.yml).")
+    @Argument(help: "Workflow or action files (default: .github/workflows/*.yml and every action.yml under .github/).")
     var files: [String] = []
 
     @Option(name: .customShort("C"), help: "Run as if started in this directory.")
@@ -21,16 +21,28 @@ struct LintCommand: ParsableCommand {
     @Option(name: .long, help: "Output format: text, json or sarif.")
     var format: Format = .text
 
+    static func isActionFile(_ path: String) -> Bool {
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        return name == "action.yml" || name == "action.yaml"
+    }
+
+    /// `action.yml` / `action.yaml` files below a folder.
+    static func actionFiles(below folder: String) -> [String] {
+        let names = FileManager.default.enumerator(atPath: folder)?.allObjects as? [String] ?? []
+        return names.filter(isActionFile).sorted().map { folder + "/" + $0 }
+    }
+
     func run() throws {
         let start = directory ?? FileManager.default.currentDirectoryPath
         let root = WorkflowLoader.likelyRoot(start)
-        let paths: [String]
+        var paths: [String]
         do {
             paths = try WorkflowLoader.files(files.map { $0.hasPrefix("/") ? $0 : start + "/" + $0 }, root: root)
         } catch let failure as ValidationFailure {
             FileHandle.standardError.write(Data("mlgate: \(failure.description)\n".utf8))
             throw ExitCode(ExitStatus.invalid)
         }
+        if files.isEmpty { paths += Self.actionFiles(below: root + "/.github") }
         // Files are independent: check them on every core, then report in file order.
         var texts: [(String, String)] = []
         for path in paths {
@@ -45,7 +57,13 @@ struct LintCommand: ParsableCommand {
         let results = ResultSlots<[Diagnostic]>(count: sources.count)
         DispatchQueue.concurrentPerform(iterations: sources.count) { index in
             // What GitHub would reject; what only mlgate cannot run is `mlgate run`'s to say.
-            var (workflow, diagnostics) = WorkflowDecoder.decodeLeniently(sources[index].1, file: sources[index].0)
+            let (file, text) = sources[index]
+            if Self.isActionFile(file) {
+                let (action, diagnostics) = WorkflowDecoder.decodeActionLeniently(text, file: file)
+                results.set(index, WorkflowError(diagnostics + (action.map(WorkflowLinter.lint) ?? [])).diagnostics)
+                return
+            }
+            var (workflow, diagnostics) = WorkflowDecoder.decodeLeniently(text, file: file)
             if let workflow { diagnostics = WorkflowError(diagnostics + WorkflowLinter.lint(workflow)).diagnostics }
             results.set(index, diagnostics)
         }

@@ -37,6 +37,18 @@ extension WorkflowDecoder {
         return action!
     }
 
+    /// Decodes an `action.yml` as far as possible, with every problem found (for lint).
+    public static func decodeActionLeniently(_ text: String, file: String) -> (ActionDefinition?, [Diagnostic]) {
+        var decoder = WorkflowDecoder(actionFile: file)
+        let root: YAMLNode?
+        do { root = try YAMLNode.parse(text, file: file) } catch { return (nil, error.diagnostics) }
+        guard let root else {
+            return (nil, [Diagnostic(SourceLocation(file: file, line: 1, column: 1), "the action file is empty; it needs 'runs:'")])
+        }
+        let action = decoder.action(root)
+        return (action, decoder.diagnostics)
+    }
+
     private mutating func action(_ root: YAMLNode) -> ActionDefinition? {
         guard let map = mapping(root, "the action", keys: ["name", "description", "author", "inputs", "outputs", "runs", "branding"]) else { return nil }
         guard let runsNode = map["runs"], let runs = mapping(runsNode, "runs", keys: ["using", "steps", "main", "pre", "post", "pre-if", "post-if", "image", "args", "env", "entrypoint"]) else {

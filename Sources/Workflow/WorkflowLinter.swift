@@ -21,17 +21,26 @@ public enum WorkflowLinter {
 
     /// Findings for a decoded workflow.
     public static func lint(_ workflow: Workflow) -> [Diagnostic] {
+        workflow.jobs.flatMap { job in injections(in: job.steps, owner: "job '\(job.id)'") }
+    }
+
+    /// Findings for a decoded action (its composite steps).
+    public static func lint(_ action: ActionDefinition) -> [Diagnostic] {
+        guard case .composite(let steps) = action.runs else { return [] }
+        return injections(in: steps, owner: "the composite action")
+    }
+
+    /// Untrusted input interpolated into `run:` scripts.
+    private static func injections(in steps: [Step], owner: String) -> [Diagnostic] {
         var findings: [Diagnostic] = []
-        for job in workflow.jobs {
-            for step in job.steps {
-                guard let run = step.run else { continue }
-                for part in run.template.parts {
-                    guard case .expression(let expression) = part else { continue }
-                    for path in expression.accessedPaths where isUntrusted(path) {
-                        findings.append(Diagnostic(run.location,
-                            "\"\(path)\" is untrusted input and is interpolated into the script of step \(step.index + 1) of job '\(job.id)', where it can inject commands; pass it through an env variable (env: { VALUE: ${{ \(path) }} }) and use \"$VALUE\"",
-                            rule: "expression"))
-                    }
+        for step in steps {
+            guard let run = step.run else { continue }
+            for part in run.template.parts {
+                guard case .expression(let expression) = part else { continue }
+                for path in expression.accessedPaths where isUntrusted(path) {
+                    findings.append(Diagnostic(run.location,
+                        "\"\(path)\" is untrusted input and is interpolated into the script of step \(step.index + 1) of \(owner), where it can inject commands; pass it through an env variable (env: { VALUE: ${{ \(path) }} }) and use \"$VALUE\"",
+                        rule: "expression"))
                 }
             }
         }

@@ -91,4 +91,22 @@ struct LintCommandTests {
         #expect(findings?.count == 4)
         #expect(findings?.first?["rule"] as? String == "events")
     }
+
+    @Test("action files under .github are linted too: missing shells and untrusted input in composite steps")
+    func actionFiles() throws {
+        let repo = try TemporaryRepository()
+        try repo.write(".github/workflows/ok.yml", "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: ./.github/actions/bad\n")
+        try repo.write(".github/actions/bad/action.yml", """
+        name: Bad
+        runs:
+          using: composite
+          steps:
+            - run: echo "${{ github.event.issue.body }}"
+        """)
+        let result = try MLGateExecutable.run(["lint"], in: repo.path)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains(".github/actions/bad/action.yml:5:7: step 1 of a composite action runs a script but has no 'shell:'"))
+        #expect(result.stdout.contains(".github/actions/bad/action.yml:5:12: \"github.event.issue.body\" is untrusted input"))
+        #expect(!result.stdout.contains("ok.yml"))
+    }
 }
