@@ -176,6 +176,17 @@ extension RepositoryTests {
         #expect(try String(contentsOfFile: target + "/raw.bin", encoding: .utf8) == "one\ntwo\n")
     }
 
+    @Test("HEAD attached, detached, and unborn")
+    func heads() throws {
+        let repo = try TemporaryRepository()
+        #expect(try Repository(discovering: repo.path).head() == .unborn(ref: "refs/heads/main"))
+        try repo.write("a", "1\n")
+        let c1 = try repo.commitAll()
+        #expect(try Repository(discovering: repo.path).head() == .branch(ref: "refs/heads/main", sha: c1))
+        try repo.git("checkout", "-q", "--detach")
+        #expect(try Repository(discovering: repo.path).head() == .detached(sha: c1))
+    }
+
     @Test("symlinks are written as symlinks")
     func materializeSymlinks() throws {
         let repo = try TemporaryRepository()
