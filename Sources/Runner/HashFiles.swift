@@ -44,7 +44,8 @@ public enum HashFiles {
 }
 
 /// A path glob as `@actions/glob` reads it: `*`, `?`, `[…]` within a segment, `**` across
-/// segments, dot files included, a leading `!` negates.
+/// segments, dot files included, a leading `!` negates. (Not `FilterPattern`: in workflow
+/// filters `?` and `+` apply to the previous character, here `?` is any one character.)
 struct Glob: Sendable {
     let negated: Bool
     private let regex: NSRegularExpression?
