@@ -59,13 +59,9 @@ enum WorkflowLoader {
                                                      "cannot read the workflow file; check the path"))
                 continue
             }
-            do {
-                let workflow = try WorkflowDecoder.decode(String(decoding: data, as: UTF8.self), file: display)
-                let problems = RunPlanner.check(workflow, actions: actions)
-                if problems.isEmpty { loaded.workflows.append(workflow) } else { loaded.diagnostics += problems }
-            } catch {
-                loaded.diagnostics += error.diagnostics
-            }
+            let decoded = load(sources: [(display, String(decoding: data, as: UTF8.self))], actions: actions)
+            loaded.workflows += decoded.workflows
+            loaded.diagnostics += decoded.diagnostics
         }
         return loaded
     }

@@ -28,13 +28,9 @@ public struct ActionDefinition: Sendable {
 extension WorkflowDecoder {
     /// Decodes an `action.yml`, every problem reported with file:line:col.
     public static func decodeAction(_ text: String, file: String) throws(WorkflowError) -> ActionDefinition {
-        var decoder = WorkflowDecoder(actionFile: file)
-        guard let root = try YAMLNode.parse(text, file: file) else {
-            throw WorkflowError([Diagnostic(SourceLocation(file: file, line: 1, column: 1), "the action file is empty; it needs 'runs:'")])
-        }
-        let action = decoder.action(root)
-        if !decoder.diagnostics.isEmpty || action == nil { throw WorkflowError(decoder.diagnostics) }
-        return action!
+        let (action, diagnostics) = decodeActionLeniently(text, file: file)
+        guard let action, diagnostics.isEmpty else { throw WorkflowError(diagnostics) }
+        return action
     }
 
     /// Decodes an `action.yml` as far as possible, with every problem found (for lint).

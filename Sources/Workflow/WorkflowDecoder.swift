@@ -9,14 +9,9 @@ public struct WorkflowDecoder {
     /// Parses and validates workflow YAML.
     /// - Throws: `WorkflowError` listing every problem, when there is any.
     public static func decode(_ text: String, file: String) throws(WorkflowError) -> Workflow {
-        var decoder = WorkflowDecoder(file: file)
-        guard let root = try YAMLNode.parse(text, file: file) else {
-            throw WorkflowError([Diagnostic(SourceLocation(file: file, line: 1, column: 1), "the workflow file is empty; it needs 'on:' and 'jobs:'")])
-        }
-        let workflow = decoder.workflow(root)
-        if let workflow { decoder.diagnostics += WorkflowValidator.validate(workflow) }
-        if !decoder.diagnostics.isEmpty || workflow == nil { throw WorkflowError(decoder.diagnostics) }
-        return workflow!
+        let (workflow, diagnostics) = decodeLeniently(text, file: file)
+        guard let workflow, diagnostics.isEmpty else { throw WorkflowError(diagnostics) }
+        return workflow
     }
 
     /// Decodes as far as possible and returns what could be built with every problem found,
