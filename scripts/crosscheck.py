@@ -35,6 +35,7 @@ def act_args(args):
         if a == "--max-parallel": out += ["--concurrent-jobs", args[i + 1]]; i += 2; continue
         if a in ("--input", "--secret", "--var", "--secret-file", "--var-file", "--env-file", "--eventpath", "-j", "--job"):
             out += [a, args[i + 1]]; i += 2; continue
+        if a == "--no-prelaunch": i += 1; continue  # act never starts a step's shell ahead
         out.append(a); i += 1
     return event + out
 

@@ -63,6 +63,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-parallel"), help: "How many jobs may run at once.")
     var maxParallel: Int = max(4, ProcessInfo.processInfo.activeProcessorCount)
 
+    @Flag(name: .customLong("no-prelaunch"),
+          help: "Start each step's shell only when the step begins. (By default the next bash step's shell starts while a step runs, and is used only if nothing it started with has changed.)")
+    var noPrelaunch = false
+
     @Flag(name: .long, help: "List workflows, their jobs and triggers.")
     var list = false
 
@@ -147,6 +151,7 @@ struct RunCommand: AsyncParsableCommand {
         var options = RunOptions(workspace: root)
         options.eventName = event
         options.maxParallel = maxParallel
+        options.prelaunch = !noPrelaunch
         options.hostEnvironment = ProcessInfo.processInfo.environment
         if let grace = ProcessInfo.processInfo.environment["MLGATE_CANCEL_GRACE_SECONDS"].flatMap(Double.init) {
             options.killGrace = .milliseconds(Int64(grace * 1000))

@@ -46,6 +46,10 @@ struct JobInstance: Sendable {
         var inputs: ExpressionValue?
         /// The folder of the local action whose steps are running (`GITHUB_ACTION_PATH`).
         var actionPath: String?
+        /// `defaults.run.working-directory` of the job, else of the workflow, evaluated.
+        var defaultWorkingDirectory: String?
+        /// The job's next step's shell, started while the current step runs.
+        var prelaunched: (index: Int, shell: any PrelaunchedShell)?
     }
 
     /// Runs the job on a thread of its own: its steps run one after another, and the thread
@@ -80,6 +84,8 @@ struct JobInstance: Sendable {
         do {
             if let value = job.continueOnError { failureAllowed = try value.evaluate(in: jobLevel).isTruthy }
             for (name, template) in job.env { jobEnv[name] = try template.evaluate(in: evaluationContext(env: jobEnv, state: state, temp: temp, includeSteps: false)) }
+            state.defaultWorkingDirectory = try (job.defaults.workingDirectory ?? run.workflow.defaults.workingDirectory)?
+                .evaluate(in: evaluationContext(env: jobEnv, state: state, temp: temp, includeSteps: false))
             let minutes = try job.timeoutMinutes.map { try $0.evaluate(in: jobLevel).numberValue } ?? 360
             if minutes.isFinite, minutes > 0 {
                 state.deadline = started + .milliseconds(Int64(minutes * 60_000))
@@ -90,11 +96,14 @@ struct JobInstance: Sendable {
         }
 
         if !state.failed {
-            for step in job.steps {
+            for (position, step) in job.steps.enumerated() {
                 if let deadline = state.deadline, ContinuousClock.now >= deadline { scope.cancel(.timedOut) }
-                runStep(step, state: &state, jobEnv: jobEnv, temp: temp, scratch: scratch)
+                let next = job.steps.indices.contains(position + 1) ? job.steps[position + 1] : nil
+                runStep(step, state: &state, jobEnv: jobEnv, temp: temp, scratch: scratch, next: next)
             }
         }
+        state.prelaunched?.shell.discard()
+        state.prelaunched = nil
         for process in state.processes { process.killGroup() }
 
         var result: Conclusion = state.failed ? .failure : .success
@@ -131,7 +140,9 @@ struct JobInstance: Sendable {
 
     // MARK: Steps
 
-    func runStep(_ step: Step, state: inout State, jobEnv: OrderedEnvironment, temp: String, scratch: String) {
+    /// Runs one step. `next` is the step after it in the job (nil inside an action), whose
+    /// shell may be started while this one runs.
+    func runStep(_ step: Step, state: inout State, jobEnv: OrderedEnvironment, temp: String, scratch: String, next: Step? = nil) {
         let started = ContinuousClock.now
         let env = jobEnv.merging(state.env)
         let context = evaluationContext(env: env, state: state, temp: temp, includeSteps: true)
@@ -180,9 +191,7 @@ struct JobInstance: Sendable {
         do {
             continueOnError = try step.continueOnError.map { try $0.evaluate(in: context).isTruthy } ?? false
             timeoutMinutes = try step.timeoutMinutes.map { try $0.evaluate(in: context).numberValue }
-            for (key, template) in step.env {
-                stepEnv[key] = try template.evaluate(in: evaluationContext(env: stepEnv, state: state, temp: temp, includeSteps: true))
-            }
+            stepEnv = try stepEnvironment(step, over: env, state: state, temp: temp)
             let stepContext = evaluationContext(env: stepEnv, state: state, temp: temp, includeSteps: true)
             if let uses = step.uses {
                 var inputs: [(String, String)] = []
@@ -205,9 +214,7 @@ struct JobInstance: Sendable {
                 return
             }
             script = try step.run?.evaluate(in: stepContext) ?? ""
-            let dir = try step.workingDirectory?.evaluate(in: stepContext)
-                ?? job.defaults.workingDirectory ?? run.workflow.defaults.workingDirectory
-            workingDirectory = dir.map { $0.hasPrefix("/") ? $0 : run.workspace + "/" + $0 } ?? run.workspace
+            workingDirectory = try self.workingDirectory(of: step, in: stepContext, state: state)
         } catch {
             finish(.failure, continueOnError: continueOnError, error: "\(error)")
             return
@@ -219,41 +226,22 @@ struct JobInstance: Sendable {
             return
         }
 
-        // Files for the step's file commands and its script, emptied for each step. Reusing
-        // them is safe: steps run one after another, and once a step's shell has exited
-        // nothing reads its script (background children carry their commands already
-        // parsed). Creating a new file per step costs more than a short step on ext4.
-        let commands = scratch + "/"
-        let files = (env: commands + "set_env", output: commands + "set_output",
-                     path: commands + "add_path", state: commands + "save_state",
-                     summary: commands + "step_summary")
-        for file in [files.env, files.output, files.path, files.state, files.summary] {
-            ScratchFile.empty(file)
-        }
-        let shellName = step.shell ?? job.defaults.shell ?? run.workflow.defaults.shell
-        let scriptPath = scratch + "/_step_script" + Shell.fileExtension(for: shellName)
+        // Files for the step's file commands, emptied for each step. Reusing them is safe:
+        // steps run one after another. Creating a new file per step costs more than a short
+        // step on ext4.
+        let files = CommandFiles(scratch: scratch)
+        for file in files.all { ScratchFile.empty(file) }
+        let shellName = self.shellName(of: step)
+        let scriptPath = self.scriptPath(of: step, shell: shellName, scratch: scratch, state: state)
         guard ScratchFile.write(scriptPath, script) else {
             finish(.failure, continueOnError: continueOnError, error: "cannot write the step's script to \(scriptPath)")
             return
         }
 
-        // Host environment < --env-file < workflow/job/GITHUB_ENV/step env < GITHUB_* and RUNNER_*.
-        var environment = state.baseEnvironment
-        for (k, v) in stepEnv.pairs where state.defaultEnvironment[k] == nil { environment[k] = v }
-        environment["GITHUB_ACTION"] = step.id ?? "__run" + (step.index == 0 ? "" : "_\(step.index + 1)")
-        if let actionPath = state.actionPath { environment["GITHUB_ACTION_PATH"] = actionPath }
-        environment["GITHUB_ENV"] = files.env
-        environment["GITHUB_OUTPUT"] = files.output
-        environment["GITHUB_PATH"] = files.path
-        environment["GITHUB_STATE"] = files.state
-        environment["GITHUB_STEP_SUMMARY"] = files.summary
-        if !state.pathPrepends.isEmpty {
-            environment["PATH"] = (state.pathPrepends.reversed() + [environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"]).joined(separator: ":")
-        }
-
-        let shell: Shell
+        let spec: ProcessSpec
         do {
-            shell = try Shell.resolve(shellName, scriptPath: scriptPath, path: environment["PATH"])
+            spec = try shellSpec(for: step, shell: shellName, scriptPath: scriptPath, stepEnv: stepEnv,
+                                 workingDirectory: workingDirectory, state: state, files: files)
         } catch {
             finish(.failure, continueOnError: continueOnError, error: error.description)
             return
@@ -261,22 +249,25 @@ struct JobInstance: Sendable {
 
         let processor = StepOutputProcessor(
             masker: run.masker, job: label.name, step: displayName,
-            allowUnsecureCommands: environment["ACTIONS_ALLOW_UNSECURE_COMMANDS"] == "true",
+            allowUnsecureCommands: spec.environment["ACTIONS_ALLOW_UNSECURE_COMMANDS"] == "true",
             debugEnabled: run.options.secrets["ACTIONS_STEP_DEBUG"] == "true" || run.options.vars["ACTIONS_STEP_DEBUG"] == "true",
             emit: { [reporter, label] in reporter.report(.log(job: label, step: displayName, line: $0)) },
             annotate: { [reporter] in reporter.report(.annotation($0)) })
 
         let process: any RunningProcess
-        do {
-            process = try launcher.start(ProcessSpec(executable: shell.executable, arguments: shell.arguments,
-                                                     environment: environment, workingDirectory: workingDirectory),
-                                         onLine: { processor.handle($0) })
-        } catch {
-            finish(.failure, continueOnError: continueOnError, error: "\(error)")
-            return
+        if let ahead = takePrelaunched(for: step, state: &state), let released = release(ahead, for: spec, onLine: { processor.handle($0) }) {
+            process = released
+        } else {
+            do {
+                process = try launcher.start(spec, onLine: { processor.handle($0) })
+            } catch {
+                finish(.failure, continueOnError: continueOnError, error: "\(error)")
+                return
+            }
         }
         state.processes.append(process)
         let key = scope.register(process, startedAfterCancellation: cancelledBeforeStart)
+        if let next { prelaunch(next, state: &state, jobEnv: jobEnv, temp: temp, scratch: scratch) }
         // The step's own timeout and the job's, whichever comes first; when the job's runs
         // out, the whole job is cancelled.
         var stepTimedOut = false

@@ -5,7 +5,7 @@ import Glibc
 import CProcess
 
 /// What to start: an executable with arguments, environment and working directory.
-public struct ProcessSpec: Sendable {
+public struct ProcessSpec: Sendable, Equatable {
     public var executable: String
     public var arguments: [String]
     public var environment: [String: String]
@@ -46,6 +46,15 @@ public protocol ProcessLauncher: Sendable {
     /// Starts `spec` in its own process group; each output line (stdout and stderr merged,
     /// without the newline) is passed to `onLine` in order, on the thread that waits.
     func start(_ spec: ProcessSpec, onLine: @escaping @Sendable (String) -> Void) throws -> any RunningProcess
+    /// Starts `spec`, a bash step, ahead of its step: it waits before reading its script
+    /// until released. nil when this launcher does not start processes ahead, or cannot
+    /// start this one so that it behaves exactly as one started by `start` would.
+    func prelaunch(_ spec: ProcessSpec) -> (any PrelaunchedShell)?
+}
+
+extension ProcessLauncher {
+    /// Starts nothing ahead: every step's process is started by `start`.
+    public func prelaunch(_ spec: ProcessSpec) -> (any PrelaunchedShell)? { nil }
 }
 
 /// An error starting a process.
@@ -60,6 +69,13 @@ public struct PosixProcessLauncher: ProcessLauncher {
     public init() {}
 
     public func start(_ spec: ProcessSpec, onLine: @escaping @Sendable (String) -> Void) throws -> any RunningProcess {
+        let (pid, output) = try spawn(spec, environment: spec.environment, extraDescriptor: nil)
+        return PosixProcess(pid: pid, outputFD: output, onLine: onLine)
+    }
+
+    /// Spawns `spec` with `environment`; `extraDescriptor` (when given) becomes the child's
+    /// fd 3. Returns the pid and the read end of its output pipe.
+    func spawn(_ spec: ProcessSpec, environment: [String: String], extraDescriptor: Int32?) throws -> (pid_t, Int32) {
         var fds: [Int32] = [0, 0]
         guard mlgate_pipe_cloexec(&fds) == 0 else {
             throw LaunchError(executable: spec.executable, reason: String(cString: strerror(errno)))
@@ -72,6 +88,7 @@ public struct PosixProcessLauncher: ProcessLauncher {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, writeEnd, 1)
         posix_spawn_file_actions_adddup2(&actions, writeEnd, 2)
+        if let extraDescriptor { posix_spawn_file_actions_adddup2(&actions, extraDescriptor, 3) }
         mlgate_spawn_file_actions_addchdir(&actions, spec.workingDirectory)
 
         var attributes = posix_spawnattr_t()
@@ -89,20 +106,20 @@ public struct PosixProcessLauncher: ProcessLauncher {
 
         let argv = ([spec.executable] + spec.arguments).map { strdup($0) } + [nil]
         // "NAME=value" strings for the child, built without Foundation.
-        let envp = spec.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let executable = Self.resolve(spec.executable, path: spec.environment["PATH"])
+        let executable = Self.resolve(spec.executable, path: environment["PATH"])
         let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         close(writeEnd)
         guard status == 0 else {
             close(readEnd)
             throw LaunchError(executable: spec.executable, reason: String(cString: strerror(status)))
         }
-        return PosixProcess(pid: pid, outputFD: readEnd, onLine: onLine)
+        return (pid, readEnd)
     }
 
     /// Finds `name` on `path` as execvp would (names with a slash are used as they are).

@@ -29,6 +29,9 @@ public struct RunOptions: Sendable {
     public var actionDirectories = ActionDirectories([])
     /// The repository's working tree (the workspace, unless running at a revision).
     public var repositoryRoot: String = ""
+    /// Whether the next bash step's shell is started while the current step runs (see
+    /// `PrelaunchedShell`); `--no-prelaunch` turns it off.
+    public var prelaunch = true
     /// The invoking environment, inherited by steps like a self-hosted runner's.
     public var hostEnvironment: [String: String] = [:]
 

@@ -39,6 +39,13 @@ struct Shell: Sendable {
         }
     }
 
+    /// Whether a step with this `shell:` runs under bash's own start-up rules, so its shell
+    /// may be started ahead (`PrelaunchedShell`): the default and `bash`, not custom lines,
+    /// whose options are unknown.
+    static func startsAhead(_ shell: String?) -> Bool {
+        shell == nil || shell == "bash"
+    }
+
     /// The file extension a shell's script gets, decided before the script path exists.
     static func fileExtension(for shell: String?) -> String {
         switch shell {

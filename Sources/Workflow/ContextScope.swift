@@ -3,7 +3,7 @@ import Expressions
 /// Which contexts and functions a workflow key may use, from GitHub's workflow schema
 /// (`workflow-v1.0.json`).
 public enum ContextScope: Sendable {
-    case runName, workflowEnv, workflowOutputs, jobIf, strategy, jobStrategyContext, jobEnv, jobDefaults, jobOutputs
+    case runName, workflowEnv, workflowOutputs, workflowDefaults, jobIf, strategy, jobStrategyContext, jobEnv, jobDefaults, jobOutputs
     case step, stepIf
     /// Steps and outputs of a composite action: no `secrets`, no `needs`.
     case actionStep, actionStepIf
@@ -14,6 +14,7 @@ public enum ContextScope: Sendable {
         case .runName: Self.base
         case .workflowEnv: Self.workflowEnvContexts
         case .workflowOutputs: Self.workflowOutputContexts
+        case .workflowDefaults: []
         case .jobIf, .strategy: Self.needsContexts
         case .jobStrategyContext: Self.strategyContexts
         case .jobEnv: Self.jobEnvContexts

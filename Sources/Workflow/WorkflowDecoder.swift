@@ -53,7 +53,7 @@ public struct WorkflowDecoder {
         guard let map = mapping(root, "the workflow", keys: Self.workflowKeys) else { return nil }
         if map["on"] == nil { report(root, "the workflow has no 'on:' section; add the events that trigger it, e.g. 'on: push'") }
         if map["jobs"] == nil { report(root, "the workflow has no 'jobs:' section; add at least one job") }
-        let workflowDefaults = map["defaults"].map { runDefaults($0) } ?? .none
+        let workflowDefaults = map["defaults"].map { runDefaults($0, scope: .workflowDefaults) } ?? .none
         return Workflow(
             file: file,
             name: map["name"].flatMap { string($0, "name") },
@@ -287,7 +287,7 @@ public struct WorkflowDecoder {
             strategy: map["strategy"].flatMap { strategy($0) },
             timeoutMinutes: map["timeout-minutes"].map { number($0, scope: .jobStrategyContext, "timeout-minutes") },
             continueOnError: map["continue-on-error"].map { booleanValue($0, scope: .jobStrategyContext) },
-            defaults: map["defaults"].map { runDefaults($0) } ?? .none,
+            defaults: map["defaults"].map { runDefaults($0, scope: .jobDefaults) } ?? .none,
             steps: steps,
             uses: uses,
             environment: map["environment"].map { dynamic($0, scope: .jobStrategyContext) },
@@ -400,12 +400,12 @@ public struct WorkflowDecoder {
         }
     }
 
-    private mutating func runDefaults(_ node: YAMLNode) -> RunDefaults {
+    private mutating func runDefaults(_ node: YAMLNode, scope: ContextScope) -> RunDefaults {
         guard let map = mapping(node, "defaults", keys: ["run"]), let runNode = map["run"],
               let run = mapping(runNode, "defaults.run", keys: ["shell", "working-directory"]) else { return .none }
         let shell = run["shell"].flatMap { string($0, "shell") }
         if let shell, let n = run["shell"] { checkShell(shell, n) }
-        return RunDefaults(shell: shell, workingDirectory: run["working-directory"].flatMap { string($0, "working-directory") })
+        return RunDefaults(shell: shell, workingDirectory: run["working-directory"].flatMap { templateString($0, scope: scope) })
     }
 
     private mutating func permissions(_ node: YAMLNode) -> Permissions? {

@@ -87,7 +87,9 @@ public struct WorkflowInput: Sendable {
 /// `defaults.run`.
 public struct RunDefaults: Sendable {
     public var shell: String?
-    public var workingDirectory: String?
+    /// A job's may use expressions (`github`, `inputs`, `vars`, `needs`, `strategy`, `matrix`,
+    /// `env`); a workflow's may not.
+    public var workingDirectory: TemplateString?
 
     /// No defaults.
     public static let none = RunDefaults(shell: nil, workingDirectory: nil)

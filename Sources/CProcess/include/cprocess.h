@@ -1,6 +1,8 @@
 #ifndef MLGATE_CPROCESS_H
 #define MLGATE_CPROCESS_H
 #include <spawn.h>
+#include <stddef.h>
+#include <sys/types.h>
 
 /// pipe2(fds, O_CLOEXEC): both ends close on exec, so concurrently spawned children never
 /// inherit each other's pipes.
@@ -11,5 +13,15 @@ int mlgate_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, cons
 
 /// 1 when `path` is on a tmpfs (memory-backed) file system, 0 otherwise.
 int mlgate_is_tmpfs(const char *path);
+
+/// fcntl(fd, F_DUPFD_CLOEXEC, minimum): a close-on-exec copy of `fd` numbered >= minimum.
+int mlgate_dup_cloexec_above(int fd, int minimum);
+
+/// Writes all of `bytes` to `fd`; a reader that has gone gives -1 with errno EPIPE instead
+/// of a SIGPIPE for the process. 0 on success.
+int mlgate_write_all_nosigpipe(int fd, const void *bytes, size_t length);
+
+/// 1 when the child `pid` has exited (it is left to be reaped), 0 while it runs.
+int mlgate_has_exited(pid_t pid);
 
 #endif
