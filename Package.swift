@@ -34,8 +34,10 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["README.md"]),
         .target(name: "Reports", exclude: ["README.md"]),
+        // The model registry (GTO's tags), and later policy, decisions and approvals.
+        .target(name: "Promotion", dependencies: ["GitState", "Expressions"], exclude: ["README.md"]),
         .target(name: "MLGateCommands", dependencies: [
-            "Runner", "Workflow", "Expressions", "Reports",
+            "Runner", "Workflow", "Expressions", "Reports", "Promotion", "GitState",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["README.md"]),
         .executableTarget(name: "mlgate", dependencies: ["MLGateCommands"]),
@@ -48,6 +50,7 @@ let package = Package(
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "TestSupport"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"]),
         .testTarget(name: "GitStateTests", dependencies: ["GitState", "TestSupport"]),
+        .testTarget(name: "PromotionTests", dependencies: ["Promotion", "GitState", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -16,8 +16,9 @@ public struct GitError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "\(operation): \(message)" }
 
-    /// A compare-and-swap ref update found another value than the one expected.
-    public var isConflict: Bool { code == -15 || code == -4 }  // GIT_EMODIFIED, GIT_EEXISTS
+    /// Another writer got there first: a compare-and-swap ref update found another value
+    /// than the one expected, the ref exists already, or another writer holds its lock.
+    public var isConflict: Bool { code == -15 || code == -4 || code == -14 }  // GIT_EMODIFIED, GIT_EEXISTS, GIT_ELOCKED
     /// The object, reference or path does not exist.
     public var isNotFound: Bool { code == -3 }  // GIT_ENOTFOUND
 }

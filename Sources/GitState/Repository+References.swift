@@ -33,7 +33,11 @@ extension Repository {
             try LibGit2.check(git_reference_create_matching(&ref, pointer, reference, &id, 1, &current, message),
                               "update \(reference) from \(expected.prefix(7)) to \(sha.prefix(7))")
         } else {
-            try LibGit2.check(git_reference_create(&ref, pointer, reference, &id, 0, message),
+            // Not git_reference_create(force: 0): libgit2 checks that the ref is absent before
+            // it takes the ref's lock, so two racing creators can both succeed. An expected
+            // value of all zeros is checked under the lock and means "must not exist".
+            var absent = git_oid()
+            try LibGit2.check(git_reference_create_matching(&ref, pointer, reference, &id, 1, &absent, message),
                               "create \(reference) at \(sha.prefix(7))")
         }
         git_reference_free(ref)

@@ -1,0 +1,140 @@
+internal import CLibGit2
+import Foundation
+
+/// A tag as the registry reads it.
+public struct TagRecord: Sendable, Equatable {
+    /// The tag's name, without `refs/tags/`.
+    public let name: String
+    /// The commit the tag points at, peeled through the tag object.
+    public let commit: String
+    /// Whether it is an annotated tag (with a tagger and a message).
+    public let annotated: Bool
+    /// The tagger (annotated tags only).
+    public let taggerName: String?
+    public let taggerEmail: String?
+    /// When it was tagged (annotated tags only).
+    public let time: Date?
+    /// The tag's message ("" for lightweight tags).
+    public let message: String
+}
+
+extension Repository {
+    /// The names of all tags (without `refs/tags/`) that `include` accepts, each with the id
+    /// its reference holds (the tag object for annotated tags). Reads no objects.
+    public func tagNames(where include: (String) -> Bool = { _ in true }) throws(GitError) -> [(name: String, id: String)] {
+        final class Collector {
+            var found: [(String, String)] = []
+        }
+        let collector = Collector()
+        let code = withExtendedLifetime(collector) {
+            git_tag_foreach(pointer, { name, oid, payload in
+                guard let name, let oid, let payload else { return 0 }
+                let collector = Unmanaged<Collector>.fromOpaque(payload).takeUnretainedValue()
+                collector.found.append((String(cString: name), Repository.hex(oid)))
+                return 0
+            }, Unmanaged.passUnretained(collector).toOpaque())
+        }
+        try LibGit2.check(code, "list tags")
+        var result: [(name: String, id: String)] = []
+        for (ref, id) in collector.found {
+            let name = ref.hasPrefix("refs/tags/") ? String(ref.dropFirst("refs/tags/".count)) : ref
+            if include(name) { result.append((name, id)) }
+        }
+        return result
+    }
+
+    /// Reads the tag whose reference holds `id` (from `tagNames`).
+    public func tagRecord(name: String, id: String) throws(GitError) -> TagRecord {
+        var oid = git_oid()
+        try LibGit2.check(git_oid_fromstr(&oid, id), "parse object id '\(id)'")
+        var tag: OpaquePointer?
+        if git_tag_lookup(&tag, pointer, &oid) != 0 {
+            // A lightweight tag: the reference names the commit itself.
+            return TagRecord(name: name, commit: id, annotated: false, taggerName: nil, taggerEmail: nil, time: nil, message: "")
+        }
+        defer { git_tag_free(tag) }
+        var target: OpaquePointer?
+        try LibGit2.check(git_tag_peel(&target, tag), "read the target of tag \(name)")
+        defer { git_object_free(target) }
+        let commit = Self.hex(git_object_id(target))
+        let message = git_tag_message(tag).map { String(cString: $0) } ?? ""
+        guard let signature = git_tag_tagger(tag) else {
+            return TagRecord(name: name, commit: commit, annotated: true, taggerName: nil, taggerEmail: nil, time: nil, message: message)
+        }
+        return TagRecord(name: name, commit: commit, annotated: true,
+                         taggerName: signature.pointee.name.map { String(cString: $0) },
+                         taggerEmail: signature.pointee.email.map { String(cString: $0) },
+                         time: Date(timeIntervalSince1970: TimeInterval(signature.pointee.when.time)),
+                         message: message)
+    }
+
+    /// Reads the tag `name`, or nil when there is none.
+    public func tagRecord(named name: String) throws(GitError) -> TagRecord? {
+        guard let id = try target(ofUnpeeled: "refs/tags/" + name) else { return nil }
+        return try tagRecord(name: name, id: id)
+    }
+
+    /// Creates the annotated tag `name` on `commit`. Atomic: when the tag already exists
+    /// (another writer won the race), nothing is written and the `GitError` thrown has
+    /// `isConflict` set.
+    public func createAnnotatedTag(_ name: String, commit: String, message: String,
+                                   taggerName: String, taggerEmail: String, time: Date = Date()) throws(GitError) {
+        var oid = git_oid()
+        try LibGit2.check(git_oid_fromstr(&oid, commit), "parse object id '\(commit)'")
+        var object: OpaquePointer?
+        try LibGit2.check(git_object_lookup(&object, pointer, &oid, GIT_OBJECT_COMMIT), "find commit \(commit.prefix(7))")
+        defer { git_object_free(object) }
+        var signature: UnsafeMutablePointer<git_signature>?
+        let offset = TimeZone.current.secondsFromGMT(for: time) / 60
+        try LibGit2.check(git_signature_new(&signature, taggerName, taggerEmail, git_time_t(time.timeIntervalSince1970), Int32(offset)),
+                          "make the tagger signature")
+        defer { git_signature_free(signature) }
+        // The tag object first, then its reference by compare-and-swap (git_tag_create's own
+        // reference write is not atomic against a racing creator).
+        var created = git_oid()
+        try LibGit2.check(git_tag_annotation_create(&created, pointer, name, object, signature, message), "write tag \(name)")
+        try updateReference("refs/tags/" + name, to: Self.hex(&created), expecting: nil, message: "tag \(name)")
+    }
+
+    /// The id a reference holds, without peeling (nil when it does not exist).
+    func target(ofUnpeeled reference: String) throws(GitError) -> String? {
+        var ref: OpaquePointer?
+        let code = git_reference_lookup(&ref, pointer, reference)
+        if code == -3 { return nil }
+        try LibGit2.check(code, "read reference \(reference)")
+        defer { git_reference_free(ref) }
+        guard let id = git_reference_target(ref) else { return nil }
+        return Self.hex(id)
+    }
+
+    /// The user's identity from git config (`user.name`, `user.email`), as git would use it
+    /// for a tagger; the environment's `GIT_COMMITTER_*` wins, as with git.
+    public func identity() -> (name: String, email: String) {
+        let env = ProcessInfo.processInfo.environment
+        let name = env["GIT_COMMITTER_NAME"] ?? config("user.name") ?? env["USER"] ?? "mlgate"
+        let email = env["GIT_COMMITTER_EMAIL"] ?? config("user.email") ?? "\(env["USER"] ?? "mlgate")@localhost"
+        return (name, email)
+    }
+}
+
+extension Repository {
+    /// Stores `text` as a blob and returns its id.
+    public func writeBlob(_ text: String) throws(GitError) -> String {
+        var oid = git_oid()
+        var bytes = Array(text.utf8)
+        try LibGit2.check(git_blob_create_from_buffer(&oid, pointer, &bytes, bytes.count), "write a blob")
+        return withUnsafePointer(to: &oid) { Self.hex($0) }
+    }
+
+    /// The text of the blob `id`.
+    public func blobText(_ id: String) throws(GitError) -> String {
+        var oid = git_oid()
+        try LibGit2.check(git_oid_fromstr(&oid, id), "parse object id '\(id)'")
+        var blob: OpaquePointer?
+        try LibGit2.check(git_blob_lookup(&blob, pointer, &oid), "read blob \(id.prefix(7))")
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        guard size > 0, let raw = git_blob_rawcontent(blob) else { return "" }
+        return String(decoding: UnsafeRawBufferPointer(start: raw, count: size), as: UTF8.self)
+    }
+}

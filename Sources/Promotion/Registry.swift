@@ -1,0 +1,163 @@
+import Foundation
+import GitState
+
+/// A registry operation that cannot be done; `isUsage` errors are the user's input (exit 2).
+public struct RegistryError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    public let isUsage: Bool
+
+    init(_ description: String, usage: Bool = true) {
+        self.description = description
+        self.isUsage = usage
+    }
+}
+
+/// Writes the registry: versions and stage assignments as annotated tags in GTO's grammar.
+///
+/// Stage tags carry a counter per model (`NAME#STAGE#N`). Counters are handed out by a
+/// compare-and-swap on `refs/mlgate/counters/NAME` (a blob holding the last N), so two
+/// concurrent writers never take the same N, even for different stages; a tag name that
+/// exists already (made by GTO, say) takes the next N. A writer that loses a race retries;
+/// nothing is ever overwritten.
+public struct Registry {
+    public let repository: Repository
+
+    public init(repository: Repository) {
+        self.repository = repository
+    }
+
+    /// The current state, read from the tags.
+    public func state() throws(RegistryError) -> RegistryState {
+        do { return try RegistryState(repository: repository) } catch { throw RegistryError("cannot read the registry: \(error)", usage: false) }
+    }
+
+    /// Registers `model` at `revision` as `version`, or as the latest version bumped by
+    /// `bump` (v0.0.1 for the first; patch when neither is given).
+    @discardableResult
+    public func register(_ model: String, version: SemanticVersion? = nil, bump: SemanticVersion.Part? = nil,
+                         revision: String = "HEAD", message: String? = nil) throws(RegistryError) -> RegistryTag {
+        try Self.checkModelName(model)
+        let commit = try resolve(revision)
+        let record = try state().model(model)
+        if let existing = record?.versions.first(where: { $0.commit == commit && $0.deregistered == nil }) {
+            throw RegistryError("\(model) is already registered at \(commit.prefix(7)) as \(existing.version); register another commit, or deregister \(existing.version) first")
+        }
+        let chosen: SemanticVersion
+        if let version {
+            if version.build != nil || !version.prerelease.isEmpty, bump != nil {
+                throw RegistryError("give either --version or --bump, not both")
+            }
+            chosen = version
+        } else if let latest = record?.versions.last {
+            chosen = latest.version.bumped(bump ?? .patch)
+        } else {
+            chosen = SemanticVersion(major: 0, minor: 0, patch: 1)
+        }
+        if record?.version(chosen.description) != nil {
+            throw RegistryError("\(model) \(chosen) is already registered; choose another version or use --bump")
+        }
+        if let latest = record?.versions.last, chosen < latest.version, version == nil {
+            throw RegistryError("\(model) \(chosen) would be lower than \(latest.version)")
+        }
+        let tag = RegistryTag(model: model, action: .register(chosen))
+        try create(tag, on: commit, message: message ?? "Registering artifact \(model) version \(chosen)")
+        return tag
+    }
+
+    /// Assigns the version on `commit` to `stage` with a new counter. Retries on a race.
+    @discardableResult
+    public func assign(_ model: String, stage: String, commit: String, message: String) throws(RegistryError) -> RegistryTag {
+        try stageTag(model, action: .assign(stage: stage), commit: commit, message: message)
+    }
+
+    /// Unassigns the version on `commit` from `stage` (`NAME#STAGE!#N`).
+    @discardableResult
+    public func unassign(_ model: String, stage: String, commit: String, message: String) throws(RegistryError) -> RegistryTag {
+        try stageTag(model, action: .unassign(stage: stage), commit: commit, message: message)
+    }
+
+    private func stageTag(_ model: String, action: RegistryTag.Action, commit: String, message: String) throws(RegistryError) -> RegistryTag {
+        try Self.checkModelName(model)
+        let stage: String
+        switch action {
+        case .assign(let s), .unassign(let s): stage = s
+        default: stage = ""
+        }
+        guard RegistryTag.isValidName(stage) else {
+            throw RegistryError("'\(stage)' is not a valid stage name: letters, digits, '-', '_', '/', starting and ending with a letter or digit")
+        }
+        for _ in 0..<1000 {
+            let counter = try allocateCounter(for: model)
+            let tag = RegistryTag(model: model, action: action, counter: counter)
+            do {
+                try repository.createAnnotatedTag(tag.description, commit: commit, message: message,
+                                                   taggerName: repository.identity().name, taggerEmail: repository.identity().email)
+                return tag
+            } catch where error.isConflict {
+                continue  // a tag of that name exists already: take the next counter
+            } catch {
+                throw RegistryError("cannot create tag \(tag): \(error)", usage: false)
+            }
+        }
+        throw RegistryError("could not find a free counter for \(model) after 1000 attempts", usage: false)
+    }
+
+    /// Takes the next counter for `model`: one more than both the stored counter and any
+    /// counter in the model's tags, stored by compare-and-swap.
+    func allocateCounter(for model: String) throws(RegistryError) -> Int {
+        let ref = "refs/mlgate/counters/" + RegistryTag.encode(model)
+        while true {
+            do {
+                let current = try repository.target(of: ref)
+                let stored = try current.map { id throws(GitError) in Int(try repository.blobText(id).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 } ?? 0
+                let highest = try highestTagCounter(for: model)
+                let next = max(stored, highest) + 1
+                let blob = try repository.writeBlob("\(next)\n")
+                do {
+                    try repository.updateReference(ref, to: blob, expecting: current, message: "mlgate: counter \(next) for \(model)")
+                    return next
+                } catch where error.isConflict {
+                    usleep(UInt32.random(in: 100...2_000))  // let the winner finish
+                    continue
+                }
+            } catch {
+                throw RegistryError("cannot take a counter for \(model): \(error)", usage: false)
+            }
+        }
+    }
+
+    private func highestTagCounter(for model: String) throws(GitError) -> Int {
+        let prefix = RegistryTag.encode(model)
+        var highest = 0
+        for (name, _) in try repository.tagNames(where: { $0.hasPrefix(prefix) }) {
+            guard let tag = RegistryTag(parsing: name), tag.model == model, let counter = tag.counter else { continue }
+            highest = max(highest, counter)
+        }
+        return highest
+    }
+
+    private func create(_ tag: RegistryTag, on commit: String, message: String) throws(RegistryError) {
+        do {
+            let identity = repository.identity()
+            try repository.createAnnotatedTag(tag.description, commit: commit, message: message,
+                                              taggerName: identity.name, taggerEmail: identity.email)
+        } catch where error.isConflict {
+            throw RegistryError("tag \(tag) exists already (another writer registered it first)")
+        } catch {
+            throw RegistryError("cannot create tag \(tag): \(error)", usage: false)
+        }
+    }
+
+    /// The commit `revision` names.
+    public func resolve(_ revision: String) throws(RegistryError) -> String {
+        do { return try repository.resolveCommit(revision) } catch {
+            throw RegistryError("'\(revision)' does not name a commit: \(error.message)")
+        }
+    }
+
+    static func checkModelName(_ model: String) throws(RegistryError) {
+        guard RegistryTag.isValidModelName(model) else {
+            throw RegistryError("'\(model)' is not a valid model name: letters, digits, '-', '_', '/', starting and ending with a letter or digit, optionally after 'folder:'")
+        }
+    }
+}

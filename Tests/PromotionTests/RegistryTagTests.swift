@@ -1,0 +1,46 @@
+import Promotion
+import Testing
+
+/// GTO's tag grammar, case by case (gto/constants.py `tag_re`).
+@Suite("Registry tag grammar")
+struct RegistryTagTests {
+    @Test("tags GTO writes parse, and print back the same", arguments: [
+        "churn@v1.2.0", "churn@v1.2.0!", "churn#prod#3", "churn#prod!#4", "churn@deprecated",
+        "models=churn@v0.0.1", "a/b-c_d#staging#12", "churn@v1.0.0-rc.1+build.5", "churn@created",
+        "churn@v2.0.0#7", "churn@deprecated#9", "x1#dev#1",
+    ])
+    func roundTrip(_ name: String) throws {
+        let tag = try #require(RegistryTag(parsing: name))
+        #expect(tag.description == name)
+    }
+
+    @Test("what each part means")
+    func parts() throws {
+        let assign = try #require(RegistryTag(parsing: "models=churn#prod#3"))
+        #expect(assign.model == "models:churn")
+        #expect(assign.action == .assign(stage: "prod"))
+        #expect(assign.counter == 3)
+        #expect(RegistryTag(parsing: "churn#prod!#4")?.action == .unassign(stage: "prod"))
+        #expect(RegistryTag(parsing: "churn@v1.2.0!")?.action == .deregister(SemanticVersion("v1.2.0")!))
+        #expect(RegistryTag(parsing: "churn#123")?.action == .assign(stage: "123"))
+        #expect(RegistryTag(parsing: "churn#123")?.counter == nil)
+    }
+
+    @Test("tags that are not registry tags are ignored", arguments: [
+        "v1.0.0", "release-1", "churn@1.0.0", "churn@v1.0", "churn@v01.0.0", "-churn@v1.0.0", "churn-@v1.0.0",
+        "churn#prod#", "churn#prod#x", "churn#-prod#1", "churn@latest", "a=b=c@v1.0.0", "churn@v1.0.0-01",
+    ])
+    func rejected(_ name: String) {
+        #expect(RegistryTag(parsing: name) == nil)
+    }
+
+    @Test("semantic version precedence and bumps")
+    func versions() throws {
+        let ordered = ["v1.0.0-alpha", "v1.0.0-alpha.1", "v1.0.0-alpha.beta", "v1.0.0-beta", "v1.0.0-beta.2",
+                       "v1.0.0-beta.11", "v1.0.0-rc.1", "v1.0.0", "v1.0.1", "v1.2.0", "v2.0.0"].map { SemanticVersion($0)! }
+        #expect(ordered == ordered.shuffled().sorted())
+        #expect(SemanticVersion("v1.4.2")!.bumped(.minor).description == "v1.5.0")
+        #expect(SemanticVersion("v1.4.2")!.bumped(.major).description == "v2.0.0")
+        #expect(SemanticVersion("v1.4.2")!.bumped(.patch).description == "v1.4.3")
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import GitState
+import Promotion
+import Testing
+import TestSupport
+
+@Suite("Registry in git tags")
+struct RegistryTests {
+    /// A repository with three commits; returns it and their shas, oldest first.
+    func repository() throws -> (TemporaryRepository, [String]) {
+        let repo = try TemporaryRepository()
+        var shas: [String] = []
+        for i in 1...3 {
+            try repo.write("model.txt", "weights \(i)\n")
+            shas.append(try repo.commitAll("train \(i)"))
+        }
+        return (repo, shas)
+    }
+
+    @Test("register versions: explicit, bumped, first; refusals")
+    func register() throws {
+        let (repo, shas) = try repository()
+        let registry = Registry(repository: try Repository(discovering: repo.path))
+        #expect(try registry.register("churn", revision: shas[0]).description == "churn@v0.0.1")
+        #expect(try registry.register("churn", version: SemanticVersion("v1.0.0"), revision: shas[1]).description == "churn@v1.0.0")
+        #expect(try registry.register("churn", bump: .minor, revision: shas[2]).description == "churn@v1.1.0")
+        #expect(throws: RegistryError.self) { try registry.register("churn", revision: shas[2]) }  // commit already has a version
+        #expect(throws: RegistryError.self) { try registry.register("fraud", version: SemanticVersion("v1.0.0"), revision: "nosuchrev") }
+        #expect(throws: RegistryError.self) { try registry.register("-bad-", revision: shas[0]) }
+
+        let model = try #require(try registry.state().model("churn"))
+        #expect(model.versions.map(\.version.description) == ["v0.0.1", "v1.0.0", "v1.1.0"])
+        #expect(model.latest?.commit == shas[2])
+        #expect(model.versions[0].registered.message == "Registering artifact churn version v0.0.1")
+        // What git itself sees: an annotated tag on the commit.
+        #expect(try repo.git("cat-file", "-t", "churn@v1.0.0").trimmingCharacters(in: .whitespacesAndNewlines) == "tag")
+        #expect(try repo.git("rev-parse", "churn@v1.0.0^{commit}").trimmingCharacters(in: .whitespacesAndNewlines) == shas[1])
+    }
+
+    @Test("a stage's current version is the highest counter, and unassigning falls back")
+    func stages() throws {
+        let (repo, shas) = try repository()
+        let registry = Registry(repository: try Repository(discovering: repo.path))
+        try registry.register("churn", version: SemanticVersion("v1.0.0"), revision: shas[0])
+        try registry.register("churn", version: SemanticVersion("v2.0.0"), revision: shas[1])
+        try registry.assign("churn", stage: "staging", commit: shas[0], message: "m")
+        try registry.assign("churn", stage: "production", commit: shas[1], message: "m")
+        #expect(try registry.state().model("churn")?.current(in: "production")?.version == "v2.0.0")
+        // Going back to v1.0.0 with a newer assignment wins although v2.0.0 is the greater version.
+        let back = try registry.assign("churn", stage: "production", commit: shas[0], message: "rollback")
+        #expect(back.description == "churn#production#3")
+        var model = try #require(try registry.state().model("churn"))
+        #expect(model.current(in: "production")?.version == "v1.0.0")
+        #expect(model.previous(in: "production")?.version == "v2.0.0")
+        // Unassigning the current version leaves the previous one in the stage.
+        try registry.unassign("churn", stage: "production", commit: shas[0], message: "m")
+        model = try #require(try registry.state().model("churn"))
+        #expect(model.current(in: "production")?.version == "v2.0.0")
+        #expect(model.current(in: "staging")?.version == "v1.0.0")
+        #expect(model.stageEvents.map(\.counter) == [1, 2, 3, 4])
+        // An assignment on a commit with no version names the commit, as GTO does.
+        try registry.assign("churn", stage: "dev", commit: shas[2], message: "m")
+        #expect(try registry.state().model("churn")?.current(in: "dev")?.version == shas[2])
+    }
+
+    @Test("concurrent writers never share a counter and never lose an assignment")
+    func concurrentAssignments() async throws {
+        let (repo, shas) = try repository()
+        try Registry(repository: try Repository(discovering: repo.path)).register("churn", revision: shas[0])
+        let writers = 8, each = 10
+        let path = repo.path
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<writers {
+                group.addTask {
+                    // One repository handle per task, as libgit2 requires.
+                    let registry = Registry(repository: try Repository(discovering: path))
+                    for i in 0..<each {
+                        try registry.assign("churn", stage: writer % 2 == 0 ? "staging" : "production", commit: shas[0], message: "writer \(writer) #\(i)")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let model = try #require(try Registry(repository: try Repository(discovering: repo.path)).state().model("churn"))
+        #expect(model.stageEvents.count == writers * each)
+        #expect(Set(model.stageEvents.map(\.counter)) == Set(1...(writers * each)))
+    }
+}
