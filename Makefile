@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 BUILD_FLAGS ?=
 BIN_DEBUG := .build/debug/mlgate
 
-.PHONY: all deps build test demo bench crosscheck install clean
+.PHONY: all deps peers build test demo bench crosscheck install clean
 
 all: build
 
@@ -15,10 +15,19 @@ deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgit2-dev pkg-config; \
 	fi
 
+# GTO (PyPI gto), the registry peer the interop tests write and read with; never a
+# dependency of mlgate itself.
+PEERS_VENV := .build/peers-venv
+peers:
+	@if [ ! -x $(PEERS_VENV)/bin/gto ]; then \
+	  echo "installing GTO into $(PEERS_VENV) for the registry interop tests"; \
+	  python3 -m venv $(PEERS_VENV) && $(PEERS_VENV)/bin/pip install -q gto; \
+	fi
+
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS)
 
-test: deps
+test: deps peers
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build $(BUILD_FLAGS)
 

@@ -5,9 +5,10 @@ import Foundation
 public struct MLGate: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "mlgate",
-        abstract: "A CI/CD gate for machine-learning models: runs GitHub Actions workflows on the host.",
+        abstract: "A CI/CD gate for machine-learning models: runs GitHub Actions workflows on the host and keeps a model registry in git.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, LintCommand.self, ExprCommand.self])
+        subcommands: [RunCommand.self, LintCommand.self, ExprCommand.self,
+                      RegisterCommand.self, StatusCommand.self, ShowCommand.self, HistoryCommand.self])
 
     public init() {}
 

@@ -6,20 +6,10 @@ import TestSupport
 
 @Suite("Registry in git tags")
 struct RegistryTests {
-    /// A repository with three commits; returns it and their shas, oldest first.
-    func repository() throws -> (TemporaryRepository, [String]) {
-        let repo = try TemporaryRepository()
-        var shas: [String] = []
-        for i in 1...3 {
-            try repo.write("model.txt", "weights \(i)\n")
-            shas.append(try repo.commitAll("train \(i)"))
-        }
-        return (repo, shas)
-    }
 
     @Test("register versions: explicit, bumped, first; refusals")
     func register() throws {
-        let (repo, shas) = try repository()
+        let (repo, shas) = try TemporaryRepository.withTrainingCommits(3)
         let registry = Registry(repository: try Repository(discovering: repo.path))
         #expect(try registry.register("churn", revision: shas[0]).description == "churn@v0.0.1")
         #expect(try registry.register("churn", version: SemanticVersion("v1.0.0"), revision: shas[1]).description == "churn@v1.0.0")
@@ -39,7 +29,7 @@ struct RegistryTests {
 
     @Test("a stage's current version is the highest counter, and unassigning falls back")
     func stages() throws {
-        let (repo, shas) = try repository()
+        let (repo, shas) = try TemporaryRepository.withTrainingCommits(3)
         let registry = Registry(repository: try Repository(discovering: repo.path))
         try registry.register("churn", version: SemanticVersion("v1.0.0"), revision: shas[0])
         try registry.register("churn", version: SemanticVersion("v2.0.0"), revision: shas[1])
@@ -65,7 +55,7 @@ struct RegistryTests {
 
     @Test("concurrent writers never share a counter and never lose an assignment")
     func concurrentAssignments() async throws {
-        let (repo, shas) = try repository()
+        let (repo, shas) = try TemporaryRepository.withTrainingCommits(3)
         try Registry(repository: try Repository(discovering: repo.path)).register("churn", revision: shas[0])
         let writers = 8, each = 10
         let path = repo.path

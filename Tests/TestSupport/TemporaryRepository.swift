@@ -63,3 +63,17 @@ public struct TestSupportError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
 }
+
+extension TemporaryRepository {
+    /// A repository with `count` commits, each changing `model.txt` ("weights N"); returns it
+    /// and the commits' shas, oldest first.
+    public static func withTrainingCommits(_ count: Int) throws -> (TemporaryRepository, [String]) {
+        let repo = try TemporaryRepository()
+        var shas: [String] = []
+        for i in 1...count {
+            try repo.write("model.txt", "weights \(i)\n")
+            shas.append(try repo.commitAll("train \(i)"))
+        }
+        return (repo, shas)
+    }
+}

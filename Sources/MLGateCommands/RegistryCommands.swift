@@ -1,0 +1,358 @@
+import ArgumentParser
+import Foundation
+import GitState
+import Promotion
+
+/// Where the registry is: `-C DIR`, else the current directory.
+struct RepositoryOption: ParsableArguments {
+    @Option(name: .customShort("C"), help: "Use the repository containing this directory.")
+    var directory: String?
+
+    func open(console: ConsoleOutput) throws -> Registry {
+        let path = directory ?? FileManager.default.currentDirectoryPath
+        do {
+            return Registry(repository: try Repository(discovering: path))
+        } catch {
+            console.err("mlgate: \(path) is not inside a git repository (\(error.message)); run mlgate there, or pass -C DIR")
+            throw ExitCode(ExitStatus.invalid)
+        }
+    }
+}
+
+/// Prints a registry error and exits: 2 for the user's input, 1 otherwise.
+func fail(_ error: RegistryError, console: ConsoleOutput) -> ExitCode {
+    console.err("mlgate: \(error.description)")
+    return ExitCode(error.isUsage ? ExitStatus.invalid : ExitStatus.failed)
+}
+
+/// The registry's state, or the error printed and the exit status thrown.
+func load(_ registry: Registry, console: ConsoleOutput) throws -> RegistryState {
+    do {
+        return try registry.state()
+    } catch {
+        throw fail(error, console: console)
+    }
+}
+
+/// The model `name`, or an error naming the models there are (exit 2).
+func findModel(_ name: String, in state: RegistryState, console: ConsoleOutput) throws -> ModelRecord {
+    guard let model = state.model(name) else {
+        console.err("mlgate: no model '\(name)' in the registry" + StatusCommand.known(state))
+        throw ExitCode(ExitStatus.invalid)
+    }
+    return model
+}
+
+/// `mlgate register`: a new version of a model, as GTO's `NAME@vX.Y.Z` tag.
+struct RegisterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "register",
+        abstract: "Register a model version: an annotated tag NAME@vX.Y.Z on the commit (GTO's format).",
+        discussion: "Without --version or --bump the latest version's patch number is raised (v0.0.1 for the first).")
+
+    @Argument(help: "The model's name (letters, digits, '-', '_', '/'; 'folder:name' allowed).")
+    var name: String
+
+    @Argument(help: "The commit to register (default: HEAD).")
+    var revision: String = "HEAD"
+
+    @Option(name: .long, help: "The version, as vMAJOR.MINOR.PATCH.")
+    var version: String?
+
+    @Option(name: .long, help: "Raise the latest version: major, minor or patch.")
+    var bump: String?
+
+    @Option(name: .customShort("m"), help: "The tag's message.")
+    var message: String?
+
+    @OptionGroup var repository: RepositoryOption
+
+    func run() throws {
+        let console = ConsoleOutput()
+        var parsedVersion: SemanticVersion?
+        if let version {
+            guard let parsed = SemanticVersion(version.hasPrefix("v") ? version : "v" + version) else {
+                console.err("mlgate: '\(version)' is not a semantic version; write it as v1.2.3")
+                throw ExitCode(ExitStatus.invalid)
+            }
+            parsedVersion = parsed
+        }
+        var part: SemanticVersion.Part?
+        if let bump {
+            guard let parsed = SemanticVersion.Part(rawValue: bump) else {
+                console.err("mlgate: --bump must be major, minor or patch, not '\(bump)'")
+                throw ExitCode(ExitStatus.invalid)
+            }
+            part = parsed
+        }
+        if parsedVersion != nil, part != nil {
+            console.err("mlgate: give either --version or --bump, not both")
+            throw ExitCode(ExitStatus.invalid)
+        }
+        let registry = try repository.open(console: console)
+        do {
+            let tag = try registry.register(name, version: parsedVersion, bump: part, revision: revision, message: message)
+            let commit = try registry.resolve(revision)
+            console.out("Registered \(name) \(tag.action.versionText) at \(commit.prefix(7)) (tag \(tag))")
+        } catch {
+            throw fail(error, console: console)
+        }
+    }
+}
+
+/// `mlgate status`: every model's latest version and what each stage holds.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show each model's latest version and the version in each stage, since when and by whom.")
+
+    @Argument(help: "Only this model.")
+    var name: String?
+
+    @Flag(name: .long, help: "Write JSON.")
+    var json = false
+
+    @OptionGroup var repository: RepositoryOption
+
+    func run() throws {
+        let console = ConsoleOutput()
+        let registry = try repository.open(console: console)
+        let state = try load(registry, console: console)
+        var models = state.models
+        if let name { models = [try findModel(name, in: state, console: console)] }
+        let report = models.map(ModelStatus.init)
+        if json {
+            console.out(JSONText.encode(["models": report]))
+            return
+        }
+        if report.isEmpty {
+            console.out("No models are registered. Register one with: mlgate register NAME")
+            return
+        }
+        var rows = [["MODEL", "STAGE", "VERSION", "COMMIT", "SINCE", "BY"]]
+        for model in report {
+            if let latest = model.latest {
+                rows.append([model.name, "(latest)", latest.version, String(latest.commit.prefix(7)), latest.since ?? "", latest.by ?? ""])
+            }
+            for stage in model.stages {
+                rows.append([model.name, stage.stage, stage.version, String(stage.commit.prefix(7)), stage.since ?? "", stage.by ?? ""])
+            }
+            if model.deprecated { rows.append([model.name, "(deprecated)", "", "", "", ""]) }
+        }
+        console.out(Table.render(rows))
+    }
+
+    static func known(_ state: RegistryState) -> String {
+        state.models.isEmpty ? "; nothing is registered yet" : "; models: " + state.models.map(\.name).joined(separator: ", ")
+    }
+}
+
+/// One model in `mlgate status --json`.
+struct ModelStatus: Encodable {
+    struct Entry: Encodable {
+        let stage: String
+        let version: String
+        let commit: String
+        let tag: String
+        let since: String?
+        let by: String?
+    }
+
+    let name: String
+    let latest: Entry?
+    let stages: [Entry]
+    let deprecated: Bool
+
+    init(_ model: ModelRecord) {
+        name = model.name
+        latest = model.latest.map { Entry(stage: "latest", version: $0.version.description, commit: $0.commit,
+                                          tag: $0.registered.tag, since: $0.registered.time.map(Timestamp.text), by: $0.registered.author) }
+        stages = Stages.ordered(model.stages).compactMap { stage in
+            model.current(in: stage).map {
+                Entry(stage: stage, version: $0.version, commit: $0.stamp.commit, tag: $0.stamp.tag,
+                      since: $0.stamp.time.map(Timestamp.text), by: $0.stamp.author)
+            }
+        }
+        deprecated = model.deprecated != nil
+    }
+}
+
+/// `mlgate show`: one version, GTO's shortcuts (`NAME#STAGE`, `NAME@latest`, `NAME@vX.Y.Z`).
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show the version a stage holds (NAME#STAGE), the latest (NAME@latest) or one version (NAME@v1.2.0).")
+
+    @Argument(help: "NAME#STAGE, NAME@latest or NAME@vX.Y.Z.")
+    var reference: String
+
+    @Flag(name: .long, help: "Print only the version's tag (for scripts).")
+    var ref = false
+
+    @Flag(name: .long, help: "Write JSON.")
+    var json = false
+
+    @OptionGroup var repository: RepositoryOption
+
+    func run() throws {
+        let console = ConsoleOutput()
+        guard let split = reference.firstIndex(where: { $0 == "#" || $0 == "@" }) else {
+            console.err("mlgate: '\(reference)' names no stage or version; write NAME#STAGE, NAME@latest or NAME@v1.2.0")
+            throw ExitCode(ExitStatus.invalid)
+        }
+        let name = String(reference[..<split])
+        let selector = String(reference[reference.index(after: split)...])
+        let registry = try repository.open(console: console)
+        let state = try load(registry, console: console)
+        let model = try findModel(name, in: state, console: console)
+        let entry: ModelStatus.Entry
+        if reference[split] == "#" {
+            guard let current = model.current(in: selector) else {
+                console.err("mlgate: \(name) has no version in stage '\(selector)'" +
+                            (model.stages.isEmpty ? "" : "; stages in use: " + Stages.ordered(model.stages).joined(separator: ", ")))
+                throw ExitCode(ExitStatus.failed)
+            }
+            let versionTag = model.version(current.version)?.registered.tag ?? current.stamp.tag
+            entry = .init(stage: selector, version: current.version, commit: current.stamp.commit, tag: versionTag,
+                          since: current.stamp.time.map(Timestamp.text), by: current.stamp.author)
+        } else {
+            let found = (selector == "latest" || selector == "greatest") ? model.latest : model.version(selector)
+            guard let version = found else {
+                console.err("mlgate: \(name) has no version '\(selector)'; versions: " + model.versions.map(\.version.description).joined(separator: ", "))
+                throw ExitCode(ExitStatus.failed)
+            }
+            entry = .init(stage: "", version: version.version.description, commit: version.commit, tag: version.registered.tag,
+                          since: version.registered.time.map(Timestamp.text), by: version.registered.author)
+        }
+        if ref {
+            console.out(entry.tag)
+        } else if json {
+            console.out(JSONText.encode(entry))
+        } else {
+            console.out("\(name) \(entry.version) at \(entry.commit)" + (entry.stage.isEmpty ? "" : " in \(entry.stage)") +
+                        (entry.since.map { " since \($0)" } ?? "") + (entry.by.map { " by \($0)" } ?? ""))
+        }
+    }
+}
+
+/// `mlgate history`: everything the registry recorded for a model, oldest first.
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "List every registration, stage assignment and removal of a model, with who and when.")
+
+    @Argument(help: "The model.")
+    var name: String
+
+    @Flag(name: .long, help: "Write JSON.")
+    var json = false
+
+    @OptionGroup var repository: RepositoryOption
+
+    struct Event: Encodable {
+        let time: String?
+        let event: String
+        let version: String
+        let stage: String?
+        let commit: String
+        let tag: String
+        let by: String?
+        let message: String
+        var sortKey: (Date, Int) = (.distantPast, 0)
+        enum CodingKeys: String, CodingKey { case time, event, version, stage, commit, tag, by, message }
+    }
+
+    func run() throws {
+        let console = ConsoleOutput()
+        let registry = try repository.open(console: console)
+        let state = try load(registry, console: console)
+        let model = try findModel(name, in: state, console: console)
+        var events: [Event] = []
+        func add(_ kind: String, _ version: String, _ stage: String?, _ stamp: RegistryStamp, counter: Int) {
+            var event = Event(time: stamp.time.map(Timestamp.text), event: kind, version: version, stage: stage, commit: stamp.commit,
+                              tag: stamp.tag, by: stamp.author, message: stamp.message)
+            event.sortKey = (stamp.time ?? .distantPast, counter)
+            events.append(event)
+        }
+        for version in model.versions {
+            add("registered", version.version.description, nil, version.registered, counter: 0)
+            if let gone = version.deregistered { add("deregistered", version.version.description, nil, gone, counter: 0) }
+        }
+        for event in model.stageEvents {
+            add(event.kind == .assign ? "assigned" : "unassigned", event.version, event.stage, event.stamp, counter: event.counter)
+        }
+        if let deprecated = model.deprecated { add("deprecated", "", nil, deprecated, counter: Int.max) }
+        events.sort { $0.sortKey < $1.sortKey }
+        if json {
+            console.out(JSONText.encode(["model": AnyEncodable(name), "events": AnyEncodable(events)]))
+            return
+        }
+        var rows = [["TIME", "EVENT", "VERSION", "STAGE", "COMMIT", "BY", "MESSAGE"]]
+        for e in events {
+            rows.append([e.time ?? "", e.event, e.version, e.stage ?? "", String(e.commit.prefix(7)), e.by ?? "",
+                         String(e.message.split(separator: "\n").first ?? "")])
+        }
+        console.out(Table.render(rows))
+    }
+}
+
+extension RegistryTag.Action {
+    /// The version a registration tag names, as text.
+    var versionText: String {
+        switch self {
+        case .register(let v), .deregister(let v): v.description
+        default: ""
+        }
+    }
+}
+
+/// Stage names in promotion order: the usual ones (dev … staging … production) first, then
+/// the rest by name.
+enum Stages {
+    static let conventional = ["dev", "development", "test", "staging", "prod", "production"]
+
+    static func ordered(_ stages: [String]) -> [String] {
+        conventional.filter(stages.contains) + stages.filter { !conventional.contains($0) }.sorted()
+    }
+}
+
+/// Times as users read them in tables and JSON: ISO 8601 in UTC.
+enum Timestamp {
+    static func text(_ date: Date) -> String {
+        ISO8601DateFormatter().string(from: date)
+    }
+}
+
+/// Left-aligned columns separated by two spaces.
+enum Table {
+    static func render(_ rows: [[String]]) -> String {
+        var widths: [Int] = []
+        for row in rows {
+            for (i, cell) in row.enumerated() {
+                if widths.count <= i { widths.append(0) }
+                widths[i] = max(widths[i], cell.count)
+            }
+        }
+        return rows.map { row in
+            row.enumerated().map { i, cell in i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n")
+    }
+}
+
+/// Compact, key-sorted JSON text.
+enum JSONText {
+    static func encode(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return "null" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// Wraps values of different types for one JSON object.
+struct AnyEncodable: Encodable {
+    let encodeValue: (Encoder) throws -> Void
+    init(_ value: some Encodable) { encodeValue = value.encode }
+    func encode(to encoder: Encoder) throws { try encodeValue(encoder) }
+}

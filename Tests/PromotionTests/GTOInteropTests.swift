@@ -1,0 +1,73 @@
+import Foundation
+import GitState
+import Promotion
+import Testing
+import TestSupport
+
+/// mlgate and GTO (PyPI `gto`, installed by `make test` into `.build/peers-venv`) read each
+/// other's registry.
+@Suite("GTO interop", .serialized)
+struct GTOInteropTests {
+    static let gto = ProjectPaths.root + "/.build/peers-venv/bin/gto"
+
+    func gto(_ arguments: [String], in repo: TemporaryRepository) throws -> String {
+        guard FileManager.default.isExecutableFile(atPath: Self.gto) else {
+            throw TestSupportError("\(Self.gto) is missing; 'make test' installs GTO (pip install gto) there")
+        }
+        let result = try ProcessRunner.run(Self.gto, arguments, in: repo.path)
+        guard result.status == 0 else {
+            throw TestSupportError("gto \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.stderr)\(result.stdout)")
+        }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+
+    @Test("GTO reads what mlgate writes, including going back to an earlier version")
+    func gtoReadsMLGate() throws {
+        let (repo, shas) = try TemporaryRepository.withTrainingCommits(3)
+        let register1 = try MLGateExecutable.run(["register", "churn", shas[0], "--version", "v1.0.0"], in: repo.path)
+        #expect(register1.status == 0, "\(register1.stderr)")
+        #expect(try MLGateExecutable.run(["register", "churn", shas[1], "--bump", "minor"], in: repo.path).status == 0)
+        #expect(try MLGateExecutable.run(["register", "models:segment", shas[2]], in: repo.path).status == 0)
+        let registry = Registry(repository: try Repository(discovering: repo.path))
+        try registry.assign("churn", stage: "staging", commit: shas[0], message: "to staging")
+        try registry.assign("churn", stage: "production", commit: shas[1], message: "to production")
+
+        #expect(try gto(["show", "churn@latest", "--ref"], in: repo) == "churn@v1.1.0")
+        #expect(try gto(["show", "churn#staging", "--ref"], in: repo) == "churn@v1.0.0")
+        #expect(try gto(["show", "churn#production", "--ref"], in: repo) == "churn@v1.1.0")
+        #expect(try gto(["show", "models:segment@latest", "--ref"], in: repo) == "models=segment@v0.0.1")
+
+        // Back to v1.0.0 the way mlgate records it: a newer assignment, and the replaced
+        // version unassigned, so GTO (which shows the greatest active version) agrees.
+        try registry.assign("churn", stage: "production", commit: shas[0], message: "rollback")
+        try registry.unassign("churn", stage: "production", commit: shas[1], message: "rollback")
+        #expect(try gto(["show", "churn#production", "--ref"], in: repo) == "churn@v1.0.0")
+        #expect(try registry.state().model("churn")?.current(in: "production")?.version == "v1.0.0")
+    }
+
+    @Test("mlgate reads what GTO writes, and continues its counters")
+    func mlgateReadsGTO() throws {
+        let (repo, shas) = try TemporaryRepository.withTrainingCommits(3)
+        _ = try gto(["register", "fraud", shas[0], "--version", "v0.1.0"], in: repo)
+        _ = try gto(["register", "fraud", shas[1], "--bump-minor"], in: repo)
+        _ = try gto(["assign", "fraud", "--version", "v0.1.0", "--stage", "prod"], in: repo)
+        _ = try gto(["assign", "fraud", "--version", "v0.2.0", "--stage", "staging"], in: repo)
+        _ = try gto(["deprecate", "fraud", "v0.1.0"], in: repo)
+
+        let status = try MLGateExecutable.run(["status", "fraud", "--json"], in: repo.path)
+        #expect(status.status == 0, "\(status.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        let model = try #require((json["models"] as? [[String: Any]])?.first)
+        #expect((model["latest"] as? [String: Any])?["version"] as? String == "v0.2.0")
+        let stages = (model["stages"] as? [[String: Any]] ?? []).map { "\($0["stage"]!)=\($0["version"]!)" }
+        #expect(Set(stages) == ["prod=v0.1.0", "staging=v0.2.0"])
+
+        // v0.1.0 was deregistered by GTO ("deprecate NAME VERSION"): no longer the latest candidate.
+        let registry = Registry(repository: try Repository(discovering: repo.path))
+        #expect(try registry.state().model("fraud")?.version("v0.1.0")?.deregistered != nil)
+        let next = try registry.assign("fraud", stage: "prod", commit: shas[1], message: "promote")
+        #expect(next.description == "fraud#prod#3")
+        #expect(try gto(["show", "fraud#prod", "--ref"], in: repo) == "fraud@v0.2.0")
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `mlgate register | status | show | history` as a user runs them.
+@Suite("Registry commands")
+struct RegistryCommandTests {
+    func run(_ arguments: String..., in repo: TemporaryRepository) throws -> ProcessRunner.Result {
+        try MLGateExecutable.run(arguments, in: repo.path)
+    }
+
+    @Test("register, then status, show and history say what happened")
+    func story() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("model.txt", "1\n")
+        let first = try repo.commitAll("train 1")
+        try repo.write("model.txt", "2\n")
+        _ = try repo.commitAll("train 2")
+
+        let registered = try run("register", "churn", first, "--version", "1.0.0", in: repo)
+        #expect(registered.status == 0)
+        #expect(registered.stdout.contains("Registered churn v1.0.0 at \(first.prefix(7)) (tag churn@v1.0.0)"))
+        #expect(try run("register", "churn", "--bump", "minor", "-m", "retrained on November data", in: repo).stdout
+            .contains("Registered churn v1.1.0"))
+
+        let status = try run("status", in: repo)
+        #expect(status.status == 0)
+        #expect(status.stdout.contains("MODEL  STAGE     VERSION  COMMIT"))
+        #expect(status.stdout.contains("churn  (latest)  v1.1.0"))
+        #expect(try run("show", "churn@latest", "--ref", in: repo).stdout == "churn@v1.1.0\n")
+        #expect(try run("show", "churn@v1.0.0", in: repo).stdout.contains("churn v1.0.0 at \(first)"))
+
+        let history = try run("history", "churn", in: repo)
+        #expect(history.stdout.contains("registered  v1.0.0"))
+        #expect(history.stdout.contains("retrained on November data"))
+        #expect(history.stdout.contains("Test User"))
+    }
+
+    @Test("bad input is refused with exit 2 and changes nothing; an empty stage is exit 1")
+    func refusals() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("model.txt", "1\n")
+        _ = try repo.commitAll("train")
+        let cases: [([String], String)] = [
+            (["register", "bad name"], "is not a valid model name"),
+            (["register", "churn", "--version", "1.0"], "is not a semantic version"),
+            (["register", "churn", "--bump", "huge"], "--bump must be major, minor or patch"),
+            (["register", "churn", "--version", "v1.0.0", "--bump", "minor"], "either --version or --bump"),
+            (["register", "churn", "nosuchrev"], "does not name a commit"),
+            (["status", "nosuchmodel"], "no model 'nosuchmodel' in the registry; nothing is registered yet"),
+        ]
+        for (arguments, message) in cases {
+            let result = try MLGateExecutable.run(arguments, in: repo.path)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+        #expect(try repo.git("tag", "-l").isEmpty)
+
+        #expect(try run("register", "churn", in: repo).status == 0)
+        let again = try run("register", "churn", in: repo)
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("already registered at"))
+        let empty = try run("show", "churn#production", in: repo)
+        #expect(empty.status == 1)
+        #expect(empty.stderr.contains("churn has no version in stage 'production'"))
+
+        let outside = try MLGateExecutable.run(["status"], in: NSTemporaryDirectory())
+        #expect(outside.status == 2)
+        #expect(outside.stderr.contains("is not inside a git repository"))
+    }
+}
