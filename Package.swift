@@ -34,10 +34,15 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["README.md"]),
         .target(name: "Reports", exclude: ["README.md"]),
-        // The model registry (GTO's tags), and later policy, decisions and approvals.
-        .target(name: "Promotion", dependencies: ["GitState", "Expressions"], exclude: ["README.md"]),
+        // Gate checks and their CheckResult.
+        .target(name: "Checks", dependencies: [
+            "GitState", "Expressions",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], exclude: ["README.md"]),
+        // The model registry (GTO's tags), evidence notes, and later policy, decisions and approvals.
+        .target(name: "Promotion", dependencies: ["GitState", "Expressions", "Checks"], exclude: ["README.md"]),
         .target(name: "MLGateCommands", dependencies: [
-            "Runner", "Workflow", "Expressions", "Reports", "Promotion", "GitState",
+            "Runner", "Workflow", "Expressions", "Reports", "Promotion", "GitState", "Checks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["README.md"]),
         .executableTarget(name: "mlgate", dependencies: ["MLGateCommands"]),
@@ -50,7 +55,7 @@ let package = Package(
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "TestSupport"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"]),
         .testTarget(name: "GitStateTests", dependencies: ["GitState", "TestSupport"]),
-        .testTarget(name: "PromotionTests", dependencies: ["Promotion", "GitState", "TestSupport"]),
+        .testTarget(name: "PromotionTests", dependencies: ["Promotion", "Checks", "GitState", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -19,6 +19,20 @@ struct RepositoryOption: ParsableArguments {
     }
 }
 
+/// `--json` and `-C DIR`, for the commands that read the registry.
+struct QueryOptions: ParsableArguments {
+    @Flag(name: .long, help: "Write JSON.")
+    var json = false
+
+    @OptionGroup var repository: RepositoryOption
+
+    /// The console and the opened registry.
+    func open() throws -> (ConsoleOutput, Registry) {
+        let console = ConsoleOutput()
+        return (console, try repository.open(console: console))
+    }
+}
+
 /// Prints a registry error and exits: 2 for the user's input, 1 otherwise.
 func fail(_ error: RegistryError, console: ConsoleOutput) -> ExitCode {
     console.err("mlgate: \(error.description)")
@@ -109,19 +123,15 @@ struct StatusCommand: ParsableCommand {
     @Argument(help: "Only this model.")
     var name: String?
 
-    @Flag(name: .long, help: "Write JSON.")
-    var json = false
-
-    @OptionGroup var repository: RepositoryOption
+    @OptionGroup var query: QueryOptions
 
     func run() throws {
-        let console = ConsoleOutput()
-        let registry = try repository.open(console: console)
+        let (console, registry) = try query.open()
         let state = try load(registry, console: console)
         var models = state.models
         if let name { models = [try findModel(name, in: state, console: console)] }
         let report = models.map(ModelStatus.init)
-        if json {
+        if query.json {
             console.out(JSONText.encode(["models": report]))
             return
         }
@@ -189,10 +199,7 @@ struct ShowCommand: ParsableCommand {
     @Flag(name: .long, help: "Print only the version's tag (for scripts).")
     var ref = false
 
-    @Flag(name: .long, help: "Write JSON.")
-    var json = false
-
-    @OptionGroup var repository: RepositoryOption
+    @OptionGroup var query: QueryOptions
 
     func run() throws {
         let console = ConsoleOutput()
@@ -202,7 +209,7 @@ struct ShowCommand: ParsableCommand {
         }
         let name = String(reference[..<split])
         let selector = String(reference[reference.index(after: split)...])
-        let registry = try repository.open(console: console)
+        let registry = try query.repository.open(console: console)
         let state = try load(registry, console: console)
         let model = try findModel(name, in: state, console: console)
         let entry: ModelStatus.Entry
@@ -226,7 +233,7 @@ struct ShowCommand: ParsableCommand {
         }
         if ref {
             console.out(entry.tag)
-        } else if json {
+        } else if query.json {
             console.out(JSONText.encode(entry))
         } else {
             console.out("\(name) \(entry.version) at \(entry.commit)" + (entry.stage.isEmpty ? "" : " in \(entry.stage)") +
@@ -244,10 +251,7 @@ struct HistoryCommand: ParsableCommand {
     @Argument(help: "The model.")
     var name: String
 
-    @Flag(name: .long, help: "Write JSON.")
-    var json = false
-
-    @OptionGroup var repository: RepositoryOption
+    @OptionGroup var query: QueryOptions
 
     struct Event: Encodable {
         let time: String?
@@ -263,8 +267,7 @@ struct HistoryCommand: ParsableCommand {
     }
 
     func run() throws {
-        let console = ConsoleOutput()
-        let registry = try repository.open(console: console)
+        let (console, registry) = try query.open()
         let state = try load(registry, console: console)
         let model = try findModel(name, in: state, console: console)
         var events: [Event] = []
@@ -283,7 +286,7 @@ struct HistoryCommand: ParsableCommand {
         }
         if let deprecated = model.deprecated { add("deprecated", "", nil, deprecated, counter: Int.max) }
         events.sort { $0.sortKey < $1.sortKey }
-        if json {
+        if query.json {
             console.out(JSONText.encode(["model": AnyEncodable(name), "events": AnyEncodable(events)]))
             return
         }
@@ -335,7 +338,7 @@ enum Table {
         }
         return rows.map { row in
             row.enumerated().map { i, cell in i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+                .joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }.joined(separator: "\n")
     }
 }

@@ -109,6 +109,9 @@ struct RunContext: Sendable {
             "RUNNER_ARCH": Self.runnerArch, "RUNNER_OS": "Linux", "RUNNER_NAME": "mlgate",
             "RUNNER_ENVIRONMENT": "self-hosted", "RUNNER_TEMP": runnerTemp,
             "RUNNER_TOOL_CACHE": tempRoot + "/_tool",
+            // For `mlgate check` inside a run: record evidence on the run's commit, in the
+            // repository (which is not the workspace under --rev).
+            "MLGATE_RUN_ID": runId, "MLGATE_REPOSITORY": options.repositoryRoot.isEmpty ? workspace : options.repositoryRoot,
         ]
     }
 

@@ -1,0 +1,147 @@
+import ArgumentParser
+import Checks
+import Foundation
+import GitState
+import Promotion
+
+/// `mlgate check …`: the gate checks. Each prints its result and exits 0 (pass or warn),
+/// 1 (fail) or 2 (error).
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Run a gate check and report a CheckResult (recorded as evidence with --record, and always inside mlgate run).",
+        subcommands: [CommandCheckCommand.self])
+}
+
+/// Options every check shares.
+struct CheckOptions: ParsableArguments {
+    @Option(name: .long, help: "The model the check is about.")
+    var model: String?
+
+    @Flag(name: .long, help: "Record the result as evidence on the commit (git notes, refs/notes/mlgate). Always on inside mlgate run.")
+    var record = false
+
+    @Option(name: .long, help: "The commit the check is about (default: HEAD, or the run's commit inside mlgate run).")
+    var rev: String?
+
+    @Flag(name: .long, help: "Print the CheckResult as JSON.")
+    var json = false
+
+    @Option(name: .customShort("C"), help: "Use the repository containing this directory.")
+    var directory: String?
+
+    /// Inside `mlgate run`, the run says where the repository is and which commit it runs.
+    var insideRun: Bool { ProcessInfo.processInfo.environment["MLGATE_RUN_ID"] != nil }
+
+    func repositoryPath() -> String {
+        directory ?? (insideRun ? ProcessInfo.processInfo.environment["MLGATE_REPOSITORY"] : nil) ?? FileManager.default.currentDirectoryPath
+    }
+
+    /// The repository and the checked commit.
+    func target(console: ConsoleOutput) throws -> (Repository, String) {
+        let path = repositoryPath()
+        let repository: Repository
+        do { repository = try Repository(discovering: path) } catch {
+            console.err("mlgate: \(path) is not inside a git repository (\(error.message)); run the check there, or pass -C DIR")
+            throw ExitCode(ExitStatus.invalid)
+        }
+        let revision = rev ?? (insideRun ? ProcessInfo.processInfo.environment["GITHUB_SHA"] : nil) ?? "HEAD"
+        do {
+            return (repository, try repository.resolveCommit(revision))
+        } catch {
+            console.err("mlgate: '\(revision)' does not name a commit (\(error.message))")
+            throw ExitCode(ExitStatus.invalid)
+        }
+    }
+
+    /// Prints the result, records it when asked, and exits with the check's status.
+    func finish(_ result: CheckResult, repository: Repository, console: ConsoleOutput) throws {
+        var recorded = false
+        if record || insideRun {
+            do {
+                try EvidenceStore(repository: repository).record(result)
+                recorded = true
+            } catch {
+                console.err("mlgate: \(error.description)")
+                throw ExitCode(ExitStatus.failed)
+            }
+        }
+        if json {
+            console.out(result.canonicalJSON)
+        } else {
+            let mark = switch result.status { case .pass: "✓"; case .warn: "!"; case .fail: "✗"; case .error: "✗" }
+            console.out("\(mark) \(result.check) \(result.status.rawValue): \(result.summary)")
+            for finding in result.findings {
+                console.out("  \(finding.severity) [\(finding.rule)] \(finding.message)" + (finding.location.map { " (\($0))" } ?? ""))
+            }
+            if recorded { console.out("  recorded on \(result.commit.prefix(7)) (\(EvidenceStore.notesRef), digest \(result.digest.prefix(12)))") }
+        }
+        if result.exitStatus != 0 { throw ExitCode(result.exitStatus) }
+    }
+}
+
+/// `mlgate check command NAME -- CMD…`: any command as a check.
+struct CommandCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "command",
+        abstract: "Run any command as a check: pass when it exits 0.",
+        discussion: "Example: mlgate check command unit-tests --model churn --input requirements.txt -- pytest -q")
+
+    @Argument(help: "The check's name (evidence is kept per model and name).")
+    var name: String
+
+    @Option(name: .long, help: "A file the check depends on; its sha256 is recorded (repeatable).")
+    var input: [String] = []
+
+    @OptionGroup var options: CheckOptions
+
+    @Argument(parsing: .postTerminator, help: "The command, after --.")
+    var command: [String] = []
+
+    func validate() throws {
+        if command.isEmpty { throw ValidationError("give the command after --, e.g. mlgate check command \(name) -- pytest -q") }
+        if name.isEmpty || name.contains(where: { $0.isWhitespace }) { throw ValidationError("the check's name must be one word, not '\(name)'") }
+    }
+
+    func run() throws {
+        let console = ConsoleOutput()
+        let (repository, commit) = try options.target(console: console)
+        let directory = FileManager.default.currentDirectoryPath
+        let result = CommandCheck(name: name, command: command, model: options.model, inputs: input).run(in: directory, commit: commit)
+        try options.finish(result, repository: repository, console: console)
+    }
+}
+
+/// `mlgate evidence REV`: the check results recorded on a commit.
+struct EvidenceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evidence",
+        abstract: "List the check results recorded as evidence on a commit.")
+
+    @Argument(help: "The commit (default: HEAD).")
+    var revision: String = "HEAD"
+
+    @OptionGroup var query: QueryOptions
+
+    func run() throws {
+        let (console, registry) = try query.open()
+        let commit: String
+        do { commit = try registry.resolve(revision) } catch { throw fail(error, console: console) }
+        let results: [CheckResult]
+        do { results = try EvidenceStore(repository: registry.repository).results(on: commit) } catch { throw fail(error, console: console) }
+        if query.json {
+            console.out(JSONText.encode(["commit": AnyEncodable(commit), "results": AnyEncodable(results)]))
+            return
+        }
+        if results.isEmpty {
+            console.out("No evidence on \(commit.prefix(7)). Record some with: mlgate check command NAME --record -- CMD")
+            return
+        }
+        var rows = [["MODEL", "CHECK", "STATUS", "SUMMARY", "STARTED", "DIGEST"]]
+        for r in results {
+            rows.append([r.model ?? "", r.check, r.status.rawValue, r.summary, r.startedAt, String(r.digest.prefix(12))])
+        }
+        console.out("Evidence on \(commit.prefix(7)):")
+        console.out(Table.render(rows))
+    }
+}
