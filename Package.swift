@@ -25,8 +25,10 @@ let package = Package(
         // pipe2 and spawn-chdir, which need _GNU_SOURCE.
         .target(name: "CProcess", exclude: ["README.md"]),
         .target(name: "Expressions", exclude: ["README.md"]),
+        // YAML with positions, and file:line:col diagnostics (workflows, actions, policy).
+        .target(name: "YAMLSource", dependencies: [.product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
         .target(name: "Workflow", dependencies: [
-            "Expressions",
+            "Expressions", "YAMLSource",
             .product(name: "Yams", package: "Yams"),
         ], exclude: ["README.md"]),
         .target(name: "Runner", dependencies: [
@@ -40,7 +42,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["README.md"]),
         // The model registry (GTO's tags), evidence notes, and later policy, decisions and approvals.
-        .target(name: "Promotion", dependencies: ["GitState", "Expressions", "Checks"], exclude: ["README.md"]),
+        .target(name: "Promotion", dependencies: ["GitState", "Expressions", "Checks", "YAMLSource"], exclude: ["README.md"]),
         .target(name: "MLGateCommands", dependencies: [
             "Runner", "Workflow", "Expressions", "Reports", "Promotion", "GitState", "Checks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

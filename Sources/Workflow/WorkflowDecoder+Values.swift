@@ -1,12 +1,6 @@
 import Foundation
 import Expressions
 
-/// A mapping node's pairs by key, after its keys were checked.
-struct MappingView {
-    let pairs: [(String, YAMLNode)]
-    subscript(key: String) -> YAMLNode? { pairs.first { $0.0 == key }?.1 }
-}
-
 extension WorkflowDecoder {
     /// Keys that users often put at the wrong level, with where they belong.
     static let misplacedHints: [String: String] = [
@@ -24,74 +18,14 @@ extension WorkflowDecoder {
         "working-directory": "'working-directory' belongs in a step or under 'defaults.run'",
     ]
 
-    /// Checks `node` is a mapping with string keys from `keys`; reports anything else.
+    /// Checks `node` is a mapping with string keys from `keys`, with hints for misplaced keys.
     mutating func mapping(_ node: YAMLNode, _ what: String, keys: [String]) -> MappingView? {
-        guard case .mapping(let pairs) = node.content else {
-            report(node, "\(what) must be a mapping, not \(node.kindName)")
-            return nil
-        }
-        var result: [(String, YAMLNode)] = []
-        for (k, v) in pairs {
-            guard let key = k.scalar else {
-                report(k, "keys of \(what) must be strings")
-                continue
-            }
-            guard keys.contains(key) else {
-                var message = "unknown key '\(key)' in \(what)"
-                if let hint = Self.misplacedHints[key] { message += "; \(hint)" }
-                else if let close = Self.closest(key, in: keys) { message += "; did you mean '\(close)'?" }
-                else { message += "; expected one of: \(keys.joined(separator: ", "))" }
-                report(k, message)
-                continue
-            }
-            result.append((key, v))
-        }
-        return MappingView(pairs: result)
+        mapping(node, what, keys: keys, hints: Self.misplacedHints)
     }
 
     /// The candidate within edit distance 2 of `word`, for "did you mean".
     static func closest(_ word: String, in candidates: [String]) -> String? {
-        func distance(_ a: [Character], _ b: [Character]) -> Int {
-            var row = Array(0...b.count)
-            for i in 1...max(a.count, 1) where !a.isEmpty {
-                var previous = row[0]
-                row[0] = i
-                for j in stride(from: 1, through: b.count, by: 1) {
-                    let temp = row[j]
-                    row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
-                    previous = temp
-                }
-            }
-            return row[b.count]
-        }
-        let w = Array(word.lowercased())
-        return candidates.map { ($0, distance(w, Array($0))) }.filter { $0.1 <= 2 }.min { $0.1 < $1.1 }?.0
-    }
-
-    mutating func string(_ node: YAMLNode, _ what: String) -> String? {
-        guard let s = node.scalar else {
-            report(node, "\(what) must be a string, not \(node.kindName)")
-            return nil
-        }
-        return s
-    }
-
-    mutating func stringList(_ node: YAMLNode, _ what: String) -> [String] {
-        switch node.content {
-        case .scalar(let s, _): return [s]
-        case .sequence(let items): return items.compactMap { string($0, "an entry of '\(what)'") }
-        case .mapping:
-            report(node, "'\(what)' must be a string or a list of strings")
-            return []
-        }
-    }
-
-    mutating func boolean(_ node: YAMLNode, _ what: String) -> Bool {
-        guard case .scalar(let s, false) = node.content, s == "true" || s == "false" else {
-            report(node, "'\(what)' must be true or false")
-            return false
-        }
-        return s == "true"
+        closestWord(word, in: candidates)
     }
 
     mutating func parseTemplate(_ text: String, _ node: YAMLNode, scope: ContextScope) -> Template? {

@@ -2,8 +2,8 @@ import Expressions
 
 /// Decodes a workflow file into a `Workflow`, collecting every problem rather than stopping
 /// at the first, then validates the job graph.
-public struct WorkflowDecoder {
-    var diagnostics: [Diagnostic] = []
+public struct WorkflowDecoder: YAMLReader {
+    public var diagnostics: [Diagnostic] = []
     let file: String
 
     /// Parses and validates workflow YAML.
@@ -35,10 +35,6 @@ public struct WorkflowDecoder {
 
     private init(file: String) { self.file = file }
     init(actionFile: String) { self.file = actionFile }
-
-    mutating func report(_ node: YAMLNode, _ message: String, rule: String = "syntax-check") {
-        diagnostics.append(Diagnostic(node.location, message, rule: rule))
-    }
 
     // MARK: Workflow
 

@@ -41,8 +41,9 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(location): \(message)" }
 }
 
-/// A workflow that cannot run, with every problem found in it.
-public struct WorkflowError: Error, Sendable, CustomStringConvertible {
+/// A file that cannot be used (a workflow, an action, a policy), with every problem found
+/// in it.
+public struct SourceError: Error, Sendable, CustomStringConvertible {
     /// The problems, sorted by position.
     public let diagnostics: [Diagnostic]
 

@@ -1,6 +1,6 @@
 import Yams
 
-/// A YAML node as GitHub reads workflow files: every scalar keeps its text and whether it
+/// A YAML node as GitHub reads workflow files (and mlgate reads its policy): every scalar keeps its text and whether it
 /// was quoted (YAML 1.2 core schema: only `true`/`false` are booleans, `on` is a string),
 /// and every node keeps its position.
 public struct YAMLNode: Sendable {
@@ -38,15 +38,15 @@ public struct YAMLNode: Sendable {
     }
 
     /// Parses one YAML document. Syntax errors and duplicate keys become diagnostics.
-    public static func parse(_ text: String, file: String) throws(WorkflowError) -> YAMLNode? {
+    public static func parse(_ text: String, file: String) throws(SourceError) -> YAMLNode? {
         do {
             // The encoding is given: Yams would otherwise look it up in the environment per parse.
             guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else { return nil }
             return YAMLNode(node, file: file)
         } catch let error as YamlError {
-            throw WorkflowError([diagnostic(for: error, file: file)])
+            throw SourceError([diagnostic(for: error, file: file)])
         } catch {
-            throw WorkflowError([Diagnostic(SourceLocation(file: file, line: 1, column: 1), "cannot read YAML: \(error)")])
+            throw SourceError([Diagnostic(SourceLocation(file: file, line: 1, column: 1), "cannot read YAML: \(error)")])
         }
     }
 

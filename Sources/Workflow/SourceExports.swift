@@ -1,0 +1,4 @@
+@_exported import YAMLSource
+
+/// A workflow that cannot run, with every problem found in it.
+public typealias WorkflowError = SourceError
