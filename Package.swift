@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "TestSupport"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"]),
         .testTarget(name: "GitStateTests", dependencies: ["GitState", "TestSupport"]),
-        .testTarget(name: "PromotionTests", dependencies: ["Promotion", "Checks", "GitState", "TestSupport"]),
+        .testTarget(name: "PromotionTests", dependencies: ["Promotion", "Checks", "GitState", "YAMLSource", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,271 @@
+import Expressions
+import Foundation
+import YAMLSource
+
+/// Reads `mlgate.yml`, reporting every problem as `file:line:col: message`.
+///
+/// ```yaml
+/// models:
+///   churn: { path: models/churn, artifact: models/churn/model.pkl }
+/// stages:
+///   dev: {}
+///   staging:
+///     checks: [unit-tests, { name: data-validation, allow_warn: true }]
+///     branches: [main]
+///   production:
+///     from: staging
+///     wait: 1h
+///     checks: [unit-tests, performance]
+///     approvals: { required: 1, signers: .mlgate/allowed_signers, prevent_self_review: true }
+///     analysis:
+///       metrics:
+///         - name: error-rate
+///           provider: { prometheus: { address: "http://127.0.0.1:9090", query: "sum(rate(errors[5m]))" } }
+///           interval: 30s
+///           count: 5
+///           successCondition: result < 0.05
+///           failureLimit: 1
+/// ```
+public struct PolicyDecoder: YAMLReader {
+    public var diagnostics: [Diagnostic] = []
+    let file: String
+
+    /// The policy file's usual name, at the repository root.
+    public static let fileName = "mlgate.yml"
+
+    /// Parses and validates `text`. `fileExists` answers for paths the policy names (the
+    /// signers file), relative to the repository root.
+    public static func decode(_ text: String, file: String, fileExists: (String) -> Bool = { _ in true }) throws(SourceError) -> Policy {
+        var decoder = PolicyDecoder(file: file)
+        guard let root = try YAMLNode.parse(text, file: file) else {
+            throw SourceError([Diagnostic(SourceLocation(file: file, line: 1, column: 1), "the policy is empty; it needs 'stages:' (and usually 'models:')")])
+        }
+        let policy = decoder.policy(root, fileExists: fileExists)
+        guard decoder.diagnostics.isEmpty, let policy else { throw SourceError(decoder.diagnostics) }
+        return policy
+    }
+
+    private init(file: String) { self.file = file }
+
+    /// Reads `mlgate.yml` at `root` (a repository's working tree).
+    public static func load(repositoryRoot root: String, file name: String = fileName) throws(SourceError) -> Policy {
+        let path = name.hasPrefix("/") ? name : root + "/" + name
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SourceError([Diagnostic(SourceLocation(file: name, line: 1, column: 1),
+                                          "there is no policy file \(name); write one (see the README's 'Policy' section) or pass --policy FILE")])
+        }
+        return try decode(String(decoding: data, as: UTF8.self), file: name) { relative in
+            FileManager.default.fileExists(atPath: relative.hasPrefix("/") ? relative : root + "/" + relative)
+        }
+    }
+
+    private mutating func policy(_ root: YAMLNode, fileExists: (String) -> Bool) -> Policy? {
+        guard let map = mapping(root, "the policy", keys: ["models", "stages"]) else { return nil }
+        var models: [Policy.Model] = []
+        if let node = map["models"] {
+            for (name, value) in namedEntries(node, "models") {
+                if !RegistryTag.isValidModelName(name.text) {
+                    report(name.node, "'\(name.text)' is not a valid model name: letters, digits, '-', '_', '/', starting and ending with a letter or digit")
+                }
+                let spec = value.isNull ? MappingView(pairs: []) : mapping(value, "model '\(name.text)'", keys: ["path", "artifact", "description"])
+                models.append(Policy.Model(name: name.text, path: spec?["path"].flatMap { string($0, "path") },
+                                           artifact: spec?["artifact"].flatMap { string($0, "artifact") }))
+            }
+        }
+        var stages: [Policy.Stage] = []
+        if let node = map["stages"] {
+            if case .sequence(let items) = node.content {
+                for item in items {
+                    guard let name = string(item, "a stage") else { continue }
+                    checkStageName(name, item)
+                    stages.append(Policy.Stage(name: name, from: nil, checks: [], wait: nil, branches: [], approvals: nil, analysis: nil))
+                }
+            } else {
+                let entries = namedEntries(node, "stages")
+                let names = entries.map(\.0.text)
+                for (index, (name, value)) in entries.enumerated() {
+                    checkStageName(name.text, name.node)
+                    stages.append(stage(name.text, value, earlier: Array(names[..<index]), fileExists: fileExists))
+                }
+            }
+        } else {
+            stages = Policy.defaultStageNames.map { Policy.Stage(name: $0, from: nil, checks: [], wait: nil, branches: [], approvals: nil, analysis: nil) }
+        }
+        return Policy(models: models, stages: stages, file: file)
+    }
+
+    private mutating func checkStageName(_ name: String, _ node: YAMLNode) {
+        if !RegistryTag.isValidName(name) {
+            report(node, "'\(name)' is not a valid stage name: letters, digits, '-', '_', '/', starting and ending with a letter or digit")
+        }
+    }
+
+    /// A mapping's entries by name, in order.
+    private mutating func namedEntries(_ node: YAMLNode, _ what: String) -> [((text: String, node: YAMLNode), YAMLNode)] {
+        guard case .mapping(let pairs) = node.content else {
+            report(node, "'\(what)' must be a mapping of names, not \(node.kindName)")
+            return []
+        }
+        return pairs.compactMap { key, value in
+            guard let name = key.scalar else {
+                report(key, "names in '\(what)' must be strings")
+                return nil
+            }
+            return ((name, key), value)
+        }
+    }
+
+    private mutating func stage(_ name: String, _ node: YAMLNode, earlier: [String], fileExists: (String) -> Bool) -> Policy.Stage {
+        let map = node.isNull ? MappingView(pairs: []) : mapping(node, "stage '\(name)'", keys: ["from", "checks", "wait", "branches", "approvals", "analysis", "description"])
+        var from: String?
+        if let node = map?["from"], let value = string(node, "from") {
+            if earlier.contains(value) { from = value }
+            else { report(node, "stage '\(name)' comes from '\(value)', which is not a stage before it; stages before it: \(earlier.isEmpty ? "none" : earlier.joined(separator: ", "))") }
+        }
+        var checks: [Policy.CheckRequirement] = []
+        if let node = map?["checks"] {
+            let items: [YAMLNode]
+            if case .sequence(let list) = node.content { items = list } else { items = [node] }
+            for item in items {
+                if let text = item.scalar, !item.isNull {
+                    checks.append(.init(name: text, allowWarn: false))
+                } else if let spec = mapping(item, "a check of stage '\(name)'", keys: ["name", "allow_warn"]) {
+                    guard let nameNode = spec["name"], let checkName = string(nameNode, "name") else {
+                        report(item, "a check needs a 'name'")
+                        continue
+                    }
+                    checks.append(.init(name: checkName, allowWarn: spec["allow_warn"].map { boolean($0, "allow_warn") } ?? false))
+                }
+            }
+        }
+        let wait = map?["wait"].flatMap { duration($0, "wait") }
+        let branches = map?["branches"].map { stringList($0, "branches") } ?? []
+        var approvals: Policy.Approvals?
+        if let node = map?["approvals"], let spec = mapping(node, "approvals", keys: ["required", "signers", "prevent_self_review"]) {
+            let required = spec["required"].flatMap { integer($0, "required", in: 0...100) } ?? 1
+            var signers = ".mlgate/allowed_signers"
+            if let node = spec["signers"], let path = string(node, "signers") {
+                signers = path
+                if !fileExists(path) { report(node, "the allowed-signers file '\(path)' does not exist; create it (mlgate keys prints a line for it)") }
+            } else if required > 0, !fileExists(signers) {
+                report(node, "approvals need an allowed-signers file: '\(signers)' does not exist; create it or set 'signers:'")
+            }
+            approvals = Policy.Approvals(required: required, signers: signers,
+                                         preventSelfReview: spec["prevent_self_review"].map { boolean($0, "prevent_self_review") } ?? true)
+        }
+        let analysis = map?["analysis"].flatMap { self.analysis($0, stage: name) }
+        return Policy.Stage(name: name, from: from, checks: checks, wait: wait, branches: branches, approvals: approvals, analysis: analysis)
+    }
+
+    private mutating func analysis(_ node: YAMLNode, stage: String) -> Analysis? {
+        guard let map = mapping(node, "the analysis of stage '\(stage)'", keys: ["metrics"]) else { return nil }
+        guard let list = map["metrics"], case .sequence(let items) = list.content, !items.isEmpty else {
+            report(map["metrics"] ?? node, "an analysis needs 'metrics:', a list of metrics")
+            return nil
+        }
+        let metrics = items.compactMap { metric($0) }
+        return metrics.count == items.count ? Analysis(metrics: metrics) : nil
+    }
+
+    private mutating func metric(_ node: YAMLNode) -> Metric? {
+        let keys = ["name", "provider", "interval", "count", "initialDelay", "successCondition", "failureCondition",
+                    "failureLimit", "inconclusiveLimit", "consecutiveErrorLimit"]
+        guard let map = mapping(node, "a metric", keys: keys) else { return nil }
+        guard let nameNode = map["name"], let name = string(nameNode, "name") else {
+            report(node, "a metric needs a 'name'")
+            return nil
+        }
+        guard let providerNode = map["provider"] else {
+            report(node, "metric '\(name)' needs a 'provider' (prometheus, command or file)")
+            return nil
+        }
+        let provider = self.provider(providerNode, metric: name)
+        var conditions: [String: String] = [:]
+        for key in ["successCondition", "failureCondition"] {
+            guard let conditionNode = map[key], let text = string(conditionNode, key) else { continue }
+            var source = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if source.hasPrefix("${{"), source.hasSuffix("}}") { source = String(source.dropFirst(3).dropLast(2)) }
+            do {
+                _ = try Expression(source, allowedContexts: ["result"])
+                conditions[key] = source
+            } catch {
+                report(conditionNode, "invalid \(key) of metric '\(name)': \(error.message)", rule: "expression")
+            }
+        }
+        if map["successCondition"] == nil, map["failureCondition"] == nil {
+            report(node, "metric '\(name)' needs a successCondition or a failureCondition (an expression over 'result')")
+        }
+        let interval = map["interval"].flatMap { duration($0, "interval") } ?? 0
+        let count = map["count"].flatMap { integer($0, "count", in: 1...10_000) } ?? 1
+        if count > 1, interval <= 0 { report(map["count"]!, "metric '\(name)' takes \(count) measurements and needs an 'interval' between them") }
+        guard let provider else { return nil }
+        return Metric(name: name, provider: provider, interval: interval, count: count,
+                      initialDelay: map["initialDelay"].flatMap { duration($0, "initialDelay") } ?? 0,
+                      successCondition: conditions["successCondition"], failureCondition: conditions["failureCondition"],
+                      failureLimit: map["failureLimit"].flatMap { integer($0, "failureLimit") } ?? 0,
+                      inconclusiveLimit: map["inconclusiveLimit"].flatMap { integer($0, "inconclusiveLimit") } ?? 0,
+                      consecutiveErrorLimit: map["consecutiveErrorLimit"].flatMap { integer($0, "consecutiveErrorLimit") } ?? 4)
+    }
+
+    private mutating func provider(_ node: YAMLNode, metric: String) -> Metric.Provider? {
+        guard let map = mapping(node, "the provider of metric '\(metric)'", keys: ["prometheus", "command", "file"]) else { return nil }
+        guard map.pairs.count == 1, let (kind, value) = map.pairs.first else {
+            report(node, "metric '\(metric)' needs exactly one provider: prometheus, command or file")
+            return nil
+        }
+        switch kind {
+        case "prometheus":
+            guard let spec = mapping(value, "prometheus", keys: ["address", "query"]) else { return nil }
+            guard let address = spec["address"].flatMap({ string($0, "address") }), let query = spec["query"].flatMap({ string($0, "query") }) else {
+                report(value, "prometheus needs 'address' (http://host:9090) and 'query'")
+                return nil
+            }
+            guard let url = URL(string: address), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                report(spec["address"]!, "'\(address)' is not an http(s) address")
+                return nil
+            }
+            return .prometheus(address: address, query: query)
+        case "command":
+            let words: [String]
+            if let text = value.scalar { words = ["sh", "-c", text] } else { words = stringList(value, "command") }
+            guard !words.isEmpty else {
+                report(value, "the command of metric '\(metric)' is empty")
+                return nil
+            }
+            return .command(words)
+        default:
+            guard let spec = mapping(value, "file", keys: ["path", "key"]),
+                  let path = spec["path"].flatMap({ string($0, "path") }), let key = spec["key"].flatMap({ string($0, "key") }) else {
+                report(value, "file needs 'path' (a JSON file) and 'key' (a dotted path in it)")
+                return nil
+            }
+            return .file(path: path, key: key)
+        }
+    }
+
+    /// `30s`, `5m`, `1h30m`, `2d`, `500ms`.
+    private mutating func duration(_ node: YAMLNode, _ what: String) -> TimeInterval? {
+        guard let text = node.scalar, let seconds = Self.parseDuration(text) else {
+            report(node, "'\(what)' must be a duration such as 30s, 5m, 1h or 2d")
+            return nil
+        }
+        return seconds
+    }
+
+    /// Seconds in a duration such as `1h30m`; nil when it is not one.
+    public static func parseDuration(_ text: String) -> TimeInterval? {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
+        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
+        guard !rest.isEmpty else { return nil }
+        var total = 0.0
+        while !rest.isEmpty {
+            let number = rest.prefix { $0.isNumber || $0 == "." }
+            guard !number.isEmpty, let value = Double(number) else { return nil }
+            rest = rest.dropFirst(number.count)
+            guard let (unit, factor) = units.first(where: { rest.hasPrefix($0.0) && !(($0.0 == "m") && rest.hasPrefix("ms")) }) else { return nil }
+            rest = rest.dropFirst(unit.count)
+            total += value * factor
+        }
+        return total
+    }
+}
