@@ -42,7 +42,10 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["README.md"]),
         // The model registry (GTO's tags), evidence notes, and later policy, decisions and approvals.
-        .target(name: "Promotion", dependencies: ["GitState", "Expressions", "Checks", "YAMLSource"], exclude: ["README.md"]),
+        .target(name: "Promotion", dependencies: [
+            "GitState", "Expressions", "Checks", "YAMLSource",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], exclude: ["README.md"]),
         .target(name: "MLGateCommands", dependencies: [
             "Runner", "Workflow", "Expressions", "Reports", "Promotion", "GitState", "Checks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -9,7 +9,7 @@ public struct MLGate: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [RunCommand.self, LintCommand.self, ExprCommand.self,
                       RegisterCommand.self, StatusCommand.self, ShowCommand.self, HistoryCommand.self,
-                      CheckCommand.self, EvidenceCommand.self, PolicyCommand.self])
+                      CheckCommand.self, EvidenceCommand.self, PolicyCommand.self, GateCommand.self, PromoteCommand.self])
 
     public init() {}
 

@@ -93,7 +93,7 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    private func execute(console: ConsoleOutput) async throws -> Int32 {
+    func execute(console: ConsoleOutput) async throws -> Int32 {
         if maxParallel < 1 { throw ValidationFailure("--max-parallel must be at least 1") }
         let start = directory ?? FileManager.default.currentDirectoryPath
         guard FileManager.default.fileExists(atPath: start) else { throw ValidationFailure("-C \(start): no such directory") }
