@@ -4,6 +4,26 @@ import GitState
 import Promotion
 import Runner
 
+/// The repository and its policy, for the commands that judge promotions.
+struct PolicyOptions: ParsableArguments {
+    @Option(name: .long, help: "The policy file (default: mlgate.yml at the repository root).")
+    var policy: String = PolicyDecoder.fileName
+
+    @OptionGroup var repository: RepositoryOption
+
+    /// The registry, the working tree's root and the policy (problems in it: exit 2).
+    func open(console: ConsoleOutput) throws -> (Registry, String, Policy) {
+        let registry = try repository.open(console: console)
+        let root = registry.repository.workdir?.path ?? FileManager.default.currentDirectoryPath
+        do {
+            return (registry, root, try PolicyDecoder.load(repositoryRoot: root, file: policy))
+        } catch {
+            console.err(error.description)
+            throw ExitCode(ExitStatus.invalid)
+        }
+    }
+}
+
 /// What `gate` and `promote` share: the model, the target stage, which version, the policy.
 struct PromotionRequest: ParsableArguments {
     @Argument(help: "The model.")
@@ -18,13 +38,10 @@ struct PromotionRequest: ParsableArguments {
     @Option(name: .long, help: "The commit whose registered version to promote.")
     var rev: String?
 
-    @Option(name: .long, help: "The policy file (default: mlgate.yml at the repository root).")
-    var policy: String = PolicyDecoder.fileName
-
     @Flag(name: .long, help: "Print the Decision as JSON.")
     var json = false
 
-    @OptionGroup var repository: RepositoryOption
+    @OptionGroup var context: PolicyOptions
 
     /// Evaluates the policy; prints the decision. Returns it with the registry.
     func decide(console: ConsoleOutput) throws -> (Decision, Registry, String) {
@@ -32,14 +49,9 @@ struct PromotionRequest: ParsableArguments {
             console.err("mlgate: give --version or --rev, not both")
             throw ExitCode(ExitStatus.invalid)
         }
-        let registry = try repository.open(console: console)
-        let root = registry.repository.workdir?.path ?? FileManager.default.currentDirectoryPath
-        let loaded: Policy
-        do { loaded = try PolicyDecoder.load(repositoryRoot: root, file: policy) } catch {
-            console.err(error.description)
-            throw ExitCode(ExitStatus.invalid)
-        }
-        let gate = Gate(repository: registry.repository, policy: loaded, approvals: NoApprovals())
+        let (registry, root, loaded) = try context.open(console: console)
+        let gate = Gate(repository: registry.repository, policy: loaded,
+                        approvals: ApprovalStore(repository: registry.repository, root: root))
         do {
             let candidate = try gate.candidate(model: name, version: version, revision: rev)
             return (try gate.decide(candidate, to: to), registry, root)

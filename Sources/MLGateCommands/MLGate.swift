@@ -9,7 +9,8 @@ public struct MLGate: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [RunCommand.self, LintCommand.self, ExprCommand.self,
                       RegisterCommand.self, StatusCommand.self, ShowCommand.self, HistoryCommand.self,
-                      CheckCommand.self, EvidenceCommand.self, PolicyCommand.self, GateCommand.self, PromoteCommand.self])
+                      CheckCommand.self, EvidenceCommand.self, PolicyCommand.self, GateCommand.self, PromoteCommand.self,
+                      ApproveCommand.self, RejectCommand.self, KeysCommand.self])
 
     public init() {}
 

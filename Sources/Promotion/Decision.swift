@@ -16,8 +16,16 @@ public struct Decision: Codable, Sendable, Equatable {
     /// Approvals as the decision counted them.
     public struct ApprovalCount: Codable, Sendable, Equatable {
         public let required: Int
+        /// Principals whose approvals count.
         public let valid: [String]
+        /// Why each other statement does not count.
         public let invalid: [String]
+        /// Principals (and their comments) who rejected the version, with valid signatures.
+        public let rejectedBy: [String]
+
+        public init(required: Int, valid: [String], invalid: [String], rejectedBy: [String] = []) {
+            (self.required, self.valid, self.invalid, self.rejectedBy) = (required, valid, invalid, rejectedBy)
+        }
     }
 
     /// The version the stage holds now, whose evidence a challenger may be compared with.

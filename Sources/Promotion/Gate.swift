@@ -127,6 +127,7 @@ public struct Gate {
         if let rules = stage.approvals, rules.required > 0 {
             count = approvals.approvals(model: model.name, version: versionName, commit: commit, stage: stage.name,
                                         evidenceDigest: evidenceDigest, rules: rules)
+            for rejection in count.rejectedBy { rejections.append("rejected by \(rejection)") }
             if count.valid.count >= rules.required {
                 notes.append("approved by \(count.valid.joined(separator: ", "))")
             } else {
@@ -163,7 +164,7 @@ public struct Gate {
     static func text(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
 }
 
-/// No approvals are recorded anywhere (until `mlgate approve` exists).
+/// Counts no approvals (for tests and tools that never promote past an approval).
 public struct NoApprovals: ApprovalSource {
     public init() {}
     public func approvals(model: String, version: String, commit: String, stage: String, evidenceDigest: String,

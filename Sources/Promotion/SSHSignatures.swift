@@ -1,0 +1,83 @@
+import Foundation
+
+/// SSH signatures through `ssh-keygen -Y`, exactly as git signs and verifies with SSH keys:
+/// namespace `mlgate`, allowed-signers files in git's format. Keys in an agent work.
+public enum SSHSignatures {
+    public static let namespace = "mlgate"
+
+    /// A signing or verifying step that could not be done.
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Signs `message` with `key` (a private key, or a public key whose private half is in
+    /// ssh-agent). Returns the armored signature.
+    public static func sign(_ message: String, key: String) throws(Failure) -> String {
+        let result = run(["-Y", "sign", "-f", key, "-n", namespace], input: message)
+        guard result.status == 0, result.output.contains("BEGIN SSH SIGNATURE") else {
+            throw Failure(description: "ssh-keygen could not sign with \(key): \(result.error.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        return result.output
+    }
+
+    /// The principals of `allowedSigners` whose key made `signature` (empty when none).
+    public static func principals(of signature: String, allowedSigners: String) -> [String] {
+        withFile(signature) { signatureFile in
+            let result = run(["-Y", "find-principals", "-s", signatureFile, "-f", allowedSigners], input: "")
+            guard result.status == 0 else { return [] }
+            return result.output.split(separator: "\n").map(String.init)
+        }
+    }
+
+    /// Whether `signature` is `principal`'s, per `allowedSigners`, over exactly `message`, in
+    /// mlgate's namespace.
+    public static func verify(_ message: String, signature: String, principal: String, allowedSigners: String) -> Bool {
+        withFile(signature) { signatureFile in
+            run(["-Y", "verify", "-f", allowedSigners, "-I", principal, "-n", namespace, "-s", signatureFile], input: message).status == 0
+        }
+    }
+
+    /// The allowed-signers line for the public key `publicKeyFile`: `principal
+    /// namespaces="mlgate" type key`.
+    public static func allowedSignersLine(publicKeyFile: String, principal: String) throws(Failure) -> String {
+        guard let text = try? String(contentsOfFile: publicKeyFile, encoding: .utf8) else {
+            throw Failure(description: "cannot read the public key \(publicKeyFile)")
+        }
+        let fields = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
+        guard fields.count >= 2, fields[0].hasPrefix("ssh-") || fields[0].hasPrefix("ecdsa-") || fields[0].hasPrefix("sk-") else {
+            throw Failure(description: "\(publicKeyFile) is not an SSH public key")
+        }
+        return "\(principal) namespaces=\"\(namespace)\" \(fields[0]) \(fields[1])"
+    }
+
+    // MARK: ssh-keygen
+
+    private static func withFile<T>(_ contents: String, _ body: (String) -> T) -> T {
+        let path = NSTemporaryDirectory() + "mlgate-sig-\(UUID().uuidString)"
+        FileManager.default.createFile(atPath: path, contents: Data(contents.utf8))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return body(path)
+    }
+
+    private static func run(_ arguments: [String], input: String) -> (status: Int32, output: String, error: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["ssh-keygen"] + arguments
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        do { try process.run() } catch { return (127, "", "ssh-keygen could not start: \(error.localizedDescription)") }
+        let group = DispatchGroup()
+        nonisolated(unsafe) var out = Data(), err = Data()
+        group.enter()
+        DispatchQueue.global().async { out = stdout.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        group.enter()
+        DispatchQueue.global().async { err = stderr.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        try? stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
+        try? stdin.fileHandleForWriting.close()
+        process.waitUntilExit()
+        group.wait()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+}
