@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 BUILD_FLAGS ?=
 BIN_DEBUG := .build/debug/mlgate
 
-.PHONY: all deps peers build test demo bench crosscheck install clean
+.PHONY: all deps test-tools peers build test demo bench crosscheck install clean
 
 all: build
 
@@ -13,6 +13,17 @@ deps:
 	@if ! pkg-config --exists libgit2 2>/dev/null; then \
 	  echo "installing libgit2-dev and pkg-config"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgit2-dev pkg-config; \
+	fi
+
+# What the tests run against: a real Prometheus server (post-deploy analysis) and
+# ssh-keygen (approval signatures), from Debian.
+test-tools:
+	@missing=""; \
+	command -v prometheus >/dev/null 2>&1 || missing="$$missing prometheus"; \
+	command -v ssh-keygen >/dev/null 2>&1 || missing="$$missing openssh-client"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing for the tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
 # GTO (PyPI gto), the registry peer the interop tests write and read with; never a
@@ -27,7 +38,7 @@ peers:
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS)
 
-test: deps peers
+test: deps test-tools peers
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build $(BUILD_FLAGS)
 

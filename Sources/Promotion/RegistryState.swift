@@ -72,15 +72,13 @@ public struct ModelRecord: Sendable {
     }
 
     /// The stage's assignment before the current one: the version to go back to. Versions
-    /// that were unassigned from the stage since are skipped, as is the current version.
+    /// unassigned from the stage (for instance after a failed analysis) are skipped.
     public func previous(in stage: String) -> StageEvent? {
         guard let current = current(in: stage) else { return nil }
         var lastByVersion: [String: StageEvent] = [:]
-        for event in stageEvents where event.stage == stage && event.counter < current.counter {
-            lastByVersion[event.version] = event
-        }
+        for event in stageEvents where event.stage == stage { lastByVersion[event.version] = event }
         lastByVersion[current.version] = nil
-        return lastByVersion.values.filter { $0.kind == .assign }.max { $0.counter < $1.counter }
+        return lastByVersion.values.filter { $0.kind == .assign && $0.counter < current.counter }.max { $0.counter < $1.counter }
     }
 }
 
