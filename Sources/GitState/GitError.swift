@@ -19,6 +19,8 @@ public struct GitError: Error, Sendable, CustomStringConvertible {
     /// Another writer got there first: a compare-and-swap ref update found another value
     /// than the one expected, the ref exists already, or another writer holds its lock.
     public var isConflict: Bool { code == -15 || code == -4 || code == -14 }  // GIT_EMODIFIED, GIT_EEXISTS, GIT_ELOCKED
+    /// A push would have overwritten commits the remote has and we do not.
+    public var isNotFastForward: Bool { code == -11 }  // GIT_ENONFASTFORWARD
     /// The object, reference or path does not exist.
     public var isNotFound: Bool { code == -3 }  // GIT_ENOTFOUND
 }

@@ -10,7 +10,7 @@ public struct MLGate: AsyncParsableCommand {
         subcommands: [RunCommand.self, LintCommand.self, ExprCommand.self,
                       RegisterCommand.self, StatusCommand.self, ShowCommand.self, HistoryCommand.self,
                       CheckCommand.self, EvidenceCommand.self, PolicyCommand.self, GateCommand.self, PromoteCommand.self,
-                      ApproveCommand.self, RejectCommand.self, KeysCommand.self, MonitorCommand.self, RollbackCommand.self])
+                      ApproveCommand.self, RejectCommand.self, KeysCommand.self, MonitorCommand.self, RollbackCommand.self, SyncCommand.self])
 
     public init() {}
 

@@ -48,13 +48,19 @@ struct NotesStore<Document: Codable> {
         throw RegistryError("could not record the \(what) on \(commit.prefix(7)): too many concurrent writers", usage: false)
     }
 
-    func encode(_ document: Document) -> String {
+    func encode(_ document: Document) -> String { Self.encode(document) }
+
+    func decode(_ text: String, commit: String) throws(RegistryError) -> Document {
+        try Self.decode(text, commit: commit, ref: ref, what: what)
+    }
+
+    static func encode(_ document: Document) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(document)) ?? Data(), as: UTF8.self) + "\n"
     }
 
-    func decode(_ text: String, commit: String) throws(RegistryError) -> Document {
+    static func decode(_ text: String, commit: String, ref: String, what: String) throws(RegistryError) -> Document {
         do {
             return try JSONDecoder().decode(Document.self, from: Data(text.utf8))
         } catch {

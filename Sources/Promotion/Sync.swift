@@ -1,0 +1,184 @@
+import Checks
+import Foundation
+import GitState
+
+/// Shares the registry with a remote: registry tags, evidence and approval notes.
+///
+/// Fetches into a private namespace (`refs/mlgate/remotes/NAME/…`), then reconciles:
+/// - a remote tag that is missing here is taken;
+/// - a stage tag that both sides made with the same name (two clones took the same counter)
+///   keeps the remote's, and ours is made again with a new counter, so no assignment is lost
+///   and no remote tag is overwritten;
+/// - a version registered on different commits on each side is reported and not pushed;
+/// - notes are merged per commit (evidence per model and check, the newer result winning;
+///   approvals as a union) on top of the remote's notes, so the push is a fast-forward.
+/// Then pushes what the remote lacks, without force; a push refused because the remote moved
+/// meanwhile starts the round again.
+public struct Sync {
+    public let repository: Repository
+
+    public init(repository: Repository) {
+        self.repository = repository
+    }
+
+    /// What a sync did.
+    public struct Report: Sendable {
+        public var fetchedTags: [String] = []
+        public var pushedTags: [String] = []
+        /// Our stage tags that were made again with a new counter: (old, new).
+        public var renumbered: [(String, String)] = []
+        /// Versions registered on different commits here and on the remote.
+        public var conflicts: [String] = []
+        /// Notes refs merged or pushed.
+        public var notes: [String] = []
+    }
+
+    static let notesRefs = [EvidenceStore.notesRef, ApprovalStore.notesRef]
+
+    public func run(remote: String) throws(RegistryError) -> Report {
+        var report = Report()
+        for _ in 0..<20 {
+            let mirror = "refs/mlgate/remotes/" + remote.map { $0.isLetter || $0.isNumber ? $0 : "_" }.reduce("") { $0 + String($1) } + "/"
+            do {
+                for (ref, id) in try repository.referenceTargets(under: mirror) { try? repository.deleteReference(ref, expecting: id) }
+                try repository.fetch(from: remote, refspecs: ["+refs/tags/*:\(mirror)tags/*", "+refs/notes/*:\(mirror)notes/*"])
+            } catch {
+                throw RegistryError("cannot fetch from \(remote): \(error.message)", usage: false)
+            }
+            try reconcileTags(mirror: mirror, report: &report)
+            for ref in Self.notesRefs { try mergeNotes(ref, remoteTip: try? repository.target(of: mirror + String(ref.dropFirst("refs/".count))), report: &report) }
+
+            // Push what the remote lacks.
+            let remoteTags: [String: String]
+            do { remoteTags = try repository.referenceTargets(under: mirror + "tags/") } catch { throw RegistryError("\(error)", usage: false) }
+            let conflicted = Set(report.conflicts.map { $0.components(separatedBy: " ").first ?? "" })
+            var specs: [String] = []
+            var tagsToPush: [String] = []
+            for (name, _) in (try? repository.tagNames(where: { RegistryTag(parsing: $0) != nil })) ?? [] where !conflicted.contains(name) {
+                if remoteTags[mirror + "tags/" + name] == nil {
+                    specs.append("refs/tags/\(name):refs/tags/\(name)")
+                    tagsToPush.append(name)
+                }
+            }
+            for ref in Self.notesRefs {
+                let local = try? repository.target(of: ref), remoteTip = try? repository.target(of: mirror + String(ref.dropFirst("refs/".count)))
+                if let local, local != remoteTip { specs.append("\(ref):\(ref)") }
+            }
+            let refused: [String: String]
+            do { refused = try repository.push(to: remote, refspecs: specs) } catch where error.isNotFastForward {
+                continue  // the remote moved since the fetch: another round
+            } catch {
+                throw RegistryError("cannot push to \(remote): \(error.message)", usage: false)
+            }
+            report.pushedTags += tagsToPush.filter { refused["refs/tags/" + $0] == nil }
+            report.notes += Self.notesRefs.filter { ref in specs.contains("\(ref):\(ref)") && refused[ref] == nil }
+            if refused.isEmpty { return report }
+        }
+        throw RegistryError("the remote kept changing while syncing; run mlgate sync again", usage: false)
+    }
+
+    // MARK: Tags
+
+    private func reconcileTags(mirror: String, report: inout Report) throws(RegistryError) {
+        let remoteTags: [String: String]
+        let localTags: [String: String]
+        do {
+            remoteTags = try repository.referenceTargets(under: mirror + "tags/")
+            localTags = try repository.referenceTargets(under: "refs/tags/")
+        } catch { throw RegistryError("\(error)", usage: false) }
+        let registry = Registry(repository: repository)
+        for (mirrored, remoteID) in remoteTags.sorted(by: { $0.key < $1.key }) {
+            let name = String(mirrored.dropFirst((mirror + "tags/").count))
+            guard let tag = RegistryTag(parsing: name) else { continue }
+            let local = "refs/tags/" + name
+            guard let localID = localTags[local] else {
+                do { try repository.updateReference(local, to: remoteID, expecting: nil, message: "mlgate sync: \(name)") } catch {
+                    throw RegistryError("cannot take tag \(name): \(error)", usage: false)
+                }
+                report.fetchedTags.append(name)
+                continue
+            }
+            guard localID != remoteID else { continue }
+            switch tag.action {
+            case .assign(let stage), .unassign(let stage):
+                // Ours was never published under this name: make it again with a new counter.
+                do {
+                    let ours = try repository.tagRecord(name: name, id: localID)
+                    try repository.deleteReference(local, expecting: localID)
+                    try repository.updateReference(local, to: remoteID, expecting: nil, message: "mlgate sync: \(name)")
+                    let again: RegistryTag
+                    if case .assign = tag.action {
+                        again = try registry.assign(tag.model, stage: stage, commit: ours.commit, message: ours.message)
+                    } else {
+                        again = try registry.unassign(tag.model, stage: stage, commit: ours.commit, message: ours.message)
+                    }
+                    report.renumbered.append((name, again.description))
+                } catch let error as RegistryError {
+                    throw error
+                } catch {
+                    throw RegistryError("cannot renumber \(name): \(error)", usage: false)
+                }
+            default:
+                report.conflicts.append("\(name) points at different commits here and on the remote; the remote's is not taken and ours is not pushed: deregister one of them")
+            }
+        }
+    }
+
+    // MARK: Notes
+
+    private func mergeNotes(_ ref: String, remoteTip: String?, report: inout Report) throws(RegistryError) {
+        guard let remoteTip else { return }
+        do {
+            guard let localTip = try repository.target(of: ref) else {
+                try repository.updateReference(ref, to: remoteTip, expecting: nil, message: "mlgate sync: notes")
+                return
+            }
+            let base = localTip == remoteTip ? localTip : try repository.mergeBase(localTip, remoteTip)
+            if base == remoteTip { return }  // the same, or ours is ahead
+            if base == localTip {
+                try repository.updateReference(ref, to: remoteTip, expecting: localTip, message: "mlgate sync: notes")
+                return
+            }
+            // Diverged: our documents merged onto the remote's notes, one commit per object.
+            let identity = repository.identity()
+            var tip = remoteTip
+            let objects = Set(try repository.notedObjects(inNotesCommit: localTip))
+            for object in objects.sorted() {
+                guard let ours = try repository.note(on: object, inNotesCommit: localTip) else { continue }
+                let theirs = try repository.note(on: object, inNotesCommit: remoteTip)
+                let merged = try Self.merge(ref, ours: ours, theirs: theirs)
+                if merged != theirs {
+                    tip = try repository.notesCommit(parent: tip, object: object, text: merged, authorName: identity.name, authorEmail: identity.email)
+                }
+            }
+            try repository.updateReference(ref, to: tip, expecting: localTip, message: "mlgate sync: merged notes")
+            report.notes.append(ref + " (merged)")
+        } catch let error as RegistryError {
+            throw error
+        } catch {
+            throw RegistryError("cannot merge \(ref): \(error)", usage: false)
+        }
+    }
+
+    /// One object's note from both sides, merged.
+    static func merge(_ ref: String, ours: String, theirs: String?) throws -> String {
+        guard let theirs else { return ours }
+        if ref == EvidenceStore.notesRef {
+            typealias Store = NotesStore<EvidenceStore.Document>
+            var results = try Store.decode(theirs, commit: "", ref: ref, what: "evidence").results
+            for result in try Store.decode(ours, commit: "", ref: ref, what: "evidence").results {
+                if let index = results.firstIndex(where: { $0.check == result.check && $0.model == result.model }) {
+                    if (result.startedAt, result.digest) > (results[index].startedAt, results[index].digest) { results[index] = result }
+                } else {
+                    results.append(result)
+                }
+            }
+            results.sort { ($0.model ?? "", $0.check) < ($1.model ?? "", $1.check) }
+            return Store.encode(EvidenceStore.Document(results: results))
+        }
+        typealias Store = NotesStore<ApprovalStore.Document>
+        var approvals = try Store.decode(theirs, commit: "", ref: ref, what: "approvals").approvals
+        for approval in try Store.decode(ours, commit: "", ref: ref, what: "approvals").approvals where !approvals.contains(approval) { approvals.append(approval) }
+        return Store.encode(ApprovalStore.Document(approvals: approvals))
+    }
+}
