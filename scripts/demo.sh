@@ -1,30 +1,67 @@
 #!/usr/bin/env bash
-# make demo: copy the example ML project into a temporary git repository and run its CI
-# workflow with mlgate, end to end.
+# make demo: the example fraud model through the whole gate, in a temporary git repository:
+#   1. its CI workflow (mlgate run);
+#   2. the model gate: checks recorded as evidence, registered, promoted to staging, deployed;
+#   3. production held for an approval, approved with an SSH key, promoted, deployed, watched;
+#   4. a retrained version promoted the same way, whose production analysis fails: rolled
+#      back automatically.
 set -euo pipefail
 mlgate="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 repo="$(mktemp -d "${TMPDIR:-/tmp}/mlgate-demo.XXXXXX")"
 trap 'rm -rf "$repo"' EXIT
+export PATH="$(dirname "$mlgate"):$PATH"   # the workflows call mlgate
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 cp -R "$here/fixtures/example/." "$repo/"
 mkdir -p "$repo/.github/workflows"
-cp "$here/workflows/model-ci.yml" "$repo/.github/workflows/"
+cp "$here/workflows/"*.yml "$repo/.github/workflows/"
 cd "$repo"
 git init -q -b main
-git -c user.name="mlgate demo" -c user.email=demo@example.com add -A
-git -c user.name="mlgate demo" -c user.email=demo@example.com commit -q -m "Example fraud model"
-git config user.name "mlgate demo"
+git config user.name "Data Scientist"
+git config user.email "ds@example.com"
+# The release manager's key (another person than the commit's author).
+ssh-keygen -q -t ed25519 -N '' -C release-manager -f "$repo/.release-manager-key"
+echo ".release-manager-key*" >> .gitignore
+mlgate keys --key .release-manager-key --principal rm@example.com >> .mlgate/allowed_signers
+git add -A
+git commit -q -m "Example fraud model"
 
-echo "== mlgate run --list"
-"$mlgate" run --list
-echo
-echo "== mlgate run (push)"
-"$mlgate" run
-echo
-echo "== mlgate run --event workflow_dispatch --input min-accuracy=0.9 (the gate should hold the model back)"
+say "mlgate run --list"
+mlgate run --list
+say "mlgate policy check"
+mlgate policy check
+
+say "mlgate run .github/workflows/model-ci.yml  (tests, data validation per split, evaluation, metrics gate)"
+mlgate run .github/workflows/model-ci.yml
+
+say "mlgate run .github/workflows/model-gate.yml  (checks recorded as evidence, register, promote to staging, deploy)"
+mlgate run .github/workflows/model-gate.yml
+mlgate evidence HEAD
+
+say "mlgate gate fraud --to production  (held: production needs a release manager's approval)"
+set +e; mlgate gate fraud --to production; status=$?; set -e
+echo "exit status $status (3 = hold)"
+
+say "mlgate approve fraud --stage production  (the release manager signs with an SSH key)"
+mlgate approve fraud --version v0.0.1 --stage production --key .release-manager-key --principal rm@example.com --comment "holdout looks good"
+
+say "mlgate run promote-production.yml  (promote, deploy, then the production analysis watches it)"
+mlgate run .github/workflows/promote-production.yml --event workflow_dispatch --input version=v0.0.1
+mlgate status
+
+say "A retrained model: v0.0.2 through the gate to staging, approved, to production"
+sed -i 's/"threshold": 0.35/"threshold": 0.34/' model/model.json
+git commit -q -am "Retrain: lower the decision threshold"
+mlgate run .github/workflows/model-gate.yml > /dev/null
+mlgate approve fraud --version v0.0.2 --stage production --key .release-manager-key --principal rm@example.com --comment "ship it"
+echo '{"error_rate": 0.12}' > monitoring/production.json   # what production will report for v0.0.2
 set +e
-"$mlgate" run --event workflow_dispatch --input min-accuracy=0.9 -j gate
+mlgate run .github/workflows/promote-production.yml --event workflow_dispatch --input version=v0.0.2
 status=$?
 set -e
-echo "exit status: $status (1 = a job failed: the gate refused)"
+echo "exit status $status (1: the analysis failed and rolled production back)"
+
+say "mlgate status, mlgate history fraud"
+mlgate status
+mlgate history fraud

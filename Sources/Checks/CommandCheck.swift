@@ -17,7 +17,8 @@ public struct CommandCheck: Sendable {
     public func run(in directory: String, commit: String) -> CheckResult {
         let started = Date()
         let clock = ContinuousClock.now
-        let display = command.joined(separator: " ")
+        let whole = command.joined(separator: " ")
+        let display = whole.count > 60 ? String(whole.prefix(57)) + "…" : whole
         func result(_ status: CheckResult.Status, _ summary: String, measurements: [String: Double] = [:],
                     findings: [CheckResult.Finding] = []) -> CheckResult {
             let elapsed = ContinuousClock.now - clock

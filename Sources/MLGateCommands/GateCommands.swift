@@ -125,7 +125,10 @@ struct PromoteCommand: AsyncParsableCommand {
 /// run at the version's commit, with `github.event.deployment.environment`, `.sha` and
 /// `.payload` (model, version).
 enum Deployment {
-    static func emit(model: String, version: String, commit: String, stage: String, root: String, console: ConsoleOutput) async throws -> Int32 {
+    /// `rollback` marks the payload (`payload.rollback: true`), so a post-deploy workflow can
+    /// skip analysing a version that was just restored.
+    static func emit(model: String, version: String, commit: String, stage: String, root: String, rollback: Bool = false,
+                     console: ConsoleOutput) async throws -> Int32 {
         let sources = (try? RevisionWorkspace.workflowFiles(repositoryAt: root, revision: commit)) ?? []
         let triggered = WorkflowLoader.load(sources: sources).workflows.filter { $0.trigger("deployment") != nil }
         guard !triggered.isEmpty else {
@@ -134,13 +137,14 @@ enum Deployment {
         }
         let payload: [String: Any] = ["deployment": [
             "environment": stage, "sha": commit, "ref": "\(RegistryTag.encode(model))@\(version)", "task": "deploy",
-            "description": "mlgate: \(model) \(version) to \(stage)", "payload": ["model": model, "version": version],
+            "description": "mlgate: \(model) \(version) to \(stage)",
+            "payload": ["model": model, "version": version, "rollback": rollback] as [String: Any],
         ]]
         let file = NSTemporaryDirectory() + "mlgate-deployment-\(UUID().uuidString).json"
         try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys]).write(to: URL(fileURLWithPath: file))
         defer { try? FileManager.default.removeItem(atPath: file) }
         console.out("  deploying: \(triggered.map(\.file).joined(separator: ", ")) with environment \(stage)")
-        let run = try RunCommand.parse(["--event", "deployment", "--eventpath", file, "--rev", commit, "-C", root])
+        let run = try RunCommand.parse(triggered.map(\.file) + ["--event", "deployment", "--eventpath", file, "--rev", commit, "-C", root])
         return try await run.execute(console: console)
     }
 }

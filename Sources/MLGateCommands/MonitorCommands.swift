@@ -71,7 +71,8 @@ struct MonitorCommand: AsyncParsableCommand {
         case .inconclusive: throw ExitCode(ExitStatus.pending)
         case .failed, .error:
             if let decision, decision.version != current.version, !noDeploy {
-                _ = try await Deployment.emit(model: name, version: decision.version, commit: decision.commit, stage: stage, root: root, console: console)
+                _ = try await Deployment.emit(model: name, version: decision.version, commit: decision.commit, stage: stage, root: root,
+                                              rollback: true, console: console)
             }
             throw ExitCode(ExitStatus.failed)
         }
@@ -144,7 +145,8 @@ struct RollbackCommand: AsyncParsableCommand {
             for reason in decision.reasons { console.out("  - \(reason)") }
         }
         if !noDeploy, decision.version != decision.champion?.version {
-            let status = try await Deployment.emit(model: name, version: decision.version, commit: decision.commit, stage: stage, root: root, console: console)
+            let status = try await Deployment.emit(model: name, version: decision.version, commit: decision.commit, stage: stage, root: root,
+                                                   rollback: true, console: console)
             if status != ExitStatus.success { throw ExitCode(ExitStatus.failed) }
         }
     }

@@ -9,7 +9,11 @@ struct RepositoryOption: ParsableArguments {
     var directory: String?
 
     func open(console: ConsoleOutput) throws -> Registry {
-        let path = directory ?? FileManager.default.currentDirectoryPath
+        // Inside `mlgate run` the workspace may be a revision's copy (--rev, deployments):
+        // the run names the repository.
+        let environment = ProcessInfo.processInfo.environment
+        let insideRun = environment["MLGATE_RUN_ID"] != nil ? environment["MLGATE_REPOSITORY"] : nil
+        let path = directory ?? insideRun ?? FileManager.default.currentDirectoryPath
         do {
             return Registry(repository: try Repository(discovering: path))
         } catch {
@@ -79,6 +83,9 @@ struct RegisterCommand: ParsableCommand {
     @Option(name: .customShort("m"), help: "The tag's message.")
     var message: String?
 
+    @Flag(name: .customLong("exists-ok"), help: "If the commit already has a version, say so and exit 0 (for CI jobs that run again).")
+    var existsOK = false
+
     @OptionGroup var repository: RepositoryOption
 
     func run() throws {
@@ -105,9 +112,11 @@ struct RegisterCommand: ParsableCommand {
         }
         let registry = try repository.open(console: console)
         do {
-            let tag = try registry.register(name, version: parsedVersion, bump: part, revision: revision, message: message)
+            let before = try registry.state().model(name)?.versions.count ?? 0
+            let tag = try registry.register(name, version: parsedVersion, bump: part, revision: revision, message: message, existsOK: existsOK)
             let commit = try registry.resolve(revision)
-            console.out("Registered \(name) \(tag.action.versionText) at \(commit.prefix(7)) (tag \(tag))")
+            let fresh = (try registry.state().model(name)?.versions.count ?? 0) > before
+            console.out("\(fresh ? "Registered" : "Already registered:") \(name) \(tag.action.versionText) at \(commit.prefix(7)) (tag \(tag))")
         } catch {
             throw fail(error, console: console)
         }

@@ -32,14 +32,17 @@ public struct Registry {
     }
 
     /// Registers `model` at `revision` as `version`, or as the latest version bumped by
-    /// `bump` (v0.0.1 for the first; patch when neither is given).
+    /// `bump` (v0.0.1 for the first; patch when neither is given). With `existsOK`, a commit
+    /// that already has a version (the same one, if `version` is given) is not an error: its
+    /// tag is returned, and nothing is written.
     @discardableResult
     public func register(_ model: String, version: SemanticVersion? = nil, bump: SemanticVersion.Part? = nil,
-                         revision: String = "HEAD", message: String? = nil) throws(RegistryError) -> RegistryTag {
+                         revision: String = "HEAD", message: String? = nil, existsOK: Bool = false) throws(RegistryError) -> RegistryTag {
         try Self.checkModelName(model)
         let commit = try resolve(revision)
         let record = try state().model(model)
         if let existing = record?.versions.first(where: { $0.commit == commit && $0.deregistered == nil }) {
+            if existsOK, version == nil || version == existing.version { return RegistryTag(model: model, action: .register(existing.version)) }
             throw RegistryError("\(model) is already registered at \(commit.prefix(7)) as \(existing.version); register another commit, or deregister \(existing.version) first")
         }
         let chosen: SemanticVersion

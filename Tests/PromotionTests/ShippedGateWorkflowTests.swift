@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The shipped workflows (model-gate, promote-production, post-deploy) on the example
+/// project, end to end, the way `make demo` shows them.
+@Suite("Shipped gate workflows")
+struct ShippedGateWorkflowTests {
+    @Test("the example goes to staging, is held for and given an approval, reaches production, and a failing version is rolled back")
+    func story() throws {
+        let demo = try ProcessRunner.run("/usr/bin/env", ["bash", ProjectPaths.root + "/scripts/demo.sh", MLGateExecutable.path],
+                                         in: ProjectPaths.root)
+        let out = demo.stdout
+        #expect(demo.status == 0, "\(out.suffix(3000))\(demo.stderr.suffix(2000))")
+        let story = [
+            "✓ promote: fraud v0.0.1",            // model-gate: checks recorded, registered, to staging
+            "recorded as tag fraud#staging#1",
+            "deploying fraud v0.0.1 to staging",  // post-deploy ran for staging
+            "… hold: fraud v0.0.1",               // production waits for an approval
+            "production needs 1 approval(s), has 0",
+            "exit status 3 (3 = hold)",
+            "Approved fraud v0.0.1",
+            "approved by rm@example.com",         // promote-production
+            "deploying fraud v0.0.1 to production",
+            "Analysis successful",                // post-deploy analysis in production
+            "✓ promote: fraud v0.0.2",
+            "Analysis failed",
+            "✗ rollback: fraud in production → v0.0.1",
+            "deploying fraud v0.0.1 to production",
+            "exit status 1 (1: the analysis failed and rolled production back)",
+            "fraud  production  v0.0.1",
+            "unassigned  v0.0.2   production",
+        ]
+        var rest = Substring(out)
+        for line in story {
+            guard let found = rest.range(of: line) else {
+                Issue.record("the demo should show \(line.debugDescription) after what came before\n\(out.suffix(4000))")
+                return
+            }
+            rest = rest[found.upperBound...]
+        }
+    }
+}
