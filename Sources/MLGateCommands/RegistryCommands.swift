@@ -330,8 +330,11 @@ enum Stages {
 
 /// Times as users read them in tables and JSON: ISO 8601 in UTC.
 enum Timestamp {
+    nonisolated(unsafe) private static let formatter = ISO8601DateFormatter()
+    private static let lock = NSLock()
+
     static func text(_ date: Date) -> String {
-        ISO8601DateFormatter().string(from: date)
+        lock.withLock { formatter.string(from: date) }
     }
 }
 

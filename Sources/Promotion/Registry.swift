@@ -95,6 +95,7 @@ public struct Registry {
             do {
                 try repository.createAnnotatedTag(tag.description, commit: commit, message: message,
                                                    taggerName: repository.identity().name, taggerEmail: repository.identity().email)
+                packIfMany()
                 return tag
             } catch where error.isConflict {
                 continue  // a tag of that name exists already: take the next counter
@@ -139,7 +140,17 @@ public struct Registry {
         return highest
     }
 
+    /// Loose tags beyond which a write packs the references: reading thousands of loose
+    /// files is most of what `mlgate status` would otherwise cost (git gc does the same).
+    static let looseTagLimit = 256
+
+    /// Packs the references when many tags are loose. A failure only leaves them loose.
+    func packIfMany() {
+        if repository.looseTagCount() > Self.looseTagLimit { try? repository.packReferences() }
+    }
+
     private func create(_ tag: RegistryTag, on commit: String, message: String) throws(RegistryError) {
+        defer { packIfMany() }
         do {
             let identity = repository.identity()
             try repository.createAnnotatedTag(tag.description, commit: commit, message: message,

@@ -9,15 +9,37 @@ public struct RegistryStamp: Sendable, Equatable {
     public let author: String?
     public let authorEmail: String?
     public let message: String
+
+    init(tag: String, commit: String, time: Date?, author: String?, authorEmail: String?, message: String) {
+        (self.tag, self.commit, self.time, self.author, self.authorEmail, self.message) = (tag, commit, time, author, authorEmail, message)
+    }
+
+    init(_ record: TagRecord) {
+        tag = record.name
+        commit = record.commit
+        time = record.time
+        author = record.taggerName
+        authorEmail = record.taggerEmail
+        message = record.message.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 }
 
-/// A registered version of a model.
-public struct ModelVersion: Sendable, Equatable {
+/// A registered version of a model. Its tag is read when `registered` is first asked for.
+public struct ModelVersion: Sendable {
     public let version: SemanticVersion
-    public let registered: RegistryStamp
+    /// The registered commit.
+    public let commit: String
+    let tagName: String
+    let tagID: String
+    let reader: TagReader
     /// Set when the version was deregistered (`NAME@vX.Y.Z!`).
     public var deregistered: RegistryStamp?
-    public var commit: String { registered.commit }
+
+    /// Who registered it, when, and why.
+    public var registered: RegistryStamp {
+        reader.record(name: tagName, id: tagID).map(RegistryStamp.init)
+            ?? RegistryStamp(tag: tagName, commit: commit, time: nil, author: nil, authorEmail: nil, message: "")
+    }
 }
 
 /// An assignment of a version to a stage, or its removal.
@@ -33,18 +55,63 @@ public struct StageEvent: Sendable, Equatable {
     public let stamp: RegistryStamp
 }
 
+/// Reads tag objects when first needed and keeps them: a registry of thousands of stage tags
+/// is answered from the few a question needs.
+final class TagReader: @unchecked Sendable {
+    private let repository: Repository?
+    private var records: [String: TagRecord]
+    private let lock = NSLock()
+
+    init(repository: Repository?, records: [String: TagRecord] = [:]) {
+        self.repository = repository
+        self.records = records
+    }
+
+    /// Reads (or recalls) a tag, reporting a failure.
+    func read(name: String, id: String) throws(GitError) -> TagRecord {
+        if let known = lock.withLock({ records[name] }) { return known }
+        guard let repository else { throw GitError(operation: "read tag \(name)", message: "not available", code: -3) }
+        let read = try repository.tagRecord(name: name, id: id)
+        lock.withLock { records[name] = read }
+        return read
+    }
+
+    func record(name: String, id: String) -> TagRecord? {
+        if let known = lock.withLock({ records[name] }) { return known }
+        guard let repository, let read = try? repository.tagRecord(name: name, id: id) else { return nil }
+        lock.withLock { records[name] = read }
+        return read
+    }
+}
+
 /// Everything the registry holds about one model.
 public struct ModelRecord: Sendable {
+    /// A stage tag, known by its name until its object is read.
+    struct StageTag: Sendable {
+        let kind: StageEvent.Kind
+        let stage: String
+        let counter: Int
+        let name: String
+        let id: String
+    }
+
     public let name: String
     /// Registered versions, lowest first.
     public internal(set) var versions: [ModelVersion] = []
-    /// Stage events, by counter.
-    public internal(set) var stageEvents: [StageEvent] = []
     /// Set when the model was deprecated.
     public internal(set) var deprecated: RegistryStamp?
-
     /// The highest counter used by any of the model's tags (the next tag takes one more).
     public internal(set) var highestCounter = 0
+    /// Stage tags by counter.
+    var stageTags: [StageTag] = []
+    var reader: TagReader
+    /// The version name on each registered commit.
+    var versionOnCommit: [String: String] = [:]
+
+    init(name: String, reader: TagReader) {
+        self.name = name
+        self.reader = reader
+    }
 
     /// The highest registered version that is not deregistered.
     public var latest: ModelVersion? {
@@ -59,26 +126,46 @@ public struct ModelRecord: Sendable {
     /// Stage names, in the order they were first used.
     public var stages: [String] {
         var seen: [String] = []
-        for event in stageEvents where !seen.contains(event.stage) { seen.append(event.stage) }
+        for tag in stageTags where !seen.contains(tag.stage) { seen.append(tag.stage) }
         return seen
+    }
+
+    /// Every stage event, by counter (reads every stage tag).
+    public var stageEvents: [StageEvent] {
+        stageTags.compactMap(event)
+    }
+
+    private func event(_ tag: StageTag) -> StageEvent? {
+        guard let record = reader.record(name: tag.name, id: tag.id) else { return nil }
+        return StageEvent(kind: tag.kind, stage: tag.stage, counter: tag.counter,
+                          version: versionOnCommit[record.commit] ?? record.commit, stamp: RegistryStamp(record))
+    }
+
+    /// The stage's events from the newest, each with whether it is its version's last in
+    /// the stage; reading stops when `visit` returns a result.
+    private func newestFirst<T>(in stage: String, _ visit: (StageEvent, _ isLast: Bool) -> T?) -> T? {
+        var seen = Set<String>()
+        for tag in stageTags.reversed() where tag.stage == stage {
+            guard let event = event(tag) else { continue }
+            let isLast = seen.insert(event.version).inserted
+            if let result = visit(event, isLast) { return result }
+        }
+        return nil
     }
 
     /// The stage's current assignment: among the versions whose last event in the stage (by
     /// counter) is an assignment, the one assigned last. nil when the stage is empty.
     public func current(in stage: String) -> StageEvent? {
-        var lastByVersion: [String: StageEvent] = [:]
-        for event in stageEvents where event.stage == stage { lastByVersion[event.version] = event }
-        return lastByVersion.values.filter { $0.kind == .assign }.max { $0.counter < $1.counter }
+        newestFirst(in: stage) { event, isLast in isLast && event.kind == .assign ? event : nil }
     }
 
     /// The stage's assignment before the current one: the version to go back to. Versions
     /// unassigned from the stage (for instance after a failed analysis) are skipped.
     public func previous(in stage: String) -> StageEvent? {
         guard let current = current(in: stage) else { return nil }
-        var lastByVersion: [String: StageEvent] = [:]
-        for event in stageEvents where event.stage == stage { lastByVersion[event.version] = event }
-        lastByVersion[current.version] = nil
-        return lastByVersion.values.filter { $0.kind == .assign && $0.counter < current.counter }.max { $0.counter < $1.counter }
+        return newestFirst(in: stage) { event, isLast in
+            isLast && event.kind == .assign && event.version != current.version && event.counter < current.counter ? event : nil
+        }
     }
 }
 
@@ -87,59 +174,69 @@ public struct RegistryState: Sendable {
     /// Models by name, sorted by name.
     public let models: [ModelRecord]
 
-    /// Reads every registry tag (names that parse in GTO's grammar; other tags are ignored).
+    /// Reads the registry tags (names that parse in GTO's grammar; other tags are ignored).
+    /// Version tags are read at once; stage tags when a question needs them.
     public init(repository: Repository) throws(GitError) {
-        var parsed: [(RegistryTag, TagRecord)] = []
-        for (name, id) in try repository.tagNames(where: { $0.contains("@") || $0.contains("#") }) {
+        let reader = TagReader(repository: repository)
+        var named: [(RegistryTag, String, String)] = []
+        var commits: [String: String] = [:]
+        for (name, id, peeled) in try repository.tagReferences(where: { $0.contains("@") || $0.contains("#") }) {
             guard let tag = RegistryTag(parsing: name) else { continue }
-            parsed.append((tag, try repository.tagRecord(name: name, id: id)))
+            named.append((tag, name, id))
+            switch tag.action {
+            case .assign, .unassign, .create: continue
+            default:
+                // Packed refs know the commit; a loose tag is read for it (and kept).
+                if let peeled { commits[name] = peeled } else { commits[name] = try reader.read(name: name, id: id).commit }
+            }
         }
-        self.init(tags: parsed)
+        self.init(named: named, commits: commits, reader: reader)
     }
 
     /// Builds the state from parsed tags and what each tag records.
     public init(tags: [(RegistryTag, TagRecord)]) {
-        var records: [String: ModelRecord] = [:]
-        func stamp(_ record: TagRecord) -> RegistryStamp {
-            RegistryStamp(tag: record.name, commit: record.commit, time: record.time, author: record.taggerName,
-                          authorEmail: record.taggerEmail, message: record.message.trimmingCharacters(in: .whitespacesAndNewlines))
-        }
-        // Versions first, so assignments can name the version on their commit.
-        for (tag, record) in tags {
-            var model = records[tag.model] ?? ModelRecord(name: tag.model)
-            if let counter = tag.counter { model.highestCounter = max(model.highestCounter, counter) }
+        var records: [String: TagRecord] = [:]
+        for (_, record) in tags { records[record.name] = record }
+        self.init(named: tags.map { ($0.0, $0.1.name, $0.1.name) }, commits: records.mapValues(\.commit),
+                  reader: TagReader(repository: nil, records: records))
+    }
+
+    private init(named: [(RegistryTag, String, String)], commits: [String: String], reader: TagReader) {
+        var models: [String: ModelRecord] = [:]
+        var deregistrations: [(String, SemanticVersion, RegistryStamp)] = []
+        for (tag, name, id) in named {
+            models[tag.model, default: ModelRecord(name: tag.model, reader: reader)].highestCounter =
+                max(models[tag.model]?.highestCounter ?? 0, tag.counter ?? 0)
             switch tag.action {
             case .register(let version):
-                model.versions.append(ModelVersion(version: version, registered: stamp(record)))
+                if let commit = commits[name] {
+                    models[tag.model]!.versions.append(ModelVersion(version: version, commit: commit, tagName: name, tagID: id, reader: reader))
+                }
+            case .deregister(let version):
+                if let record = reader.record(name: name, id: id) { deregistrations.append((tag.model, version, RegistryStamp(record))) }
             case .deprecate:
-                model.deprecated = stamp(record)
-            default: break
+                if let record = reader.record(name: name, id: id) { models[tag.model]!.deprecated = RegistryStamp(record) }
+            case .assign(let stage):
+                models[tag.model]!.stageTags.append(.init(kind: .assign, stage: stage, counter: tag.counter ?? 0, name: name, id: id))
+            case .unassign(let stage):
+                models[tag.model]!.stageTags.append(.init(kind: .unassign, stage: stage, counter: tag.counter ?? 0, name: name, id: id))
+            case .create:
+                break
             }
-            records[tag.model] = model
         }
-        for (tag, record) in tags {
-            guard case .deregister(let version) = tag.action,
-                  let index = records[tag.model]?.versions.firstIndex(where: { $0.version == version }) else { continue }
-            records[tag.model]!.versions[index].deregistered = stamp(record)
+        for (model, version, stamp) in deregistrations {
+            if let index = models[model]?.versions.firstIndex(where: { $0.version == version }) { models[model]!.versions[index].deregistered = stamp }
         }
-        for name in records.keys { records[name]!.versions.sort { $0.version < $1.version } }
-        for (tag, record) in tags {
-            let kind: StageEvent.Kind
-            let stage: String
-            switch tag.action {
-            case .assign(let s): (kind, stage) = (.assign, s)
-            case .unassign(let s): (kind, stage) = (.unassign, s)
-            default: continue
-            }
-            let model = records[tag.model]!
-            let version = model.versions.last { $0.commit == record.commit && $0.deregistered == nil }?.version.description
-                ?? model.versions.last { $0.commit == record.commit }?.version.description
-                ?? record.commit
-            records[tag.model]!.stageEvents.append(StageEvent(kind: kind, stage: stage, counter: tag.counter ?? 0,
-                                                              version: version, stamp: stamp(record)))
+        for name in Array(models.keys) {
+            models[name]!.versions.sort { $0.version < $1.version }
+            models[name]!.stageTags.sort { $0.counter < $1.counter }
+            // The version on each commit: the highest active one, else the highest.
+            var byCommit: [String: String] = [:]
+            for version in models[name]!.versions where version.deregistered == nil { byCommit[version.commit] = version.version.description }
+            for version in models[name]!.versions where byCommit[version.commit] == nil { byCommit[version.commit] = version.version.description }
+            models[name]!.versionOnCommit = byCommit
         }
-        for name in records.keys { records[name]!.stageEvents.sort { $0.counter < $1.counter } }
-        models = records.values.sorted { $0.name < $1.name }
+        self.models = models.values.sorted { $0.name < $1.name }
     }
 
     /// The model named `name`.

@@ -42,41 +42,49 @@ public struct RegistryTag: Sendable, Hashable, CustomStringConvertible {
         return base + body + (counter.map { "#\($0)" } ?? "")
     }
 
-    /// Parses a tag name; nil for tags that are not registry tags.
+    /// Parses a tag name; nil for tags that are not registry tags. Works on the bytes: the
+    /// registry parses every tag of the repository.
     public init?(parsing tag: String) {
-        guard let split = tag.firstIndex(where: { $0 == "#" || $0 == "@" }) else { return nil }
-        let encoded = tag[..<split]
-        guard Self.isValidEncodedModel(encoded) else { return nil }
-        var body = tag[split...]
+        var text = tag
+        guard let parsed = text.withUTF8({ Self.parse($0) }) else { return nil }
+        self = parsed
+    }
+
+    private static func parse(_ b: UnsafeBufferPointer<UInt8>) -> RegistryTag? {
+        let hash = UInt8(ascii: "#"), at = UInt8(ascii: "@"), bang = UInt8(ascii: "!")
+        guard let split = b.firstIndex(where: { $0 == hash || $0 == at }), split > 0 else { return nil }
+        guard isValidFullName(UnsafeBufferPointer(rebasing: b[0..<split]), separator: UInt8(ascii: "=")) else { return nil }
+        var end = b.count
         var counter: Int?
         // A counter is a '#' and digits after the first part of the body.
-        if let hash = body.dropFirst().lastIndex(of: "#") {
-            let digits = body[body.index(after: hash)...]
-            guard !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit), let value = Int(digits) else { return nil }
-            counter = value
-            body = body[..<hash]
+        if let last = b[(split + 1)...].lastIndex(of: hash) {
+            guard last + 1 < b.count, b[(last + 1)...].allSatisfy({ $0 >= 48 && $0 <= 57 }), b.count - last - 1 <= 18 else { return nil }
+            counter = b[(last + 1)...].reduce(0) { $0 * 10 + Int($1 - 48) }
+            end = last
         }
+        let model = decode(String(decoding: UnsafeBufferPointer(rebasing: b[0..<split]), as: UTF8.self))
+        let bodyStart = split + 1
         let action: Action
-        if body.first == "#" {
-            var stage = body.dropFirst()
-            let cancel = stage.last == "!"
-            if cancel { stage = stage.dropLast() }
-            guard Self.isValidName(stage) else { return nil }
-            action = cancel ? .unassign(stage: String(stage)) : .assign(stage: String(stage))
+        if b[split] == hash {
+            let cancel = end > bodyStart && b[end - 1] == bang
+            let stageEnd = cancel ? end - 1 : end
+            let stage = UnsafeBufferPointer(rebasing: b[bodyStart..<stageEnd])
+            guard isValidName(stage) else { return nil }
+            let name = String(decoding: stage, as: UTF8.self)
+            action = cancel ? .unassign(stage: name) : .assign(stage: name)
         } else {
-            var rest = body.dropFirst()
+            let rest = String(decoding: UnsafeBufferPointer(rebasing: b[bodyStart..<end]), as: UTF8.self)
             if rest == "deprecated" {
                 action = .deprecate
             } else if rest == "created" {
                 action = .create
             } else {
-                let cancel = rest.last == "!"
-                if cancel { rest = rest.dropLast() }
-                guard let version = SemanticVersion(rest) else { return nil }
+                let cancel = rest.utf8.last == bang
+                guard let version = SemanticVersion(cancel ? rest.dropLast() : Substring(rest)) else { return nil }
                 action = cancel ? .deregister(version) : .register(version)
             }
         }
-        self.init(model: Self.decode(encoded), action: action, counter: counter)
+        return RegistryTag(model: model, action: action, counter: counter)
     }
 
     // MARK: Names
@@ -88,30 +96,32 @@ public struct RegistryTag: Sendable, Hashable, CustomStringConvertible {
 
     /// GTO's `name`: letters, digits, `-`, `_`, `/`, starting and ending with a letter or digit.
     public static func isValidName(_ name: some StringProtocol) -> Bool {
-        guard let first = name.first, let last = name.last, isAlphanumeric(first), isAlphanumeric(last) else { return false }
-        return name.allSatisfy { isAlphanumeric($0) || $0 == "-" || $0 == "_" || $0 == "/" }
+        var text = String(name)
+        return text.withUTF8 { isValidName($0) }
     }
 
     /// GTO's full name: an optional `dir:` (letters, digits, `-_./`) before a name.
     public static func isValidModelName(_ model: some StringProtocol) -> Bool {
-        isValidFullName(model, separator: ":")
+        var text = String(model)
+        return text.withUTF8 { isValidFullName($0, separator: UInt8(ascii: ":")) }
     }
 
-    static func isValidEncodedModel(_ encoded: some StringProtocol) -> Bool {
-        isValidFullName(encoded, separator: "=")
+    private static func isValidName(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = b.first, let last = b.last, isAlphanumeric(first), isAlphanumeric(last) else { return false }
+        return b.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "/") }
     }
 
-    private static func isValidFullName(_ text: some StringProtocol, separator: Character) -> Bool {
-        let parts = text.split(separator: separator, omittingEmptySubsequences: false)
-        switch parts.count {
-        case 1: return isValidName(parts[0])
-        case 2:
-            return !parts[0].isEmpty && parts[0].allSatisfy { isAlphanumeric($0) || "-_./".contains($0) } && isValidName(parts[1])
-        default: return false
-        }
+    private static func isValidFullName(_ b: UnsafeBufferPointer<UInt8>, separator: UInt8) -> Bool {
+        guard let split = b.firstIndex(of: separator) else { return isValidName(b) }
+        let folder = UnsafeBufferPointer(rebasing: b[0..<split]), name = UnsafeBufferPointer(rebasing: b[(split + 1)...])
+        guard !folder.isEmpty, !name.contains(separator) else { return false }
+        return folder.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "/") }
+            && isValidName(name)
     }
 
-    private static func isAlphanumeric(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber) }
+    private static func isAlphanumeric(_ c: UInt8) -> Bool {
+        (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
+    }
 }
 
 import Foundation

@@ -87,18 +87,23 @@ public struct Sync {
             localTags = try repository.referenceTargets(under: "refs/tags/")
         } catch { throw RegistryError("\(error)", usage: false) }
         let registry = Registry(repository: repository)
+        // First take what we lack, so that new counters below exceed every remote one.
+        var clashes: [(name: String, tag: RegistryTag, localID: String, remoteID: String)] = []
         for (mirrored, remoteID) in remoteTags.sorted(by: { $0.key < $1.key }) {
             let name = String(mirrored.dropFirst((mirror + "tags/").count))
             guard let tag = RegistryTag(parsing: name) else { continue }
             let local = "refs/tags/" + name
-            guard let localID = localTags[local] else {
-                do { try repository.updateReference(local, to: remoteID, expecting: nil, message: "mlgate sync: \(name)") } catch {
-                    throw RegistryError("cannot take tag \(name): \(error)", usage: false)
-                }
-                report.fetchedTags.append(name)
+            if let localID = localTags[local] {
+                if localID != remoteID { clashes.append((name, tag, localID, remoteID)) }
                 continue
             }
-            guard localID != remoteID else { continue }
+            do { try repository.updateReference(local, to: remoteID, expecting: nil, message: "mlgate sync: \(name)") } catch {
+                throw RegistryError("cannot take tag \(name): \(error)", usage: false)
+            }
+            report.fetchedTags.append(name)
+        }
+        for (name, tag, localID, remoteID) in clashes {
+            let local = "refs/tags/" + name
             switch tag.action {
             case .assign(let stage), .unassign(let stage):
                 // Ours was never published under this name: make it again with a new counter.
