@@ -13,8 +13,9 @@ public struct CommandCheck: Sendable {
         (self.name, self.command, self.model, self.inputs) = (name, command, model, inputs)
     }
 
-    /// Runs the command in `directory` and reports on `commit`.
-    public func run(in directory: String, commit: String) -> CheckResult {
+    /// Runs the command in `directory` and reports on `commit`; `environment` is added to
+    /// the command's (the champion's evidence, for checks that compare against it).
+    public func run(in directory: String, commit: String, environment: [String: String] = [:]) -> CheckResult {
         let started = Date()
         let clock = ContinuousClock.now
         let whole = command.joined(separator: " ")
@@ -40,6 +41,9 @@ public struct CommandCheck: Sendable {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = Array(command.dropFirst())
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         do { try process.run() } catch {
             return result(.error, "\(display) could not start: \(error.localizedDescription)",
                           findings: [.init(severity: "error", rule: "not-started", message: error.localizedDescription)])

@@ -137,9 +137,16 @@ public final class Repository {
 
     static func hex(_ oid: UnsafePointer<git_oid>?) -> String {
         guard let oid else { return "" }
-        var buffer = [CChar](repeating: 0, count: 41)
-        git_oid_tostr(&buffer, 41, oid)
-        return String(decoding: buffer.prefix(40).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        // Written straight into the string's storage: the registry converts thousands of ids.
+        return withUnsafeBytes(of: oid.pointee.id) { raw in
+            String(unsafeUninitializedCapacity: 40) { buffer in
+                for i in 0..<20 {
+                    buffer[2 * i] = hexDigits[Int(raw[i] >> 4)]
+                    buffer[2 * i + 1] = hexDigits[Int(raw[i] & 15)]
+                }
+                return 40
+            }
+        }
     }
 }
 
@@ -171,3 +178,5 @@ public struct CommitInfo: Sendable, Equatable {
     public let committerEmail: String
     public let time: Date
 }
+
+private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)

@@ -27,6 +27,9 @@ struct CheckOptions: ParsableArguments {
     @Flag(name: .long, help: "Print the CheckResult as JSON.")
     var json = false
 
+    @Option(name: .long, help: "Compare against the champion: the version this stage holds now. Its version, commit and recorded evidence reach the check as MLGATE_CHAMPION_VERSION, MLGATE_CHAMPION_COMMIT and MLGATE_CHAMPION_EVIDENCE (a JSON file).")
+    var against: String?
+
     @Option(name: .customShort("C"), help: "Use the repository containing this directory.")
     var directory: String?
 
@@ -52,6 +55,34 @@ struct CheckOptions: ParsableArguments {
             console.err("mlgate: '\(revision)' does not name a commit (\(error.message))")
             throw ExitCode(ExitStatus.invalid)
         }
+    }
+
+    /// The champion's variables for the check, when `--against STAGE` is given (and a file
+    /// to remove afterwards). The stage may be empty: then only MLGATE_CHAMPION_STAGE is set.
+    func championEnvironment(repository: Repository, console: ConsoleOutput) throws -> ([String: String], String?) {
+        guard let stage = against else { return ([:], nil) }
+        guard let model else {
+            console.err("mlgate: --against needs --model: the champion is the model's version in \(stage)")
+            throw ExitCode(ExitStatus.invalid)
+        }
+        var environment = ["MLGATE_CHAMPION_STAGE": stage]
+        let state: RegistryState
+        do { state = try RegistryState(repository: repository) } catch {
+            console.err("mlgate: cannot read the registry: \(error)")
+            throw ExitCode(ExitStatus.failed)
+        }
+        guard let champion = state.model(model)?.current(in: stage) else { return (environment, nil) }
+        let results: [CheckResult]
+        do { results = try EvidenceStore(repository: repository).results(on: champion.stamp.commit) } catch {
+            throw fail(error, console: console)
+        }
+        let file = NSTemporaryDirectory() + "mlgate-champion-\(UUID().uuidString).json"
+        try Data(JSONText.encode(["version": AnyEncodable(champion.version), "commit": AnyEncodable(champion.stamp.commit),
+                                  "results": AnyEncodable(results)]).utf8).write(to: URL(fileURLWithPath: file))
+        environment["MLGATE_CHAMPION_VERSION"] = champion.version
+        environment["MLGATE_CHAMPION_COMMIT"] = champion.stamp.commit
+        environment["MLGATE_CHAMPION_EVIDENCE"] = file
+        return (environment, file)
     }
 
     /// Prints the result, records it when asked, and exits with the check's status.
@@ -107,7 +138,10 @@ struct CommandCheckCommand: ParsableCommand {
         let console = ConsoleOutput()
         let (repository, commit) = try options.target(console: console)
         let directory = FileManager.default.currentDirectoryPath
-        let result = CommandCheck(name: name, command: command, model: options.model, inputs: input).run(in: directory, commit: commit)
+        let (champion, file) = try options.championEnvironment(repository: repository, console: console)
+        defer { if let file { try? FileManager.default.removeItem(atPath: file) } }
+        let result = CommandCheck(name: name, command: command, model: options.model, inputs: input)
+            .run(in: directory, commit: commit, environment: champion)
         try options.finish(result, repository: repository, console: console)
     }
 }

@@ -180,7 +180,7 @@ public struct RegistryState: Sendable {
         let reader = TagReader(repository: repository)
         var named: [(RegistryTag, String, String)] = []
         var commits: [String: String] = [:]
-        for (name, id, peeled) in try repository.tagReferences(where: { $0.contains("@") || $0.contains("#") }) {
+        for (name, id, peeled) in try repository.tagReferences() {
             guard let tag = RegistryTag(parsing: name) else { continue }
             named.append((tag, name, id))
             switch tag.action {

@@ -92,7 +92,9 @@ public struct RegistryTag: Sendable, Hashable, CustomStringConvertible {
     /// `dir:name` → `dir=name`.
     public static func encode(_ model: String) -> String { model.replacingOccurrences(of: ":", with: "=") }
     /// `dir=name` → `dir:name`.
-    public static func decode(_ encoded: some StringProtocol) -> String { String(encoded).replacingOccurrences(of: "=", with: ":") }
+    public static func decode(_ encoded: some StringProtocol) -> String {
+        encoded.utf8.contains(UInt8(ascii: "=")) ? String(encoded).replacingOccurrences(of: "=", with: ":") : String(encoded)
+    }
 
     /// GTO's `name`: letters, digits, `-`, `_`, `/`, starting and ending with a letter or digit.
     public static func isValidName(_ name: some StringProtocol) -> Bool {

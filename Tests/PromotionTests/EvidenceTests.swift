@@ -110,3 +110,28 @@ struct EvidenceTests {
         #expect(try store.results(on: later).isEmpty)
     }
 }
+
+/// Champion and challenger: a check can compare against the version a stage holds now.
+@Suite("Champion evidence")
+struct ChampionTests {
+    @Test("--against STAGE hands the champion's version, commit and evidence to the check")
+    func against() throws {
+        let (repo, shas) = try TemporaryRepository.withTrainingCommits(2)
+        try repo.write("mlgate.yml", "stages:\n  production: {}\n")
+        _ = try repo.commitAll("policy")
+        #expect(try MLGateExecutable.run(["register", "churn", shas[0], "--version", "v1.0.0"], in: repo.path).status == 0)
+        #expect(try MLGateExecutable.run(["check", "command", "accuracy", "--model", "churn", "--rev", shas[0], "--record",
+                                          "--", "true"], in: repo.path).status == 0)
+        #expect(try MLGateExecutable.run(["promote", "churn", "--to", "production", "--no-deploy"], in: repo.path).status == 0)
+        // The challenger's check reads the champion's recorded results.
+        let challenger = try MLGateExecutable.run(["check", "command", "beats-champion", "--model", "churn", "--against", "production", "--",
+                                                   "sh", "-c", "echo champion=$MLGATE_CHAMPION_VERSION; grep -q '\"check\":\"accuracy\"' \"$MLGATE_CHAMPION_EVIDENCE\""],
+                                                  in: repo.path)
+        #expect(challenger.status == 0, "\(challenger.stdout)\(challenger.stderr)")
+        #expect(challenger.stdout.contains("champion=v1.0.0"))
+        // An empty stage: no champion, the check decides what that means.
+        let none = try MLGateExecutable.run(["check", "command", "first", "--model", "churn", "--against", "staging", "--",
+                                             "sh", "-c", "test -z \"$MLGATE_CHAMPION_VERSION\" && echo no champion"], in: repo.path)
+        #expect(none.stdout.contains("no champion"))
+    }
+}

@@ -76,3 +76,20 @@ struct RegistryTests {
         #expect(Set(model.stageEvents.map(\.counter)) == Set(1...(writers * each)))
     }
 }
+
+@Suite("Registry references")
+struct RegistryPackingTests {
+    @Test("past 256 loose tags a write packs them, and the registry reads the same")
+    func packs() throws {
+        let (repo, shas) = try TemporaryRepository.withTrainingCommits(1)
+        let registry = Registry(repository: try Repository(discovering: repo.path))
+        try registry.register("churn", revision: shas[0])
+        for i in 0..<300 { try registry.assign("churn", stage: i % 2 == 0 ? "staging" : "production", commit: shas[0], message: "#\(i)") }
+        let loose = (try? FileManager.default.contentsOfDirectory(atPath: repo.path + "/.git/refs/tags").count) ?? 0
+        #expect(loose <= 256)
+        #expect(try repo.git("tag", "-l").split(separator: "\n").count == 301)
+        let model = try #require(try registry.state().model("churn"))
+        #expect(model.stageEvents.count == 300)
+        #expect(model.current(in: "production")?.counter == 300)
+    }
+}
