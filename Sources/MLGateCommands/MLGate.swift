@@ -8,7 +8,7 @@ public struct MLGate: AsyncParsableCommand {
         abstract: "A CI/CD gate for machine-learning models: runs GitHub Actions workflows on the host and keeps a model registry in git.",
         version: "0.1.0",
         subcommands: [RunCommand.self, LintCommand.self, ExprCommand.self,
-                      RegisterCommand.self, StatusCommand.self, ShowCommand.self, HistoryCommand.self,
+                      RegisterCommand.self, DeregisterCommand.self, DeprecateCommand.self, StatusCommand.self, ShowCommand.self, HistoryCommand.self,
                       CheckCommand.self, EvidenceCommand.self, PolicyCommand.self, GateCommand.self, PromoteCommand.self,
                       ApproveCommand.self, RejectCommand.self, KeysCommand.self, MonitorCommand.self, RollbackCommand.self, SyncCommand.self])
 

@@ -37,6 +37,16 @@ struct QueryOptions: ParsableArguments {
     }
 }
 
+extension RepositoryOption {
+    /// Opens the registry, makes one change and prints what it did; a refused change prints
+    /// why and exits 2 (the user's input) or 1.
+    func write(_ change: (Registry) throws(RegistryError) -> String) throws {
+        let console = ConsoleOutput()
+        let registry = try open(console: console)
+        do { console.out(try change(registry)) } catch { throw fail(error, console: console) }
+    }
+}
+
 /// Prints a registry error and exits: 2 for the user's input, 1 otherwise.
 func fail(_ error: RegistryError, console: ConsoleOutput) -> ExitCode {
     console.err("mlgate: \(error.description)")
@@ -120,6 +130,48 @@ struct RegisterCommand: ParsableCommand {
         } catch {
             throw fail(error, console: console)
         }
+    }
+}
+
+/// `mlgate deregister` and `mlgate deprecate`: GTO's `NAME@vX.Y.Z!` and `NAME@deprecated`.
+struct DeregisterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deregister",
+        abstract: "Deregister a version (tag NAME@vX.Y.Z!): it can no longer be promoted and is not the latest.")
+
+    @Argument(help: "The model.")
+    var name: String
+
+    @Argument(help: "The version, as vX.Y.Z.")
+    var version: String
+
+    @Option(name: .customShort("m"), help: "Why (the tag's message).")
+    var message: String?
+
+    @OptionGroup var repository: RepositoryOption
+
+    func run() throws {
+        try repository.write { registry throws(RegistryError) in
+            "Deregistered \(name) \(version) (tag \(try registry.deregister(name, version: version, message: message)))"
+        }
+    }
+}
+
+struct DeprecateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deprecate",
+        abstract: "Deprecate a model (tag NAME@deprecated): the gate refuses to promote it from then on.")
+
+    @Argument(help: "The model.")
+    var name: String
+
+    @Option(name: .customShort("m"), help: "Why (the tag's message).")
+    var message: String?
+
+    @OptionGroup var repository: RepositoryOption
+
+    func run() throws {
+        try repository.write { registry throws(RegistryError) in "Deprecated \(name) (tag \(try registry.deprecate(name, message: message)))" }
     }
 }
 
@@ -255,7 +307,7 @@ struct ShowCommand: ParsableCommand {
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
-        abstract: "List every registration, stage assignment and removal of a model, with who and when.")
+        abstract: "List every registration, stage assignment, removal, rollback and signed approval of a model, with who and when.")
 
     @Argument(help: "The model.")
     var name: String
@@ -291,10 +343,26 @@ struct HistoryCommand: ParsableCommand {
             if let gone = version.deregistered { add("deregistered", version.version.description, nil, gone, counter: 0) }
         }
         for event in model.stageEvents {
-            add(event.kind == .assign ? "assigned" : "unassigned", event.version, event.stage, event.stamp, counter: event.counter)
+            let rollback = event.stamp.message.contains("\"decision\":\"rollback\"")
+            let kind = event.kind == .assign ? (rollback ? "rolled back to" : "assigned") : (rollback ? "rolled back" : "unassigned")
+            add(kind, event.version, event.stage, event.stamp, counter: event.counter)
+        }
+        // Signed approvals and rejections on each version's commit (as recorded; the gate
+        // verifies them when it decides).
+        let approvals = ApprovalStore(repository: registry.repository, root: registry.repository.workdir?.path ?? "")
+        for version in model.versions {
+            for signed in (try? approvals.recorded(on: version.commit)) ?? [] {
+                guard let statement = ApprovalStatement(text: signed.statement), statement.model == model.name else { continue }
+                let time = ISO8601DateFormatter().date(from: statement.time)
+                var event = Event(time: statement.time, event: statement.verdict == .approve ? "approved" : "rejected",
+                                  version: statement.version, stage: statement.stage, commit: statement.commit, tag: "",
+                                  by: statement.signer, message: statement.comment)
+                event.sortKey = (time ?? .distantPast, 0)  // before the assignments it allowed
+                events.append(event)
+            }
         }
         if let deprecated = model.deprecated { add("deprecated", "", nil, deprecated, counter: Int.max) }
-        events.sort { $0.sortKey < $1.sortKey }
+        events = events.enumerated().sorted { ($0.element.sortKey.0, $0.element.sortKey.1, $0.offset) < ($1.element.sortKey.0, $1.element.sortKey.1, $1.offset) }.map(\.element)
         if query.json {
             console.out(JSONText.encode(["model": AnyEncodable(name), "events": AnyEncodable(events)]))
             return

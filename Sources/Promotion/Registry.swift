@@ -43,7 +43,7 @@ public struct Registry {
         let record = try state().model(model)
         if let existing = record?.versions.first(where: { $0.commit == commit && $0.deregistered == nil }) {
             if existsOK, version == nil || version == existing.version { return RegistryTag(model: model, action: .register(existing.version)) }
-            throw RegistryError("\(model) is already registered at \(commit.prefix(7)) as \(existing.version); register another commit, or deregister \(existing.version) first")
+            throw RegistryError("\(model) is already registered at \(commit.prefix(7)) as \(existing.version); register another commit, or deregister it first: mlgate deregister \(model) \(existing.version)")
         }
         let chosen: SemanticVersion
         if let version {
@@ -64,6 +64,31 @@ public struct Registry {
         }
         let tag = RegistryTag(model: model, action: .register(chosen))
         try create(tag, on: commit, message: message ?? "Registering artifact \(model) version \(chosen)")
+        return tag
+    }
+
+    /// Deregisters `version` of `model` (`NAME@vX.Y.Z!` on its commit): it is no longer a
+    /// candidate for promotion, and not the latest.
+    @discardableResult
+    public func deregister(_ model: String, version: String, message: String? = nil) throws(RegistryError) -> RegistryTag {
+        guard let record = try state().model(model) else { throw RegistryError("no model '\(model)' is registered") }
+        guard let found = record.version(version.hasPrefix("v") ? version : "v" + version) else {
+            throw RegistryError("\(model) has no version \(version); versions: \(record.versions.map(\.version.description).joined(separator: ", "))")
+        }
+        guard found.deregistered == nil else { throw RegistryError("\(model) \(found.version) is deregistered already") }
+        let tag = RegistryTag(model: model, action: .deregister(found.version))
+        try create(tag, on: found.commit, message: message ?? "Deregistering artifact \(model) version \(found.version)")
+        return tag
+    }
+
+    /// Deprecates `model` (`NAME@deprecated` on HEAD's commit): the gate refuses it from then on.
+    @discardableResult
+    public func deprecate(_ model: String, message: String? = nil) throws(RegistryError) -> RegistryTag {
+        guard let record = try state().model(model) else { throw RegistryError("no model '\(model)' is registered") }
+        guard record.deprecated == nil else { throw RegistryError("\(model) is deprecated already") }
+        let tag = RegistryTag(model: model, action: .deprecate)
+        let commit = (try? resolve("HEAD")) ?? record.versions.last?.commit ?? ""
+        try create(tag, on: commit, message: message ?? "Deprecating artifact \(model)")
         return tag
     }
 

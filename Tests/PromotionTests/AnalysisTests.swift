@@ -65,6 +65,9 @@ struct AnalysisTests {
         #expect(tags.contains("churn#staging!#4"))
         let evidence = try MLGateExecutable.run(["evidence", "churn@v1.1.0"], in: repo.path)
         #expect(evidence.stdout.contains("analysis-staging  fail"))
+        let history = try MLGateExecutable.run(["history", "churn"], in: repo.path).stdout
+        #expect(history.contains("rolled back to  v1.0.0"))
+        #expect(history.contains("rolled back     v1.1.0"))
     }
 
     @Test("both conditions unmet is inconclusive: exit 3, nothing rolled back")

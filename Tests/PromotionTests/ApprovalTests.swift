@@ -81,6 +81,9 @@ struct ApprovalTests {
         #expect(gate.status == 0, "\(gate.stdout)")
         #expect(gate.stdout.contains("\"valid\":[\"bob@example.com\"]"))
         #expect(try mlgate(["promote", "churn", "--to", "production", "--no-deploy"], repo).status == 0)
+        let history = try mlgate(["history", "churn"], repo).stdout
+        #expect(history.contains("approved"))
+        #expect(history.contains("bob@example.com"))
     }
 
     @Test("an approval stops counting when the evidence changes, or when any byte of it is altered")

@@ -68,4 +68,28 @@ struct RegistryCommandTests {
         #expect(outside.status == 2)
         #expect(outside.stderr.contains("is not inside a git repository"))
     }
+
+    @Test("deregister and deprecate write GTO's tags; the gate refuses what they mark")
+    func deregisterAndDeprecate() throws {
+        let (repo, shas) = try TemporaryRepository.withTrainingCommits(2)
+        try repo.write("mlgate.yml", "stages:\n  staging: {}\n")
+        _ = try repo.commitAll("policy")
+        #expect(try run("register", "churn", shas[0], "--version", "v1.0.0", in: repo).status == 0)
+        #expect(try run("register", "churn", shas[1], "--version", "v1.1.0", in: repo).status == 0)
+        let gone = try run("deregister", "churn", "v1.1.0", "-m", "bad calibration", in: repo)
+        #expect(gone.status == 0, "\(gone.stderr)")
+        #expect(try repo.git("tag", "-l", "churn@v1.1.0!") == "churn@v1.1.0!\n")
+        #expect(try run("show", "churn@latest", "--ref", in: repo).stdout == "churn@v1.0.0\n")
+        let refused = try run("gate", "churn", "--to", "staging", "--version", "v1.1.0", in: repo)
+        #expect(refused.status == 1)
+        #expect(refused.stdout.contains("v1.1.0 is deregistered"))
+        #expect(try run("deregister", "churn", "v1.1.0", in: repo).status == 2)
+
+        #expect(try run("deprecate", "churn", in: repo).status == 0)
+        #expect(try repo.git("tag", "-l", "churn@deprecated") == "churn@deprecated\n")
+        #expect(try run("gate", "churn", "--to", "staging", in: repo).stdout.contains("churn is deprecated"))
+        let history = try run("history", "churn", in: repo).stdout
+        #expect(history.contains("deregistered  v1.1.0"))
+        #expect(history.contains("deprecated"))
+    }
 }

@@ -29,7 +29,7 @@ struct ShippedGateWorkflowTests {
             "deploying fraud v0.0.1 to production",
             "exit status 1 (1: the analysis failed and rolled production back)",
             "fraud  production  v0.0.1",
-            "unassigned  v0.0.2   production",
+            "rolled back     v0.0.2   production",
         ]
         var rest = Substring(out)
         for line in story {
