@@ -90,8 +90,15 @@ public struct Gate {
                 let holder = model.current(in: from).map { "\(from) holds \($0.version)" } ?? "\(from) is empty"
                 rejections.append("\(versionName) is not in \(from), which \(stage.name) requires (\(holder)); promote it to \(from) first")
             }
-        } else if let wait = stage.wait, let since = version.registered.time, since.addingTimeInterval(wait) > now {
-            holds.append("the wait timer: \(versionName) was registered at \(Self.text(since)); \(stage.name) may take it from \(Self.text(since.addingTimeInterval(wait)))")
+        } else if let wait = stage.wait {
+            // Without `from`, the time spent in the stage before this one (in the policy's
+            // order), or since registration when the version is not there.
+            let previous = policy.stages.prefix { $0.name != stage.name }.last?.name
+            let entered = previous.flatMap { name in model.current(in: name).flatMap { $0.version == versionName ? ($0.stamp.time, name) : nil } }
+            let (since, what) = entered.map { ($0.0, "entered \($0.1)") } ?? (version.registered.time, "was registered")
+            if let since, since.addingTimeInterval(wait) > now {
+                holds.append("the wait timer: \(versionName) \(what) at \(Self.text(since)); \(stage.name) may take it from \(Self.text(since.addingTimeInterval(wait)))")
+            }
         }
 
         // Deployment branches.

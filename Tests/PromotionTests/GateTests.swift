@@ -145,4 +145,18 @@ struct GateTests {
             #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
         }
     }
+
+    @Test("without 'from', the wait timer counts from entering the stage before, else from registration")
+    func waitWithoutFrom() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("mlgate.yml", "stages:\n  staging: {}\n  production:\n    wait: 2h\n")
+        try repo.write("model.txt", "weights\n")
+        _ = try repo.commitAll("model")
+        #expect(try mlgate(["register", "churn", "--version", "v1.0.0"], repo).status == 0)
+        let fresh = try mlgate(["gate", "churn", "--to", "production"], repo)
+        #expect(fresh.status == 3)
+        #expect(fresh.stdout.contains("v1.0.0 was registered at"))
+        #expect(try mlgate(["promote", "churn", "--to", "staging", "--no-deploy"], repo).status == 0)
+        #expect(try mlgate(["gate", "churn", "--to", "production"], repo).stdout.contains("v1.0.0 entered staging at"))
+    }
 }
