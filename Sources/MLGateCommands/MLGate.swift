@@ -5,8 +5,8 @@ import Foundation
 public struct MLGate: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "mlgate",
-        abstract: "A CI/CD gate for machine-learning models: runs GitHub Actions workflows on the host and keeps a model registry in git.",
-        version: "0.1.0",
+        abstract: "A CI/CD gate for machine-learning models: runs GitHub Actions workflows on the host, keeps a model registry and its evidence in git, decides and records promotions, and rolls back when post-deploy analysis fails.",
+        version: "0.2.0",
         subcommands: [RunCommand.self, LintCommand.self, ExprCommand.self,
                       RegisterCommand.self, DeregisterCommand.self, DeprecateCommand.self, StatusCommand.self, ShowCommand.self, HistoryCommand.self,
                       CheckCommand.self, EvidenceCommand.self, PolicyCommand.self, GateCommand.self, PromoteCommand.self,
