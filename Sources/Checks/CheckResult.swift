@@ -58,11 +58,7 @@ public struct CheckResult: Codable, Sendable, Equatable {
     }
 
     /// The canonical JSON text: keys sorted, no insignificant whitespace.
-    public var canonicalJSON: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
-    }
+    public var canonicalJSON: String { CanonicalJSON.text(self) }
 
     /// sha256 of the canonical JSON, in hex: what approvals and decisions cite.
     public var digest: String {
@@ -87,5 +83,16 @@ extension CheckResult {
         var hasher = SHA256()
         while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// JSON with keys sorted and no insignificant whitespace: the same value always gives the
+/// same text (what digests are taken of), and machine output is stable.
+public enum CanonicalJSON {
+    public static func text(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return "null" }
+        return String(decoding: data, as: UTF8.self)
     }
 }

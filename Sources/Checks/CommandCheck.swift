@@ -20,18 +20,22 @@ public struct CommandCheck: Sendable {
         let clock = ContinuousClock.now
         let whole = command.joined(separator: " ")
         let display = whole.count > 60 ? String(whole.prefix(57)) + "…" : whole
-        func result(_ status: CheckResult.Status, _ summary: String, measurements: [String: Double] = [:],
-                    findings: [CheckResult.Finding] = []) -> CheckResult {
+        // Each input is hashed once (data files can be large).
+        let digests = inputs.map { CheckResult.sha256(ofFile: Self.absolute($0, in: directory)) }
+        func elapsedSeconds() -> Double {
             let elapsed = ContinuousClock.now - clock
-            let hashed = inputs.map { CheckResult.Input(path: $0, sha256: CheckResult.sha256(ofFile: Self.absolute($0, in: directory)) ?? "") }
-            return CheckResult(check: name, kind: .command, status: status, summary: summary, measurements: measurements,
-                               findings: findings, inputs: hashed, commit: commit, model: model,
-                               startedAt: ISO8601DateFormatter().string(from: started),
-                               durationMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
+            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         }
-        for path in inputs where CheckResult.sha256(ofFile: Self.absolute(path, in: directory)) == nil {
-            return result(.error, "input \(path) cannot be read",
-                          findings: [.init(severity: "error", rule: "missing-input", message: "\(path) does not exist or cannot be read", location: path)])
+        func result(_ status: CheckResult.Status, _ summary: String, measurements: [String: Double] = [:],
+                    findings: [CheckResult.Finding] = [], seconds: Double = elapsedSeconds()) -> CheckResult {
+            CheckResult(check: name, kind: .command, status: status, summary: summary, measurements: measurements,
+                        findings: findings, inputs: zip(inputs, digests).map { CheckResult.Input(path: $0, sha256: $1 ?? "") },
+                        commit: commit, model: model, startedAt: Timestamp.text(started),
+                        durationMs: Int(seconds * 1000))
+        }
+        if let missing = zip(inputs, digests).first(where: { $0.1 == nil })?.0 {
+            return result(.error, "input \(missing) cannot be read",
+                          findings: [.init(severity: "error", rule: "missing-input", message: "\(missing) does not exist or cannot be read", location: missing)])
         }
         guard let program = command.first, let executable = Self.find(program, in: directory) else {
             return result(.error, "\(command.first ?? "(nothing)") was not found",
@@ -49,19 +53,19 @@ public struct CommandCheck: Sendable {
                           findings: [.init(severity: "error", rule: "not-started", message: error.localizedDescription)])
         }
         process.waitUntilExit()
-        let seconds = Double((ContinuousClock.now - clock).components.attoseconds) / 1e18 + Double((ContinuousClock.now - clock).components.seconds)
+        let seconds = elapsedSeconds()
         if process.terminationReason == .uncaughtSignal {
             let signal = process.terminationStatus
             return result(.fail, "\(display) was killed by signal \(signal)", measurements: ["signal": Double(signal)],
-                          findings: [.init(severity: "error", rule: "signal", message: "killed by signal \(signal)")])
+                          findings: [.init(severity: "error", rule: "signal", message: "killed by signal \(signal)")], seconds: seconds)
         }
         let code = process.terminationStatus
         let duration = String(format: "%.1f s", seconds)
         if code == 0 {
-            return result(.pass, "\(display) exited with 0 in \(duration)", measurements: ["exit_code": 0])
+            return result(.pass, "\(display) exited with 0 in \(duration)", measurements: ["exit_code": 0], seconds: seconds)
         }
         return result(.fail, "\(display) exited with \(code) in \(duration)", measurements: ["exit_code": Double(code)],
-                      findings: [.init(severity: "error", rule: "exit-status", message: "\(display) exited with \(code)")])
+                      findings: [.init(severity: "error", rule: "exit-status", message: "\(display) exited with \(code)")], seconds: seconds)
     }
 
     static func absolute(_ path: String, in directory: String) -> String {

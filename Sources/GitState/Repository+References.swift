@@ -44,6 +44,26 @@ extension Repository {
         git_reference_free(ref)
     }
 
+    /// Every direct reference under `prefix` (`refs/tags/`), in one pass of libgit2's
+    /// reference iterator: its full name, the id it holds, and the commit it peels to when
+    /// packed refs record that. Reads no objects, and looks no name up again.
+    public func referenceEntries(under prefix: String) throws(GitError) -> [(name: String, id: String, peeled: String?)] {
+        var iterator: OpaquePointer?
+        try LibGit2.check(git_reference_iterator_glob_new(&iterator, pointer, prefix + "*"), "list references under \(prefix)")
+        defer { git_reference_iterator_free(iterator) }
+        var result: [(name: String, id: String, peeled: String?)] = []
+        var ref: OpaquePointer?
+        while true {
+            let code = git_reference_next(&ref, iterator)
+            if code == -31 { break }  // GIT_ITEROVER
+            try LibGit2.check(code, "list references under \(prefix)")
+            defer { git_reference_free(ref) }
+            guard let id = git_reference_target(ref), let name = git_reference_name(ref) else { continue }
+            result.append((String(cString: name), Self.hex(id), git_reference_target_peel(ref).map { Self.hex($0) }))
+        }
+        return result
+    }
+
     /// All reference names matching a glob (`refs/tags/*`), sorted.
     public func references(matching glob: String) throws(GitError) -> [String] {
         var names = git_strarray()

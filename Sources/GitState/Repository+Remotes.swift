@@ -40,11 +40,7 @@ extension Repository {
 
     /// All references under `prefix` (`refs/tags/`) with the ids they hold (unpeeled).
     public func referenceTargets(under prefix: String) throws(GitError) -> [String: String] {
-        var result: [String: String] = [:]
-        for name in try references(matching: prefix + "*") {
-            if let id = try target(ofUnpeeled: name) { result[name] = id }
-        }
-        return result
+        Dictionary(try referenceEntries(under: prefix).map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Deletes `reference` if it still holds `expected`.

@@ -22,28 +22,13 @@ extension Repository {
     /// The names of all tags (without `refs/tags/`) that `include` accepts, each with the id
     /// its reference holds (the tag object for annotated tags). Reads no objects.
     public func tagNames(where include: (String) -> Bool = { _ in true }) throws(GitError) -> [(name: String, id: String)] {
-        try tagReferences(where: include).map { ($0.name, $0.id) }
+        try tagReferences().filter { include($0.name) }.map { ($0.name, $0.id) }
     }
 
     /// Like `tagNames`, with the commit an annotated tag points at when the reference store
     /// knows it without reading the tag (packed refs record it), else nil.
-    public func tagReferences(where include: (String) -> Bool = { _ in true }) throws(GitError) -> [(name: String, id: String, peeled: String?)] {
-        // One pass of a reference iterator: git_tag_foreach looks every name up again.
-        var iterator: OpaquePointer?
-        try LibGit2.check(git_reference_iterator_glob_new(&iterator, pointer, "refs/tags/*"), "list tags")
-        defer { git_reference_iterator_free(iterator) }
-        var result: [(name: String, id: String, peeled: String?)] = []
-        var ref: OpaquePointer?
-        while true {
-            let code = git_reference_next(&ref, iterator)
-            if code == -31 { break }  // GIT_ITEROVER
-            try LibGit2.check(code, "list tags")
-            defer { git_reference_free(ref) }
-            guard let id = git_reference_target(ref), let full = git_reference_name(ref) else { continue }
-            let name = String(cString: full + 10)  // after "refs/tags/"
-            if include(name) { result.append((name, Self.hex(id), git_reference_target_peel(ref).map { Self.hex($0) })) }
-        }
-        return result
+    public func tagReferences() throws(GitError) -> [(name: String, id: String, peeled: String?)] {
+        try referenceEntries(under: "refs/tags/").map { (String($0.name.dropFirst("refs/tags/".count)), $0.id, $0.peeled) }
     }
 
     /// Reads the tag whose reference holds `id` (from `tagNames`).

@@ -1,3 +1,4 @@
+import Checks
 import ArgumentParser
 import Foundation
 import GitState
@@ -59,7 +60,7 @@ struct ApprovalRequest: ParsableArguments {
         let signer = principal ?? registry.repository.config("user.email") ?? registry.repository.identity().email
         let statement = ApprovalStatement(verdict: verdict, model: decision.model, version: decision.version, commit: decision.commit,
                                           stage: decision.to, evidence: decision.evidenceDigest, signer: signer,
-                                          time: ISO8601DateFormatter().string(from: Date()), comment: comment)
+                                          time: Timestamp.text(), comment: comment)
         let signed: SignedApproval
         do { signed = try store.sign(statement, key: key) } catch { throw fail(error, console: console) }
         // Checked before anything is written: a statement the gate would not count is refused.

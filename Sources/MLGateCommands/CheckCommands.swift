@@ -30,24 +30,14 @@ struct CheckOptions: ParsableArguments {
     @Option(name: .long, help: "Compare against the champion: the version this stage holds now. Its version, commit and recorded evidence reach the check as MLGATE_CHAMPION_VERSION, MLGATE_CHAMPION_COMMIT and MLGATE_CHAMPION_EVIDENCE (a JSON file).")
     var against: String?
 
-    @Option(name: .customShort("C"), help: "Use the repository containing this directory.")
-    var directory: String?
+    @OptionGroup var repository: RepositoryOption
 
-    /// Inside `mlgate run`, the run says where the repository is and which commit it runs.
+    /// Inside `mlgate run`, the run says which commit it runs (and where the repository is).
     var insideRun: Bool { ProcessInfo.processInfo.environment["MLGATE_RUN_ID"] != nil }
-
-    func repositoryPath() -> String {
-        directory ?? (insideRun ? ProcessInfo.processInfo.environment["MLGATE_REPOSITORY"] : nil) ?? FileManager.default.currentDirectoryPath
-    }
 
     /// The repository and the checked commit.
     func target(console: ConsoleOutput) throws -> (Repository, String) {
-        let path = repositoryPath()
-        let repository: Repository
-        do { repository = try Repository(discovering: path) } catch {
-            console.err("mlgate: \(path) is not inside a git repository (\(error.message)); run the check there, or pass -C DIR")
-            throw ExitCode(ExitStatus.invalid)
-        }
+        let repository = try self.repository.open(console: console).repository
         let revision = rev ?? (insideRun ? ProcessInfo.processInfo.environment["GITHUB_SHA"] : nil) ?? "HEAD"
         do {
             return (repository, try repository.resolveCommit(revision))
@@ -77,7 +67,7 @@ struct CheckOptions: ParsableArguments {
             throw fail(error, console: console)
         }
         let file = NSTemporaryDirectory() + "mlgate-champion-\(UUID().uuidString).json"
-        try Data(JSONText.encode(["version": AnyEncodable(champion.version), "commit": AnyEncodable(champion.stamp.commit),
+        try Data(CanonicalJSON.text(["version": AnyEncodable(champion.version), "commit": AnyEncodable(champion.stamp.commit),
                                   "results": AnyEncodable(results)]).utf8).write(to: URL(fileURLWithPath: file))
         environment["MLGATE_CHAMPION_VERSION"] = champion.version
         environment["MLGATE_CHAMPION_COMMIT"] = champion.stamp.commit
@@ -164,7 +154,7 @@ struct EvidenceCommand: ParsableCommand {
         let results: [CheckResult]
         do { results = try EvidenceStore(repository: registry.repository).results(on: commit) } catch { throw fail(error, console: console) }
         if query.json {
-            console.out(JSONText.encode(["commit": AnyEncodable(commit), "results": AnyEncodable(results)]))
+            console.out(CanonicalJSON.text(["commit": AnyEncodable(commit), "results": AnyEncodable(results)]))
             return
         }
         if results.isEmpty {

@@ -14,7 +14,7 @@ struct PolicyOptions: ParsableArguments {
     /// The registry, the working tree's root and the policy (problems in it: exit 2).
     func open(console: ConsoleOutput) throws -> (Registry, String, Policy) {
         let registry = try repository.open(console: console)
-        let root = registry.repository.workdir?.path ?? FileManager.default.currentDirectoryPath
+        let root = registry.root
         do {
             return (registry, root, try PolicyDecoder.load(repositoryRoot: root, file: policy))
         } catch {
@@ -125,6 +125,14 @@ struct PromoteCommand: AsyncParsableCommand {
 /// run at the version's commit, with `github.event.deployment.environment`, `.sha` and
 /// `.payload` (model, version).
 enum Deployment {
+    /// Deploys the version a rollback restored, marked as a rollback (nothing when the stage
+    /// was left empty).
+    static func restore(_ rollback: Decision, root: String, console: ConsoleOutput) async throws -> Int32 {
+        guard rollback.version != rollback.champion?.version else { return ExitStatus.success }
+        return try await emit(model: rollback.model, version: rollback.version, commit: rollback.commit, stage: rollback.to,
+                              root: root, rollback: true, console: console)
+    }
+
     /// `rollback` marks the payload (`payload.rollback: true`), so a post-deploy workflow can
     /// skip analysing a version that was just restored.
     static func emit(model: String, version: String, commit: String, stage: String, root: String, rollback: Bool = false,

@@ -57,7 +57,7 @@ struct MonitorCommand: AsyncParsableCommand {
             }
         }
         if json {
-            console.out(JSONText.encode(["analysis": AnyEncodable(result), "rollback": AnyEncodable(decision)]))
+            console.out(CanonicalJSON.text(["analysis": AnyEncodable(result), "rollback": AnyEncodable(decision)]))
         } else {
             for metric in result.metrics { console.out("  → \(metric.name) \(metric.phase.rawValue): \(metric.summary)") }
             console.out("Analysis \(result.phase.rawValue)")
@@ -70,10 +70,7 @@ struct MonitorCommand: AsyncParsableCommand {
         case .successful: return
         case .inconclusive: throw ExitCode(ExitStatus.pending)
         case .failed, .error:
-            if let decision, decision.version != current.version, !noDeploy {
-                _ = try await Deployment.emit(model: name, version: decision.version, commit: decision.commit, stage: stage, root: root,
-                                              rollback: true, console: console)
-            }
+            if let decision, !noDeploy { _ = try await Deployment.restore(decision, root: root, console: console) }
             throw ExitCode(ExitStatus.failed)
         }
     }
@@ -96,7 +93,7 @@ struct MonitorCommand: AsyncParsableCommand {
         let evidence = CheckResult(check: "analysis-\(stage)", kind: .metrics, status: status,
                                    summary: "post-deploy analysis \(result.phase.rawValue): " + result.metrics.map { "\($0.name) \($0.phase.rawValue)" }.joined(separator: ", "),
                                    measurements: measurements, findings: findings, commit: commit, model: name,
-                                   startedAt: ISO8601DateFormatter().string(from: started),
+                                   startedAt: Timestamp.text(started),
                                    durationMs: Int(Date().timeIntervalSince(started) * 1000))
         do { try EvidenceStore(repository: repository).record(evidence) } catch { throw fail(error, console: console) }
     }
@@ -131,7 +128,7 @@ struct RollbackCommand: AsyncParsableCommand {
     func run() async throws {
         let console = ConsoleOutput()
         let registry = try repository.open(console: console)
-        let root = registry.repository.workdir?.path ?? FileManager.default.currentDirectoryPath
+        let root = registry.root
         let decision: Decision
         do {
             decision = try Rollback(repository: registry.repository).perform(model: name, stage: stage, to: to, reasons: ["by hand: \(reason)"])
@@ -144,10 +141,8 @@ struct RollbackCommand: AsyncParsableCommand {
             console.out("✓ rollback: \(decision.model) in \(stage) → \(decision.version)")
             for reason in decision.reasons { console.out("  - \(reason)") }
         }
-        if !noDeploy, decision.version != decision.champion?.version {
-            let status = try await Deployment.emit(model: name, version: decision.version, commit: decision.commit, stage: stage, root: root,
-                                                   rollback: true, console: console)
-            if status != ExitStatus.success { throw ExitCode(ExitStatus.failed) }
+        if !noDeploy, try await Deployment.restore(decision, root: root, console: console) != ExitStatus.success {
+            throw ExitCode(ExitStatus.failed)
         }
     }
 }

@@ -24,7 +24,7 @@ struct PolicyCheckCommand: ParsableCommand {
     func run() throws {
         let console = ConsoleOutput()
         let registry = try repository.open(console: console)
-        let root = registry.repository.workdir?.path ?? FileManager.default.currentDirectoryPath
+        let root = registry.root
         do {
             let policy = try PolicyDecoder.load(repositoryRoot: root, file: file)
             console.out("\(file): \(policy.models.count) model(s), stages \(policy.stages.map(\.name).joined(separator: " → ")); no problems")

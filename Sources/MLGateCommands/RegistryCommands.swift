@@ -1,4 +1,5 @@
 import ArgumentParser
+import Checks
 import Foundation
 import GitState
 import Promotion
@@ -193,7 +194,7 @@ struct StatusCommand: ParsableCommand {
         if let name { models = [try findModel(name, in: state, console: console)] }
         let report = models.map(ModelStatus.init)
         if query.json {
-            console.out(JSONText.encode(["models": report]))
+            console.out(CanonicalJSON.text(["models": report]))
             return
         }
         if report.isEmpty {
@@ -237,11 +238,11 @@ struct ModelStatus: Encodable {
     init(_ model: ModelRecord) {
         name = model.name
         latest = model.latest.map { Entry(stage: "latest", version: $0.version.description, commit: $0.commit,
-                                          tag: $0.registered.tag, since: $0.registered.time.map(Timestamp.text), by: $0.registered.author) }
+                                          tag: $0.registered.tag, since: $0.registered.time.map { Timestamp.text($0) }, by: $0.registered.author) }
         stages = Stages.ordered(model.stages).compactMap { stage in
             model.current(in: stage).map {
                 Entry(stage: stage, version: $0.version, commit: $0.stamp.commit, tag: $0.stamp.tag,
-                      since: $0.stamp.time.map(Timestamp.text), by: $0.stamp.author)
+                      since: $0.stamp.time.map { Timestamp.text($0) }, by: $0.stamp.author)
             }
         }
         deprecated = model.deprecated != nil
@@ -282,7 +283,7 @@ struct ShowCommand: ParsableCommand {
             }
             let versionTag = model.version(current.version)?.registered.tag ?? current.stamp.tag
             entry = .init(stage: selector, version: current.version, commit: current.stamp.commit, tag: versionTag,
-                          since: current.stamp.time.map(Timestamp.text), by: current.stamp.author)
+                          since: current.stamp.time.map { Timestamp.text($0) }, by: current.stamp.author)
         } else {
             let found = (selector == "latest" || selector == "greatest") ? model.latest : model.version(selector)
             guard let version = found else {
@@ -290,12 +291,12 @@ struct ShowCommand: ParsableCommand {
                 throw ExitCode(ExitStatus.failed)
             }
             entry = .init(stage: "", version: version.version.description, commit: version.commit, tag: version.registered.tag,
-                          since: version.registered.time.map(Timestamp.text), by: version.registered.author)
+                          since: version.registered.time.map { Timestamp.text($0) }, by: version.registered.author)
         }
         if ref {
             console.out(entry.tag)
         } else if query.json {
-            console.out(JSONText.encode(entry))
+            console.out(CanonicalJSON.text(entry))
         } else {
             console.out("\(name) \(entry.version) at \(entry.commit)" + (entry.stage.isEmpty ? "" : " in \(entry.stage)") +
                         (entry.since.map { " since \($0)" } ?? "") + (entry.by.map { " by \($0)" } ?? ""))
@@ -333,7 +334,7 @@ struct HistoryCommand: ParsableCommand {
         let model = try findModel(name, in: state, console: console)
         var events: [Event] = []
         func add(_ kind: String, _ version: String, _ stage: String?, _ stamp: RegistryStamp, counter: Int) {
-            var event = Event(time: stamp.time.map(Timestamp.text), event: kind, version: version, stage: stage, commit: stamp.commit,
+            var event = Event(time: stamp.time.map { Timestamp.text($0) }, event: kind, version: version, stage: stage, commit: stamp.commit,
                               tag: stamp.tag, by: stamp.author, message: stamp.message)
             event.sortKey = (stamp.time ?? .distantPast, counter)
             events.append(event)
@@ -349,11 +350,11 @@ struct HistoryCommand: ParsableCommand {
         }
         // Signed approvals and rejections on each version's commit (as recorded; the gate
         // verifies them when it decides).
-        let approvals = ApprovalStore(repository: registry.repository, root: registry.repository.workdir?.path ?? "")
+        let approvals = ApprovalStore(repository: registry.repository, root: registry.root)
         for version in model.versions {
             for signed in (try? approvals.recorded(on: version.commit)) ?? [] {
                 guard let statement = ApprovalStatement(text: signed.statement), statement.model == model.name else { continue }
-                let time = ISO8601DateFormatter().date(from: statement.time)
+                let time = Timestamp.date(statement.time)
                 var event = Event(time: statement.time, event: statement.verdict == .approve ? "approved" : "rejected",
                                   version: statement.version, stage: statement.stage, commit: statement.commit, tag: "",
                                   by: statement.signer, message: statement.comment)
@@ -364,7 +365,7 @@ struct HistoryCommand: ParsableCommand {
         if let deprecated = model.deprecated { add("deprecated", "", nil, deprecated, counter: Int.max) }
         events = events.enumerated().sorted { ($0.element.sortKey.0, $0.element.sortKey.1, $0.offset) < ($1.element.sortKey.0, $1.element.sortKey.1, $1.offset) }.map(\.element)
         if query.json {
-            console.out(JSONText.encode(["model": AnyEncodable(name), "events": AnyEncodable(events)]))
+            console.out(CanonicalJSON.text(["model": AnyEncodable(name), "events": AnyEncodable(events)]))
             return
         }
         var rows = [["TIME", "EVENT", "VERSION", "STAGE", "COMMIT", "BY", "MESSAGE"]]
@@ -396,15 +397,6 @@ enum Stages {
     }
 }
 
-/// Times as users read them in tables and JSON: ISO 8601 in UTC.
-enum Timestamp {
-    nonisolated(unsafe) private static let formatter = ISO8601DateFormatter()
-    private static let lock = NSLock()
-
-    static func text(_ date: Date) -> String {
-        lock.withLock { formatter.string(from: date) }
-    }
-}
 
 /// Left-aligned columns separated by two spaces.
 enum Table {
@@ -420,16 +412,6 @@ enum Table {
             row.enumerated().map { i, cell in i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
                 .joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }.joined(separator: "\n")
-    }
-}
-
-/// Compact, key-sorted JSON text.
-enum JSONText {
-    static func encode(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value) else { return "null" }
-        return String(decoding: data, as: UTF8.self)
     }
 }
 

@@ -1,3 +1,4 @@
+import Checks
 import Expressions
 import Foundation
 
@@ -107,7 +108,7 @@ public struct AnalysisRunner: Sendable {
 
     /// One measurement, judged by the metric's conditions.
     func measure(_ metric: Metric) -> Measurement {
-        let at = ISO8601DateFormatter().string(from: Date())
+        let at = Timestamp.text()
         let value: ExpressionValue
         do { value = try source.measure(metric) } catch {
             return Measurement(phase: .error, value: nil, message: "\(error)", at: at)

@@ -1,3 +1,4 @@
+import Checks
 import Foundation
 
 /// What the gate decided, with its reasons: the Decision of DESIGN.md.
@@ -61,9 +62,5 @@ public struct Decision: Codable, Sendable, Equatable {
     }
 
     /// The JSON text, keys sorted.
-    public var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
-    }
+    public var json: String { CanonicalJSON.text(self) }
 }

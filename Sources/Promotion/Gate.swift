@@ -74,7 +74,7 @@ public struct Gate {
         let current = model.current(in: stage.name)
         let alreadyThere = current?.version == versionName
         if alreadyThere, let current {
-            notes.append("\(versionName) is already in \(stage.name) (since \(current.stamp.time.map(Self.text) ?? "?")); nothing to change")
+            notes.append("\(versionName) is already in \(stage.name) (since \(current.stamp.time.map { Timestamp.text($0) } ?? "?")); nothing to change")
         }
 
         // The stage it comes from, and the wait timer.
@@ -84,7 +84,7 @@ public struct Gate {
                 notes.append("\(versionName) is in \(from)")
                 if let wait = stage.wait, let since = inFrom.stamp.time {
                     let ready = since.addingTimeInterval(wait)
-                    if ready > now { holds.append("the wait timer: \(versionName) entered \(from) at \(Self.text(since)); \(stage.name) may take it from \(Self.text(ready))") }
+                    if ready > now { holds.append("the wait timer: \(versionName) entered \(from) at \(Timestamp.text(since)); \(stage.name) may take it from \(Timestamp.text(ready))") }
                 }
             } else {
                 let holder = model.current(in: from).map { "\(from) holds \($0.version)" } ?? "\(from) is empty"
@@ -97,7 +97,7 @@ public struct Gate {
             let entered = previous.flatMap { name in model.current(in: name).flatMap { $0.version == versionName ? ($0.stamp.time, name) : nil } }
             let (since, what) = entered.map { ($0.0, "entered \($0.1)") } ?? (version.registered.time, "was registered")
             if let since, since.addingTimeInterval(wait) > now {
-                holds.append("the wait timer: \(versionName) \(what) at \(Self.text(since)); \(stage.name) may take it from \(Self.text(since.addingTimeInterval(wait)))")
+                holds.append("the wait timer: \(versionName) \(what) at \(Timestamp.text(since)); \(stage.name) may take it from \(Timestamp.text(since.addingTimeInterval(wait)))")
             }
         }
 
@@ -147,7 +147,7 @@ public struct Gate {
         let champion = current.flatMap { $0.version == versionName ? nil : Decision.Champion(version: $0.version, commit: $0.stamp.commit) }
         return Decision(model: model.name, version: versionName, commit: commit, from: fromStage, to: stage.name, decision: kind,
                         reasons: rejections + holds + notes, checks: verdicts, approvals: count, champion: champion,
-                        alreadyThere: alreadyThere && kind == .promote, evidenceDigest: evidenceDigest, decidedAt: Self.text(now))
+                        alreadyThere: alreadyThere && kind == .promote, evidenceDigest: evidenceDigest, decidedAt: Timestamp.text(now))
     }
 
     /// Local branches whose history contains `commit`, among those matching `patterns` (globs).
@@ -168,7 +168,6 @@ public struct Gate {
         return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    static func text(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
 }
 
 /// Counts no approvals (for tests and tools that never promote past an approval).

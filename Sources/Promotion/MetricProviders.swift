@@ -82,24 +82,14 @@ public struct MetricProviders: MeasurementSource {
 
     /// The command's standard output: JSON, or a number.
     func command(_ words: [String]) throws -> ExpressionValue {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = words
-        process.currentDirectoryURL = URL(fileURLWithPath: root)
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { throw Failure(description: "\(words.joined(separator: " ")) could not start: \(error.localizedDescription)") }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "\(words.joined(separator: " ")) exited with \(process.terminationStatus): \(errorText.trimmingCharacters(in: .whitespacesAndNewlines))")
+        let display = words.joined(separator: " ")
+        let result = CapturedCommand.run(words, in: root)
+        guard result.status == 0 else {
+            throw Failure(description: "\(display) exited with \(result.status): \(result.error.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
         if let value = try? JSON.parse(text) { return value }
-        throw Failure(description: "\(words.joined(separator: " ")) printed '\(text.prefix(80))', which is neither a number nor JSON")
+        throw Failure(description: "\(display) printed '\(text.prefix(80))', which is neither a number nor JSON")
     }
 
     /// The value at a dotted key path (`eval.accuracy`, `scores.0`) of a JSON file.

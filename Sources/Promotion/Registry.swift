@@ -26,6 +26,12 @@ public struct Registry {
         self.repository = repository
     }
 
+    /// The working tree's root, where the policy and the files it names are (the current
+    /// folder for a bare repository).
+    public var root: String {
+        repository.workdir?.path ?? FileManager.default.currentDirectoryPath
+    }
+
     /// The current state, read from the tags.
     public func state() throws(RegistryError) -> RegistryState {
         do { return try RegistryState(repository: repository) } catch { throw RegistryError("cannot read the registry: \(error)", usage: false) }
@@ -114,12 +120,13 @@ public struct Registry {
         guard RegistryTag.isValidName(stage) else {
             throw RegistryError("'\(stage)' is not a valid stage name: letters, digits, '-', '_', '/', starting and ending with a letter or digit")
         }
+        let identity = repository.identity()
         for _ in 0..<1000 {
             let counter = try allocateCounter(for: model)
             let tag = RegistryTag(model: model, action: action, counter: counter)
             do {
                 try repository.createAnnotatedTag(tag.description, commit: commit, message: message,
-                                                   taggerName: repository.identity().name, taggerEmail: repository.identity().email)
+                                                   taggerName: identity.name, taggerEmail: identity.email)
                 packIfMany()
                 return tag
             } catch where error.isConflict {

@@ -1,3 +1,4 @@
+import Checks
 import Foundation
 import GitState
 
@@ -30,7 +31,7 @@ public struct Rollback {
         } else if let previous = model.previous(in: stage) {
             target = (previous.version, previous.stamp.commit)
         }
-        let now = ISO8601DateFormatter().string(from: Date())
+        let now = Timestamp.text()
         var allReasons = reasons
         allReasons.append(target.map { "\(stage) goes back from \(failed.version) to \($0.version)" }
                           ?? "\(stage) had no earlier version to go back to; \(failed.version) is removed and the stage is left empty")

@@ -27,8 +27,12 @@ public struct Sync {
         public var pushedTags: [String] = []
         /// Our stage tags that were made again with a new counter: (old, new).
         public var renumbered: [(String, String)] = []
-        /// Versions registered on different commits here and on the remote.
-        public var conflicts: [String] = []
+        /// Version tags that point at different commits here and on the remote.
+        public var conflictedTags: Set<String> = []
+        /// What to do about each conflicted tag.
+        public var conflicts: [String] {
+            conflictedTags.sorted().map { "\($0) points at different commits here and on the remote; the remote's is not taken and ours is not pushed: deregister one of them" }
+        }
         /// Notes refs merged or pushed.
         public var notes: [String] = []
     }
@@ -37,31 +41,30 @@ public struct Sync {
 
     public func run(remote: String) throws(RegistryError) -> Report {
         var report = Report()
+        let mirror = "refs/mlgate/remotes/" + String(remote.map { $0.isLetter || $0.isNumber ? $0 : "_" }) + "/"
+        /// Where the remote's copy of one of our refs is kept.
+        func mirrored(_ ref: String) -> String { mirror + String(ref.dropFirst("refs/".count)) }
         for _ in 0..<20 {
-            let mirror = "refs/mlgate/remotes/" + remote.map { $0.isLetter || $0.isNumber ? $0 : "_" }.reduce("") { $0 + String($1) } + "/"
             do {
                 for (ref, id) in try repository.referenceTargets(under: mirror) { try? repository.deleteReference(ref, expecting: id) }
                 try repository.fetch(from: remote, refspecs: ["+refs/tags/*:\(mirror)tags/*", "+refs/notes/*:\(mirror)notes/*"])
             } catch {
                 throw RegistryError("cannot fetch from \(remote): \(error.message)", usage: false)
             }
-            try reconcileTags(mirror: mirror, report: &report)
-            for ref in Self.notesRefs { try mergeNotes(ref, remoteTip: try? repository.target(of: mirror + String(ref.dropFirst("refs/".count))), report: &report) }
+            let remoteTags = try reconcileTags(mirror: mirror, report: &report)
+            for ref in Self.notesRefs { try mergeNotes(ref, remoteTip: try? repository.target(of: mirrored(ref)), report: &report) }
 
             // Push what the remote lacks.
-            let remoteTags: [String: String]
-            do { remoteTags = try repository.referenceTargets(under: mirror + "tags/") } catch { throw RegistryError("\(error)", usage: false) }
-            let conflicted = Set(report.conflicts.map { $0.components(separatedBy: " ").first ?? "" })
             var specs: [String] = []
             var tagsToPush: [String] = []
-            for (name, _) in (try? repository.tagNames(where: { RegistryTag(parsing: $0) != nil })) ?? [] where !conflicted.contains(name) {
+            for (name, _) in (try? repository.tagNames(where: { RegistryTag(parsing: $0) != nil })) ?? [] where !report.conflictedTags.contains(name) {
                 if remoteTags[mirror + "tags/" + name] == nil {
                     specs.append("refs/tags/\(name):refs/tags/\(name)")
                     tagsToPush.append(name)
                 }
             }
             for ref in Self.notesRefs {
-                let local = try? repository.target(of: ref), remoteTip = try? repository.target(of: mirror + String(ref.dropFirst("refs/".count)))
+                let local = try? repository.target(of: ref), remoteTip = try? repository.target(of: mirrored(ref))
                 if let local, local != remoteTip { specs.append("\(ref):\(ref)") }
             }
             let refused: [String: String]
@@ -79,7 +82,9 @@ public struct Sync {
 
     // MARK: Tags
 
-    private func reconcileTags(mirror: String, report: inout Report) throws(RegistryError) {
+    /// Takes, renumbers or reports the remote's registry tags; returns the remote's tags (by
+    /// their mirrored ref names).
+    private func reconcileTags(mirror: String, report: inout Report) throws(RegistryError) -> [String: String] {
         let remoteTags: [String: String]
         let localTags: [String: String]
         do {
@@ -124,9 +129,10 @@ public struct Sync {
                     throw RegistryError("cannot renumber \(name): \(error)", usage: false)
                 }
             default:
-                report.conflicts.append("\(name) points at different commits here and on the remote; the remote's is not taken and ours is not pushed: deregister one of them")
+                report.conflictedTags.insert(name)
             }
         }
+        return remoteTags
     }
 
     // MARK: Notes

@@ -97,8 +97,7 @@ final class PosixPrelaunchedShell: PrelaunchedShell, @unchecked Sendable {
 
     func discard() {
         // Killed and reaped before the pipe closes: a closed pipe would let it go on.
-        killpg(pid, SIGKILL)
-        kill(pid, SIGKILL)
+        killpg(pid, SIGKILL)  // its own group, of which it is the only member while it waits
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         close(gateFD)
