@@ -19,13 +19,14 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
-        // Starts libgit2's initialisation when the program loads (owned by GitState).
+        // Initialises libgit2 once, on first use (owned by GitState).
         .target(name: "CGitStartup", dependencies: ["CLibGit2"], exclude: ["README.md"]),
         .target(name: "GitState", dependencies: ["CLibGit2", "CGitStartup"], exclude: ["README.md"]),
         // pipe2 and spawn-chdir, which need _GNU_SOURCE.
         .target(name: "CProcess", exclude: ["README.md"]),
         .target(name: "Expressions", exclude: ["README.md"]),
-        // YAML with positions, and file:line:col diagnostics (workflows, actions, policy).
+        // YAML with positions, and file:line:col diagnostics (workflows, actions, policy),
+        // composed from the event stream of Yams' libyaml (its CYaml module).
         .target(name: "YAMLSource", dependencies: [.product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
         .target(name: "Workflow", dependencies: [
             "Expressions", "YAMLSource",
@@ -61,6 +62,9 @@ let package = Package(
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"]),
         .testTarget(name: "GitStateTests", dependencies: ["GitState", "TestSupport"]),
         .testTarget(name: "PromotionTests", dependencies: ["Promotion", "Checks", "GitState", "YAMLSource", "TestSupport"]),
+        // Stress, fault injection, crash rate and fuzzing, against the built executable and
+        // the parsers in process.
+        .testTarget(name: "ReliabilityTests", dependencies: ["Expressions", "Workflow", "YAMLSource", "Promotion", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -4,10 +4,10 @@ import Foundation
 
 /// One-time libgit2 initialisation and error capture.
 enum LibGit2 {
-    /// libgit2 is initialised once per process, on a thread started when the program loads
-    /// (see CGitStartup); this waits for it.
+    /// libgit2 is initialised once per process, on first use, on the calling thread (see
+    /// CGitStartup). No thread is started for it, so a process may exit at any time.
     static var initialized: Bool {
-        mlgate_git_wait_initialized()
+        mlgate_git_initialize()
         return true
     }
 

@@ -28,20 +28,51 @@ extension Repository {
         var id = git_oid()
         try LibGit2.check(git_oid_fromstr(&id, sha), "parse object id '\(sha)'")
         var ref: OpaquePointer?
-        if let expected {
-            var current = git_oid()
-            try LibGit2.check(git_oid_fromstr(&current, expected), "parse object id '\(expected)'")
-            try LibGit2.check(git_reference_create_matching(&ref, pointer, reference, &id, 1, &current, message),
-                              "update \(reference) from \(expected.prefix(7)) to \(sha.prefix(7))")
-        } else {
-            // Not git_reference_create(force: 0): libgit2 checks that the ref is absent before
-            // it takes the ref's lock, so two racing creators can both succeed. An expected
-            // value of all zeros is checked under the lock and means "must not exist".
-            var absent = git_oid()
-            try LibGit2.check(git_reference_create_matching(&ref, pointer, reference, &id, 1, &absent, message),
-                              "create \(reference) at \(sha.prefix(7))")
+        // Not git_reference_create(force: 0) for a new ref: libgit2 checks that the ref is
+        // absent before it takes the ref's lock, so two racing creators can both succeed. An
+        // expected value of all zeros is checked under the lock and means "must not exist".
+        var current = git_oid()
+        if let expected { try LibGit2.check(git_oid_fromstr(&current, expected), "parse object id '\(expected)'") }
+        let code = git_reference_create_matching(&ref, pointer, reference, &id, 1, &current, message)
+        let operation = expected.map { "update \(reference) from \($0.prefix(7)) to \(sha.prefix(7))" } ?? "create \(reference) at \(sha.prefix(7))"
+        guard code == 0 else {
+            let error = LibGit2.lastError(code, operation)
+            if error.isLocked, let stale = staleLock(of: reference) {
+                throw GitError(operation: operation, message: stale, code: GitError.staleLockCode)
+            }
+            throw error
         }
         git_reference_free(ref)
+    }
+
+    /// How long a lock file must have existed, with no process holding it open, before it
+    /// counts as left behind. Writers hold a ref's lock for well under a millisecond.
+    static let staleLockAge: TimeInterval = 5
+
+    /// When `reference`'s lock file was left by a writer that is gone — older than
+    /// `staleLockAge` and open in no process on this machine — what to do about it; nil when
+    /// there is no lock or its writer may still be working.
+    public func staleLock(of reference: String) -> String? {
+        let path = gitDirectory.appendingPathComponent(reference + ".lock").path
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let modified = attributes[.modificationDate] as? Date else { return nil }
+        let age = Date().timeIntervalSince(modified)
+        guard age >= Self.staleLockAge, !Self.isOpenInAnyProcess(path) else { return nil }
+        return "\(path) was left by a writer that was stopped mid-update (\(Int(age)) s old, open in no process); "
+            + "nothing was written to \(reference). If no git or mlgate command is working on this repository, remove it: rm '\(path)'"
+    }
+
+    /// Whether any process on this machine has `path` open (read from `/proc/*/fd`).
+    static func isOpenInAnyProcess(_ path: String) -> Bool {
+        guard let processes = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return false }
+        for pid in processes where pid.allSatisfy(\.isNumber) {
+            let folder = "/proc/\(pid)/fd"
+            guard let descriptors = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
+            for fd in descriptors where (try? FileManager.default.destinationOfSymbolicLink(atPath: folder + "/" + fd)) == path {
+                return true
+            }
+        }
+        return false
     }
 
     /// Every direct reference under `prefix` (`refs/tags/`), in one pass of libgit2's
@@ -75,22 +106,5 @@ extension Repository {
             if fnmatch(glob, name, 0) == 0 { result.append(name) }
         }
         return result.sorted()
-    }
-}
-
-extension Repository {
-    /// How many loose references there are under `refs/tags/` (one directory read).
-    public func looseTagCount() -> Int {
-        let path = gitDirectory.appendingPathComponent("refs/tags").path
-        return (try? FileManager.default.contentsOfDirectory(atPath: path).count) ?? 0
-    }
-
-    /// Moves loose references into `packed-refs`, as `git pack-refs --all` does. Safe beside
-    /// concurrent writers: a loose ref that changed meanwhile is left where it is.
-    public func packReferences() throws(GitError) {
-        var refdb: OpaquePointer?
-        try LibGit2.check(git_repository_refdb(&refdb, pointer), "open the reference store")
-        defer { git_refdb_free(refdb) }
-        try LibGit2.check(git_refdb_compress(refdb), "pack references")
     }
 }

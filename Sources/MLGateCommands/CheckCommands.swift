@@ -78,13 +78,13 @@ struct CheckOptions: ParsableArguments {
     /// Prints the result, records it when asked, and exits with the check's status.
     func finish(_ result: CheckResult, repository: Repository, console: ConsoleOutput) throws {
         var recorded = false
+        var recordingFailure: RegistryError?
         if record || insideRun {
             do {
                 try EvidenceStore(repository: repository).record(result)
                 recorded = true
             } catch {
-                console.err("mlgate: \(error.description)")
-                throw ExitCode(ExitStatus.failed)
+                recordingFailure = error
             }
         }
         if json {
@@ -96,6 +96,11 @@ struct CheckOptions: ParsableArguments {
                 console.out("  \(finding.severity) [\(finding.rule)] \(finding.message)" + (finding.location.map { " (\($0))" } ?? ""))
             }
             if recorded { console.out("  recorded on \(result.commit.prefix(7)) (\(EvidenceStore.notesRef), digest \(result.digest.prefix(12)))") }
+        }
+        // The check's own result is reported above even when it could not be recorded.
+        if let recordingFailure {
+            console.err("mlgate: \(result.check) \(result.status.rawValue), but it was not recorded: \(recordingFailure.description)")
+            throw ExitCode(recordingFailure.isUsage ? ExitStatus.invalid : ExitStatus.failed)
         }
         if result.exitStatus != 0 { throw ExitCode(result.exitStatus) }
     }

@@ -20,17 +20,17 @@ struct ExprCommand: ParsableCommand {
         var contexts = ExpressionObject([])
         if let context {
             guard let data = FileManager.default.contents(atPath: context) else {
-                FileHandle.standardError.write(Data("mlgate: \(context): cannot read the file\n".utf8))
+                ConsoleOutput().err("mlgate: \(context): cannot read the file")
                 throw ExitCode(2)
             }
             do {
                 guard case .object(let object) = try JSON.parse(String(decoding: data, as: UTF8.self)) else {
-                    FileHandle.standardError.write(Data("mlgate: \(context): the contexts must be a JSON object\n".utf8))
+                    ConsoleOutput().err("mlgate: \(context): the contexts must be a JSON object")
                     throw ExitCode(2)
                 }
                 contexts = object
             } catch let error as JSON.SyntaxError {
-                FileHandle.standardError.write(Data("mlgate: \(context): invalid JSON: \(error.message)\n".utf8))
+                ConsoleOutput().err("mlgate: \(context): invalid JSON: \(error.message)")
                 throw ExitCode(2)
             }
         }
@@ -44,10 +44,10 @@ struct ExprCommand: ParsableCommand {
                 "cancelled": { _ in .bool(false) }, "always": { _ in .bool(true) },
                 "hashfiles": { args throws(ExpressionError) in .string(try HashFiles.hash(patterns: args.map(\.stringValue), workspace: cwd)) },
             ]))
-            print(JSON.stringify(value))
+            ConsoleOutput().out(JSON.stringify(value))
         } catch {
             let caret = error.position.map { "\n  " + text + "\n  " + String(repeating: " ", count: max(0, $0 - 1)) + "^" } ?? ""
-            FileHandle.standardError.write(Data("mlgate: \(error.phase) error: \(error.message)\(caret)\n".utf8))
+            ConsoleOutput().err("mlgate: \(error.phase) error: \(error.message)\(caret)")
             throw ExitCode(2)
         }
     }

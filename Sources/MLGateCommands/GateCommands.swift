@@ -114,6 +114,14 @@ struct PromoteCommand: AsyncParsableCommand {
         if noDeploy { return }
         let status = try await Deployment.emit(model: decision.model, version: decision.version, commit: decision.commit,
                                                stage: decision.to, root: root, console: console)
+        // The deployment may have run the stage's analysis, which may have rolled back: say
+        // what the stage holds now, not what was written before.
+        let holder = (try? registry.state())?.model(decision.model)?.current(in: decision.to)
+        if holder?.version != decision.version {
+            let now = holder.map { "\(decision.to) holds \($0.version) again" } ?? "\(decision.to) holds no version"
+            console.err("mlgate: \(decision.model) \(decision.version) was promoted to \(decision.to), but it was rolled back during its deployment: \(now)")
+            throw ExitCode(ExitStatus.failed)
+        }
         if status != ExitStatus.success {
             console.err("mlgate: \(decision.model) \(decision.version) is in \(decision.to), but its deployment workflow failed")
             throw ExitCode(ExitStatus.failed)

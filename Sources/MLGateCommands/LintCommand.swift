@@ -33,13 +33,14 @@ struct LintCommand: ParsableCommand {
     }
 
     func run() throws {
+        let console = ConsoleOutput()
         let start = directory ?? FileManager.default.currentDirectoryPath
         let root = WorkflowLoader.likelyRoot(start)
         var paths: [String]
         do {
             paths = try WorkflowLoader.files(files.map { $0.hasPrefix("/") ? $0 : start + "/" + $0 }, root: root)
         } catch let failure as ValidationFailure {
-            FileHandle.standardError.write(Data("mlgate: \(failure.description)\n".utf8))
+            console.err("mlgate: \(failure.description)")
             throw ExitCode(ExitStatus.invalid)
         }
         if files.isEmpty { paths += Self.actionFiles(below: root + "/.github") }
@@ -48,7 +49,7 @@ struct LintCommand: ParsableCommand {
         for path in paths {
             let display = WorkflowLoader.relative(path, to: root)
             guard let data = FileManager.default.contents(atPath: path) else {
-                FileHandle.standardError.write(Data("mlgate: \(display): cannot read the file; check the path\n".utf8))
+                console.err("mlgate: \(display): cannot read the file; check the path")
                 throw ExitCode(ExitStatus.invalid)
             }
             texts.append((display, String(decoding: data, as: UTF8.self)))
@@ -64,7 +65,12 @@ struct LintCommand: ParsableCommand {
                 return
             }
             var (workflow, diagnostics) = WorkflowDecoder.decodeLeniently(text, file: file)
-            if let workflow { diagnostics = WorkflowError(diagnostics + WorkflowLinter.lint(workflow)).diagnostics }
+            if let workflow {
+                let calls = ReusableWorkflowCalls.check(workflow) { called in
+                    FileManager.default.contents(atPath: root + "/" + called).map { String(decoding: $0, as: UTF8.self) }
+                }
+                diagnostics = WorkflowError(diagnostics + WorkflowLinter.lint(workflow) + calls).diagnostics
+            }
             results.set(index, diagnostics)
         }
         let findings = results.values.flatMap { $0 }.map {
@@ -73,9 +79,9 @@ struct LintCommand: ParsableCommand {
         switch format {
         case .text:
             let lines = findings.map { "\($0.file):\($0.line):\($0.column): \($0.message) [\($0.rule)]" }
-            if !lines.isEmpty { print(lines.joined(separator: "\n")) }
-        case .json: print(FindingsJSON.render(findings))
-        case .sarif: print(SARIF.render(tool: "mlgate", version: MLGate.configuration.version, findings: findings))
+            if !lines.isEmpty { console.out(lines.joined(separator: "\n")) }
+        case .json: console.out(FindingsJSON.render(findings))
+        case .sarif: console.out(SARIF.render(tool: "mlgate", version: MLGate.configuration.version, findings: findings))
         }
         if !findings.isEmpty { throw ExitCode(ExitStatus.failed) }
     }

@@ -18,6 +18,11 @@ public struct MLGate: AsyncParsableCommand {
     /// Usage errors exit with 2, like every other invalid input (swift-argument-parser's
     /// default is 64).
     public static func start() async {
+        // A closed pipe on stdout or stderr (`mlgate lint | head`) is a failed write (EPIPE),
+        // not death by SIGPIPE. A handler that does nothing rather than SIG_IGN: exec resets
+        // a caught signal to its default, so every program mlgate starts (steps, ssh-keygen,
+        // check commands) still dies of SIGPIPE as it would anywhere else.
+        signal(SIGPIPE) { _ in }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -27,7 +32,7 @@ public struct MLGate: AsyncParsableCommand {
             }
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                ConsoleOutput().err(fullMessage(for: error))
                 Foundation.exit(ExitStatus.invalid)
             }
             exit(withError: error)

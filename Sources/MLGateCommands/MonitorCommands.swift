@@ -47,17 +47,25 @@ struct MonitorCommand: AsyncParsableCommand {
         try record(result, commit: current.stamp.commit, started: started, repository: registry.repository, console: console)
 
         var decision: Decision?
+        // A failed analysis with no earlier version to go back to is held for a human:
+        // a stage is never emptied by an automatic rollback.
+        var held: String?
         if result.phase == .failed || result.phase == .error {
             let failures = result.metrics.filter { $0.phase == .failed || $0.phase == .error }
                 .map { "analysis \($0.name) \($0.phase.rawValue): \($0.summary)" + ($0.measurements.last?.value.map { " (last result \($0))" } ?? "") }
-            do {
-                decision = try Rollback(repository: registry.repository).perform(model: name, stage: stage, to: nil, reasons: failures)
-            } catch {
-                throw fail(error, console: console)
+            if model.previous(in: stage) == nil {
+                held = "\(stage) has no earlier version of \(name) to roll back to, so \(current.version) stays in \(stage): "
+                    + "investigate, then promote a fixed version or roll back by hand (mlgate rollback \(name) --stage \(stage) --to VERSION --reason …)"
+            } else {
+                do {
+                    decision = try Rollback(repository: registry.repository).perform(model: name, stage: stage, to: nil, reasons: failures)
+                } catch {
+                    throw fail(error, console: console)
+                }
             }
         }
         if json {
-            console.out(CanonicalJSON.text(["analysis": AnyEncodable(result), "rollback": AnyEncodable(decision)]))
+            console.out(CanonicalJSON.text(["analysis": AnyEncodable(result), "rollback": AnyEncodable(decision), "held": AnyEncodable(held)]))
         } else {
             for metric in result.metrics { console.out("  → \(metric.name) \(metric.phase.rawValue): \(metric.summary)") }
             console.out("Analysis \(result.phase.rawValue)")
@@ -65,11 +73,13 @@ struct MonitorCommand: AsyncParsableCommand {
                 console.out("✗ rollback: \(decision.model) in \(stage) → \(decision.version)")
                 for reason in decision.reasons { console.out("  - \(reason)") }
             }
+            if let held { console.out("… hold: \(held)") }
         }
         switch result.phase {
         case .successful: return
         case .inconclusive: throw ExitCode(ExitStatus.pending)
         case .failed, .error:
+            if held != nil { throw ExitCode(ExitStatus.pending) }
             if let decision, !noDeploy { _ = try await Deployment.restore(decision, root: root, console: console) }
             throw ExitCode(ExitStatus.failed)
         }

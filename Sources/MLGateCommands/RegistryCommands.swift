@@ -288,7 +288,7 @@ struct ShowCommand: ParsableCommand {
             let found = (selector == "latest" || selector == "greatest") ? model.latest : model.version(selector)
             guard let version = found else {
                 console.err("mlgate: \(name) has no version '\(selector)'; versions: " + model.versions.map(\.version.description).joined(separator: ", "))
-                throw ExitCode(ExitStatus.failed)
+                throw ExitCode(ExitStatus.invalid)
             }
             entry = .init(stage: "", version: version.version.description, commit: version.commit, tag: version.registered.tag,
                           since: version.registered.time.map { Timestamp.text($0) }, by: version.registered.author)

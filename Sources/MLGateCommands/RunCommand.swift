@@ -195,22 +195,23 @@ struct RunCommand: AsyncParsableCommand {
 
         options.repositoryRoot = root
         options.actionDirectories = actions
+        let cancellation = CancellationScope(grace: options.killGrace)
+        let interrupts = InterruptHandler(cancellation: cancellation)
+        defer { interrupts.stop() }
         if let rev {
             do { options.workspace = try RevisionWorkspace.materialize(repositoryAt: root, revision: rev) } catch {
                 throw ValidationFailure(error.description)
             }
             options.revision = rev
+            cancellation.removeOnStop(options.workspace)
         }
         defer { if rev != nil { try? FileManager.default.removeItem(atPath: options.workspace) } }
         let reporter: any RunReporter = json ? JSONLinesReporter(console: console) : HumanReporter(console: console)
-        let cancellation = CancellationScope(grace: options.killGrace)
-        let interrupts = InterruptHandler(cancellation: cancellation)
-        defer { interrupts.stop() }
         let runner = WorkflowRunner(reporter: reporter)
         var status = ExitStatus.success
         for (workflow, jobs) in plans {
             let report = await runner.run(workflow, jobs: jobs, options: options, repository: repository, cancellation: cancellation)
-            if report.interrupted { return ExitStatus.interrupted }
+            if report.interrupted { return interrupts.exitStatus }
             if report.result == .failure { status = ExitStatus.failed }
         }
         return status
@@ -273,35 +274,64 @@ struct RunCommand: AsyncParsableCommand {
     }
 }
 
-/// Forwards Ctrl-C to the run: the first cancels it (steps get SIGINT, then SIGTERM and
-/// SIGKILL after the grace period; `always()`/`cancelled()` steps still run), a second kills
-/// what is left at once.
+/// Forwards Ctrl-C, a hang-up and SIGTERM to the run: the first cancels it (steps get
+/// SIGINT, then SIGTERM and SIGKILL after the grace period; `always()`/`cancelled()` steps
+/// still run; the run's temporary files are removed), a second kills what is left at once,
+/// removes the run's temporary files and exits. The exit status is 128 + the signal: 130
+/// for SIGINT, 129 for SIGHUP, 143 for SIGTERM.
 final class InterruptHandler: @unchecked Sendable {
     private let sources: [DispatchSourceSignal]
+    private let lock = NSLock()
+    private var received: Int32?
 
     init(cancellation: CancellationScope) {
         var sources: [DispatchSourceSignal] = []
-        for sig in [SIGINT, SIGTERM] {
+        let count = Counter()
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            var count = 0
-            source.setEventHandler {
-                count += 1
-                if count == 1 {
-                    FileHandle.standardError.write(Data("mlgate: interrupted; cancelling the run (Ctrl-C again to stop at once)\n".utf8))
-                    cancellation.cancel(.interrupted)
-                } else {
-                    cancellation.killAll()
-                    exit(ExitStatus.interrupted)
-                }
-            }
-            source.resume()
             sources.append(source)
         }
         self.sources = sources
+        for (sig, source) in zip([SIGINT, SIGTERM, SIGHUP], sources) {
+            source.setEventHandler { [self] in
+                if count.increment() == 1 {
+                    lock.withLock { received = sig }
+                    ConsoleOutput().err("mlgate: \(Self.name(sig)); cancelling the run (Ctrl-C again to stop at once)")
+                    cancellation.cancel(.interrupted)
+                } else {
+                    cancellation.killAll()
+                    cancellation.removeTemporaryPaths()
+                    fflush(nil)
+                    // Not exit(): job threads may be inside libgit2, and exit's handlers
+                    // (libcrypto's among them) must not run under them.
+                    _exit(exitStatus)
+                }
+            }
+            source.resume()
+        }
+    }
+
+    /// 128 + the first signal received (130 when none was: cancelled otherwise).
+    var exitStatus: Int32 {
+        lock.withLock { received.map { 128 + $0 } ?? ExitStatus.interrupted }
     }
 
     func stop() {
         for source in sources { source.cancel() }
+    }
+
+    private static func name(_ sig: Int32) -> String {
+        switch sig {
+        case SIGHUP: "hang-up (SIGHUP)"
+        case SIGTERM: "terminated (SIGTERM)"
+        default: "interrupted"
+        }
+    }
+
+    private final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+        func increment() -> Int { lock.withLock { value += 1; return value } }
     }
 }

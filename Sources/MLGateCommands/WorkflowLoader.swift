@@ -35,12 +35,16 @@ enum WorkflowLoader {
     }
 
     /// Decodes workflow texts (read from a revision), with runner checks.
-    static func load(sources: [(String, String)], actions: ActionDirectories = ActionDirectories([])) -> Loaded {
+    /// Called workflows are read from `sources` by path, else through `read`.
+    static func load(sources: [(String, String)], actions: ActionDirectories = ActionDirectories([]),
+                     read: @escaping (String) -> String? = { _ in nil }) -> Loaded {
         var loaded = Loaded()
+        let texts = Dictionary(sources, uniquingKeysWith: { first, _ in first })
         for (path, text) in sources {
             do {
                 let workflow = try WorkflowDecoder.decode(text, file: path)
                 let problems = RunPlanner.check(workflow, actions: actions)
+                    + ReusableWorkflowCalls.check(workflow) { texts[$0] ?? read($0) }
                 if problems.isEmpty { loaded.workflows.append(workflow) } else { loaded.diagnostics += problems }
             } catch {
                 loaded.diagnostics += error.diagnostics
@@ -59,7 +63,9 @@ enum WorkflowLoader {
                                                      "cannot read the workflow file; check the path"))
                 continue
             }
-            let decoded = load(sources: [(display, String(decoding: data, as: UTF8.self))], actions: actions)
+            let decoded = load(sources: [(display, String(decoding: data, as: UTF8.self))], actions: actions) { called in
+                FileManager.default.contents(atPath: root + "/" + called).map { String(decoding: $0, as: UTF8.self) }
+            }
             loaded.workflows += decoded.workflows
             loaded.diagnostics += decoded.diagnostics
         }

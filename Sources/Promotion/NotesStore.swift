@@ -14,7 +14,7 @@ struct NotesStore<Document: Codable> {
     func read(on commit: String) throws(RegistryError) -> Document? {
         let text: String?
         do { text = try repository.note(on: commit, ref: ref) } catch {
-            throw RegistryError("cannot read the \(what) on \(commit.prefix(7)): \(error)", usage: false)
+            throw RegistryError("read the \(what) on \(commit.prefix(7))", error)
         }
         return try text.map { text throws(RegistryError) in try decode(text, commit: commit) }
     }
@@ -24,9 +24,10 @@ struct NotesStore<Document: Codable> {
     func update(on commit: String, message: String, _ change: (Document?) -> Document) throws(RegistryError) {
         let identity = repository.identity()
         func failure(_ error: GitError) -> RegistryError {
-            RegistryError("cannot record the \(what) on \(commit.prefix(7)): \(error)", usage: false)
+            RegistryError("record the \(what) on \(commit.prefix(7))", error)
         }
-        for _ in 0..<200 {
+        let deadline = ContinuousClock.now + writeRetryLimit
+        while ContinuousClock.now < deadline {
             let tip: String?
             let existing: String?
             do {
@@ -45,13 +46,31 @@ struct NotesStore<Document: Codable> {
                 throw failure(error)
             }
         }
-        throw RegistryError("could not record the \(what) on \(commit.prefix(7)): too many concurrent writers", usage: false)
+        throw RegistryError("could not record the \(what) on \(commit.prefix(7)): other writers kept \(ref) busy for \(writeRetryLimit); try again", usage: false)
     }
 
     func encode(_ document: Document) -> String { Self.encode(document) }
 
     func decode(_ text: String, commit: String) throws(RegistryError) -> Document {
         try Self.decode(text, commit: commit, ref: ref, what: what)
+    }
+
+    /// A decoding error in a sentence, without Swift's type names.
+    static func explain(_ error: any Error) -> String {
+        switch error as? DecodingError {
+        case .dataCorrupted(let context)?:
+            return (context.underlyingError.map { "\($0.localizedDescription)" } ?? context.debugDescription)
+        case .keyNotFound(let key, let context)?:
+            return "'\(key.stringValue)' is missing" + Self.path(context)
+        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
+            return "a value has the wrong type" + Self.path(context)
+        default:
+            return "not valid JSON"
+        }
+    }
+
+    private static func path(_ context: DecodingError.Context) -> String {
+        context.codingPath.isEmpty ? "" : " at " + context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
     }
 
     static func encode(_ document: Document) -> String {
@@ -64,7 +83,9 @@ struct NotesStore<Document: Codable> {
         do {
             return try JSONDecoder().decode(Document.self, from: Data(text.utf8))
         } catch {
-            throw RegistryError("the \(what) note on \(commit.prefix(7)) (\(ref)) is not mlgate's JSON: \(error)", usage: false)
+            throw RegistryError("the \(what) note on commit \(commit) (\(ref)) is not mlgate's JSON (\(Self.explain(error))); "
+                                + "look at it with `git notes --ref=\(ref) show \(commit.prefix(12))`, then fix it with `git notes --ref=\(ref) edit \(commit.prefix(12))` "
+                                + "or remove it with `git notes --ref=\(ref) remove \(commit.prefix(12))`")
         }
     }
 }

@@ -138,7 +138,7 @@ public struct PolicyDecoder: YAMLReader {
                 }
             }
         }
-        let wait = map?["wait"].flatMap { duration($0, "wait") }
+        let wait = map?["wait"].flatMap { duration($0, "wait", atMost: Self.maxWait) }
         let branches = map?["branches"].map { stringList($0, "branches") } ?? []
         var approvals: Policy.Approvals?
         if let node = map?["approvals"], let spec = mapping(node, "approvals", keys: ["required", "signers", "prevent_self_review"]) {
@@ -202,9 +202,9 @@ public struct PolicyDecoder: YAMLReader {
         return Metric(name: name, provider: provider, interval: interval, count: count,
                       initialDelay: map["initialDelay"].flatMap { duration($0, "initialDelay") } ?? 0,
                       successCondition: conditions["successCondition"], failureCondition: conditions["failureCondition"],
-                      failureLimit: map["failureLimit"].flatMap { integer($0, "failureLimit") } ?? 0,
-                      inconclusiveLimit: map["inconclusiveLimit"].flatMap { integer($0, "inconclusiveLimit") } ?? 0,
-                      consecutiveErrorLimit: map["consecutiveErrorLimit"].flatMap { integer($0, "consecutiveErrorLimit") } ?? 4)
+                      failureLimit: map["failureLimit"].flatMap { integer($0, "failureLimit", in: 0...10_000) } ?? 0,
+                      inconclusiveLimit: map["inconclusiveLimit"].flatMap { integer($0, "inconclusiveLimit", in: 0...10_000) } ?? 0,
+                      consecutiveErrorLimit: map["consecutiveErrorLimit"].flatMap { integer($0, "consecutiveErrorLimit", in: 0...10_000) } ?? 4)
     }
 
     private mutating func provider(_ node: YAMLNode, metric: String) -> Metric.Provider? {
@@ -243,10 +243,19 @@ public struct PolicyDecoder: YAMLReader {
         }
     }
 
-    /// `30s`, `5m`, `1h30m`, `2d`, `500ms`.
-    private mutating func duration(_ node: YAMLNode, _ what: String) -> TimeInterval? {
+    /// The longest wait timer: GitHub's environments allow 43,200 minutes (30 days).
+    static let maxWait: TimeInterval = 30 * 86400
+    /// The longest other duration (intervals, delays): a workflow run's limit, 35 days.
+    static let maxDuration: TimeInterval = 35 * 86400
+
+    /// `30s`, `5m`, `1h30m`, `2d`, `500ms`, at most `atMost` seconds.
+    private mutating func duration(_ node: YAMLNode, _ what: String, atMost limit: TimeInterval = maxDuration) -> TimeInterval? {
         guard let text = node.scalar, let seconds = Self.parseDuration(text) else {
             report(node, "'\(what)' must be a duration such as 30s, 5m, 1h or 2d")
+            return nil
+        }
+        guard seconds <= limit else {
+            report(node, "'\(what)' of \(text) is longer than mlgate (and GitHub) can wait: at most \(Int(limit / 86400)) days")
             return nil
         }
         return seconds
@@ -259,13 +268,13 @@ public struct PolicyDecoder: YAMLReader {
         guard !rest.isEmpty else { return nil }
         var total = 0.0
         while !rest.isEmpty {
-            let number = rest.prefix { $0.isNumber || $0 == "." }
-            guard !number.isEmpty, let value = Double(number) else { return nil }
+            let number = rest.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+            guard !number.isEmpty, let value = Double(number), value.isFinite else { return nil }
             rest = rest.dropFirst(number.count)
             guard let (unit, factor) = units.first(where: { rest.hasPrefix($0.0) && !(($0.0 == "m") && rest.hasPrefix("ms")) }) else { return nil }
             rest = rest.dropFirst(unit.count)
             total += value * factor
         }
-        return total
+        return total.isFinite ? total : nil
     }
 }

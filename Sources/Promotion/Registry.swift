@@ -10,7 +10,21 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible {
         self.description = description
         self.isUsage = usage
     }
+
+    /// A git failure while doing `what`. A lock file left by a killed writer is the user's to
+    /// clear (exit 2, with the command); anything else is a failure of the operation.
+    init(_ what: String, _ error: GitError) {
+        if error.isStaleLock {
+            self.init("cannot \(what): \(error.message)")
+        } else {
+            self.init("cannot \(what): \(error)", usage: false)
+        }
+    }
 }
+
+/// How long a writer keeps retrying while other writers win the compare-and-swap or hold a
+/// ref's lock, before it gives up (exit 1). Writers hold a lock for well under a millisecond.
+let writeRetryLimit: Duration = .seconds(60)
 
 /// Writes the registry: versions and stage assignments as annotated tags in GTO's grammar.
 ///
@@ -127,37 +141,58 @@ public struct Registry {
             do {
                 try repository.createAnnotatedTag(tag.description, commit: commit, message: message,
                                                    taggerName: identity.name, taggerEmail: identity.email)
-                packIfMany()
                 return tag
             } catch where error.isConflict {
-                continue  // a tag of that name exists already: take the next counter
+                continue  // a tag of that name exists already (or is being written): take the next counter
             } catch {
-                throw RegistryError("cannot create tag \(tag): \(error)", usage: false)
+                throw RegistryError("create tag \(tag)", error)
             }
         }
         throw RegistryError("could not find a free counter for \(model) after 1000 attempts", usage: false)
     }
 
     /// Takes the next counter for `model`: one more than both the stored counter and any
-    /// counter in the model's tags, stored by compare-and-swap.
+    /// counter in the model's tags, stored by compare-and-swap. A stored counter that is not
+    /// a whole number in range is invalid input (exit 2), never a crash.
     func allocateCounter(for model: String) throws(RegistryError) -> Int {
         let ref = "refs/mlgate/counters/" + RegistryTag.encode(model)
+        let deadline = ContinuousClock.now + writeRetryLimit
         while true {
+            let current: String?
+            let stored: Int
+            let highest: Int
             do {
-                let current = try repository.target(of: ref)
-                let stored = try current.map { id throws(GitError) in Int(try repository.blobText(id).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 } ?? 0
-                let highest = try highestTagCounter(for: model)
-                let next = max(stored, highest) + 1
-                let blob = try repository.writeBlob("\(next)\n")
-                do {
-                    try repository.updateReference(ref, to: blob, expecting: current, message: "mlgate: counter \(next) for \(model)")
-                    return next
-                } catch where error.isConflict {
-                    usleep(UInt32.random(in: 100...2_000))  // let the winner finish
-                    continue
-                }
+                current = try repository.target(of: ref)
+                stored = try current.map { id throws(GitError) in try repository.blobText(id) }.map { text throws(RegistryError) in
+                    guard let value = RegistryTag.counter(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                        throw RegistryError("the counter of \(model) (\(ref)) holds '\(text.prefix(40))', not a whole number below \(RegistryTag.maxCounter); "
+                                            + "set it to the highest counter in the model's tags: git update-ref \(ref) $(echo N | git hash-object -w --stdin)")
+                    }
+                    return value
+                } ?? 0
+                highest = try highestTagCounter(for: model)
+            } catch let error as RegistryError {
+                throw error
+            } catch let error as GitError {
+                throw RegistryError("take a counter for \(model)", error)
             } catch {
                 throw RegistryError("cannot take a counter for \(model): \(error)", usage: false)
+            }
+            let next = max(stored, highest) + 1
+            guard next < RegistryTag.maxCounter else {
+                throw RegistryError("\(model) has used every stage counter mlgate can write (the highest is \(next - 1)); GTO's counters must stay below \(RegistryTag.maxCounter)")
+            }
+            do {
+                let blob = try repository.writeBlob("\(next)\n")
+                try repository.updateReference(ref, to: blob, expecting: current, message: "mlgate: counter \(next) for \(model)")
+                return next
+            } catch where error.isConflict {
+                guard ContinuousClock.now < deadline else {
+                    throw RegistryError("cannot take a counter for \(model): other writers kept \(ref) busy for \(writeRetryLimit); try again", usage: false)
+                }
+                usleep(UInt32.random(in: 100...2_000))  // let the winner finish
+            } catch {
+                throw RegistryError("take a counter for \(model)", error)
             }
         }
     }
@@ -172,25 +207,17 @@ public struct Registry {
         return highest
     }
 
-    /// Loose tags beyond which a write packs the references: reading thousands of loose
-    /// files is most of what `mlgate status` would otherwise cost (git gc does the same).
-    static let looseTagLimit = 256
-
-    /// Packs the references when many tags are loose. A failure only leaves them loose.
-    func packIfMany() {
-        if repository.looseTagCount() > Self.looseTagLimit { try? repository.packReferences() }
-    }
-
     private func create(_ tag: RegistryTag, on commit: String, message: String) throws(RegistryError) {
-        defer { packIfMany() }
         do {
             let identity = repository.identity()
             try repository.createAnnotatedTag(tag.description, commit: commit, message: message,
                                               taggerName: identity.name, taggerEmail: identity.email)
+        } catch where error.isLocked {
+            throw RegistryError("tag \(tag) is being written by another process right now; check `mlgate status` and try again", usage: false)
         } catch where error.isConflict {
             throw RegistryError("tag \(tag) exists already (another writer registered it first)")
         } catch {
-            throw RegistryError("cannot create tag \(tag): \(error)", usage: false)
+            throw RegistryError("create tag \(tag)", error)
         }
     }
 

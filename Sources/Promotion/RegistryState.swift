@@ -160,11 +160,13 @@ public struct ModelRecord: Sendable {
     }
 
     /// The stage's assignment before the current one: the version to go back to. Versions
-    /// unassigned from the stage (for instance after a failed analysis) are skipped.
+    /// unassigned from the stage (for instance after a failed analysis) and deregistered
+    /// versions are skipped.
     public func previous(in stage: String) -> StageEvent? {
         guard let current = current(in: stage) else { return nil }
         return newestFirst(in: stage) { event, isLast in
-            isLast && event.kind == .assign && event.version != current.version && event.counter < current.counter ? event : nil
+            isLast && event.kind == .assign && event.version != current.version && event.counter < current.counter
+                && version(event.version)?.deregistered == nil ? event : nil
         }
     }
 }

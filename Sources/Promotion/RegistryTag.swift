@@ -87,6 +87,18 @@ public struct RegistryTag: Sendable, Hashable, CustomStringConvertible {
         return RegistryTag(model: model, action: action, counter: counter)
     }
 
+    /// Counters are 1 to 18 digits (what parses back into an `Int` without overflow):
+    /// every counter mlgate writes is below this.
+    public static let maxCounter = 1_000_000_000_000_000_000
+
+    /// A counter's text (`"42"`) as a number, by the same rule as in tag names: 1 to 18
+    /// digits. nil for anything else.
+    public static func counter(_ text: some StringProtocol) -> Int? {
+        let digits = text.utf8
+        guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        return digits.reduce(0) { $0 * 10 + Int($1 - 48) }
+    }
+
     // MARK: Names
 
     /// `dir:name` → `dir=name`.

@@ -2,9 +2,9 @@ import Checks
 import Foundation
 import GitState
 
-/// Puts a stage back to an earlier version: a new assignment of that version (Decision kind
-/// `rollback` in the tag's message) and an unassignment of the version that failed, so both
-/// mlgate and GTO show the restored version.
+/// Puts a stage back to an earlier version: an unassignment of the version that failed, then
+/// a new assignment of the earlier one (Decision kind `rollback` in both tags' messages), so
+/// both mlgate and GTO show the restored version — also if stopped between the two.
 public struct Rollback {
     public let repository: Repository
 
@@ -13,14 +13,15 @@ public struct Rollback {
     }
 
     /// Rolls `stage` of `model` back to `version` (default: the stage's previous version),
-    /// for `reasons`. Returns the decision that was recorded.
+    /// for `reasons`. Returns the decision that was recorded. A stage is never left empty:
+    /// with no version to go back to, nothing is written and a usage error says so.
     public func perform(model name: String, stage: String, to version: String?, reasons: [String]) throws(RegistryError) -> Decision {
         let registry = Registry(repository: repository)
         guard let model = try registry.state().model(name) else { throw RegistryError("no model '\(name)' is registered") }
         guard let failed = model.current(in: stage) else {
             throw RegistryError("\(name) has no version in \(stage); there is nothing to roll back")
         }
-        var target: (version: String, commit: String)?
+        let target: (version: String, commit: String)
         if let version {
             let wanted = version.hasPrefix("v") ? version : "v" + version
             guard let found = model.version(wanted), found.deregistered == nil else {
@@ -30,22 +31,24 @@ public struct Rollback {
             target = (wanted, found.commit)
         } else if let previous = model.previous(in: stage) {
             target = (previous.version, previous.stamp.commit)
+        } else {
+            // Never leave a stage empty: without an earlier version, nothing is written.
+            throw RegistryError("\(stage) has no earlier version of \(name) to go back to; \(failed.version) stays in \(stage). "
+                                + "Name one with --to VERSION, or promote a fixed version")
         }
         let now = Timestamp.text()
-        var allReasons = reasons
-        allReasons.append(target.map { "\(stage) goes back from \(failed.version) to \($0.version)" }
-                          ?? "\(stage) had no earlier version to go back to; \(failed.version) is removed and the stage is left empty")
-        let decision = Decision(model: name, version: target?.version ?? failed.version, commit: target?.commit ?? failed.stamp.commit,
-                                from: stage, to: stage, decision: .rollback, reasons: allReasons, checks: [],
+        let decision = Decision(model: name, version: target.version, commit: target.commit,
+                                from: stage, to: stage, decision: .rollback,
+                                reasons: reasons + ["\(stage) goes back from \(failed.version) to \(target.version)"], checks: [],
                                 approvals: .init(required: 0, valid: [], invalid: []),
                                 champion: Decision.Champion(version: failed.version, commit: failed.stamp.commit),
                                 alreadyThere: false, evidenceDigest: "", decidedAt: now)
-        if let target {
-            try registry.assign(name, stage: stage, commit: target.commit,
-                                message: "Roll back \(name) in \(stage) to \(target.version)\n\n\(decision.json)\n")
-        }
+        // The failed version leaves first: the target is still assigned, so if the process is
+        // stopped between the two writes, mlgate and GTO both already show the target.
         try registry.unassign(name, stage: stage, commit: failed.stamp.commit,
                               message: "Rolled back: \(failed.version) leaves \(stage)\n\n\(decision.json)\n")
+        try registry.assign(name, stage: stage, commit: target.commit,
+                            message: "Roll back \(name) in \(stage) to \(target.version)\n\n\(decision.json)\n")
         return decision
     }
 }

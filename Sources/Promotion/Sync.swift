@@ -40,6 +40,7 @@ public struct Sync {
     static let notesRefs = [EvidenceStore.notesRef, ApprovalStore.notesRef]
 
     public func run(remote: String) throws(RegistryError) -> Report {
+        try Self.checkRemote(remote, in: repository)
         var report = Report()
         let mirror = "refs/mlgate/remotes/" + String(remote.map { $0.isLetter || $0.isNumber ? $0 : "_" }) + "/"
         /// Where the remote's copy of one of our refs is kept.
@@ -157,7 +158,7 @@ public struct Sync {
             for object in objects.sorted() {
                 guard let ours = try repository.note(on: object, inNotesCommit: localTip) else { continue }
                 let theirs = try repository.note(on: object, inNotesCommit: remoteTip)
-                let merged = try Self.merge(ref, ours: ours, theirs: theirs)
+                let merged = try Self.merge(ref, object: object, ours: ours, theirs: theirs)
                 if merged != theirs {
                     tip = try repository.notesCommit(parent: tip, object: object, text: merged, authorName: identity.name, authorEmail: identity.email)
                 }
@@ -171,13 +172,28 @@ public struct Sync {
         }
     }
 
+    /// A remote that names nothing is the user's to fix (exit 2): a name with no such remote
+    /// configured, or a local path that does not exist.
+    static func checkRemote(_ remote: String, in repository: Repository) throws(RegistryError) {
+        if repository.remoteURL(remote) != nil { return }
+        let isURL = remote.contains("://") || (remote.contains(":") && !remote.hasPrefix("/") && !remote.hasPrefix("."))
+        if isURL { return }
+        let looksLikePath = remote.hasPrefix("/") || remote.hasPrefix(".") || remote.contains("/")
+        if !looksLikePath {
+            throw RegistryError("this repository has no remote named '\(remote)'; add it (git remote add \(remote) URL) or give a URL or path: mlgate sync URL")
+        }
+        if !FileManager.default.fileExists(atPath: remote) {
+            throw RegistryError("the remote \(remote) does not exist; give the path or URL of a git repository")
+        }
+    }
+
     /// One object's note from both sides, merged.
-    static func merge(_ ref: String, ours: String, theirs: String?) throws -> String {
+    static func merge(_ ref: String, object: String, ours: String, theirs: String?) throws -> String {
         guard let theirs else { return ours }
         if ref == EvidenceStore.notesRef {
             typealias Store = NotesStore<EvidenceStore.Document>
-            var results = try Store.decode(theirs, commit: "", ref: ref, what: "evidence").results
-            for result in try Store.decode(ours, commit: "", ref: ref, what: "evidence").results {
+            var results = try Store.decode(theirs, commit: object, ref: ref, what: "evidence").results
+            for result in try Store.decode(ours, commit: object, ref: ref, what: "evidence").results {
                 if let index = results.firstIndex(where: { $0.check == result.check && $0.model == result.model }) {
                     if (result.startedAt, result.digest) > (results[index].startedAt, results[index].digest) { results[index] = result }
                 } else {
@@ -188,8 +204,8 @@ public struct Sync {
             return Store.encode(EvidenceStore.Document(results: results))
         }
         typealias Store = NotesStore<ApprovalStore.Document>
-        var approvals = try Store.decode(theirs, commit: "", ref: ref, what: "approvals").approvals
-        for approval in try Store.decode(ours, commit: "", ref: ref, what: "approvals").approvals where !approvals.contains(approval) { approvals.append(approval) }
+        var approvals = try Store.decode(theirs, commit: object, ref: ref, what: "approvals").approvals
+        for approval in try Store.decode(ours, commit: object, ref: ref, what: "approvals").approvals where !approvals.contains(approval) { approvals.append(approval) }
         return Store.encode(ApprovalStore.Document(approvals: approvals))
     }
 }

@@ -15,6 +15,7 @@ public final class CancellationScope: @unchecked Sendable {
     private var children: [CancellationScope] = []
     private var processes: [Int: any RunningProcess] = [:]
     private var nextProcessKey = 0
+    private var temporaryPaths: [String] = []
     private let grace: Duration
 
     /// Creates a root scope; `grace` is how long processes get between SIGINT and SIGTERM.
@@ -67,6 +68,22 @@ public final class CancellationScope: @unchecked Sendable {
         lock.unlock()
         for process in running { process.killGroup() }
         for kid in kids { kid.killAll() }
+    }
+
+    /// Records a temporary file or folder of the run, removed by `removeTemporaryPaths` when
+    /// the run is stopped at once (the run removes its own when it ends normally).
+    public func removeOnStop(_ path: String) {
+        lock.withLock { temporaryPaths.append(path) }
+    }
+
+    /// Removes every temporary path recorded here and below.
+    public func removeTemporaryPaths() {
+        lock.lock()
+        let paths = temporaryPaths
+        let kids = children
+        lock.unlock()
+        for path in paths { try? FileManager.default.removeItem(atPath: path) }
+        for kid in kids { kid.removeTemporaryPaths() }
     }
 
     /// Registers a running process; it is terminated if the scope is cancelled. A process

@@ -35,6 +35,15 @@ extension JobInstance {
                                 error: "no action.yml or action.yaml in \(uses) (looked in \(folder)); check the path, or check the repository out first")
         }
         let display = relative.isEmpty ? "action.yml" : relative + "/" + URL(fileURLWithPath: file).lastPathComponent
+        // Actions inside actions: bounded like GitHub's runner, and never a cycle.
+        let chain = state.actionChain.map(\.display) + [uses]
+        if state.actionChain.contains(where: { $0.file == file }) {
+            return ActionResult(outcome: .failure, outputs: [], error: "action \(uses) uses itself: \(chain.joined(separator: " → ")); break the cycle")
+        }
+        if state.actionChain.count >= WorkflowLimits.maxCompositeNesting {
+            return ActionResult(outcome: .failure, outputs: [],
+                                error: "actions nested more than \(WorkflowLimits.maxCompositeNesting) deep: \(chain.joined(separator: " → "))")
+        }
         let action: ActionDefinition
         do {
             action = try WorkflowDecoder.decodeAction(String(decoding: data, as: UTF8.self), file: display)
@@ -64,6 +73,8 @@ extension JobInstance {
                                           shell: "bash", index: 0, file: display)
             return runFrame([script], action: action, inputs: inputs, folder: folder, state: &state, callerEnv: env, temp: temp, scratch: scratch)
         case .composite(let steps):
+            state.actionChain.append((uses, file))
+            defer { state.actionChain.removeLast() }
             return runFrame(steps, action: action, inputs: inputs, folder: folder, state: &state, callerEnv: callerEnv, temp: temp, scratch: scratch)
         }
     }

@@ -48,6 +48,9 @@ struct JobInstance: Sendable {
         var actionPath: String?
         /// `defaults.run.working-directory` of the job, else of the workflow, evaluated.
         var defaultWorkingDirectory: String?
+        /// The composite actions whose steps are running, outermost first (`uses`, and the
+        /// action file read), to refuse cycles and nesting deeper than GitHub allows.
+        var actionChain: [(display: String, file: String)] = []
         /// The job's next step's shell, started while the current step runs.
         var prelaunched: (index: Int, shell: any PrelaunchedShell)?
     }
@@ -63,6 +66,20 @@ struct JobInstance: Sendable {
                 folders.remove()
             }
         }
+    }
+
+    /// A `timeout-minutes` an expression produced, refused past what a runner can honour
+    /// (the literal case is refused when the workflow is read).
+    static func timeoutMinutes(_ value: Double) throws(ValueOutOfRange) -> Double {
+        guard value.isFinite, value <= WorkflowLimits.maxTimeoutMinutes else {
+            throw ValueOutOfRange(description: "timeout-minutes is \(JSNumber.format(value)): at most \(JSNumber.format(WorkflowLimits.maxTimeoutMinutes)) (5 days) can be honoured")
+        }
+        return value
+    }
+
+    /// A value an expression produced that no runner could honour.
+    struct ValueOutOfRange: Error, CustomStringConvertible {
+        let description: String
     }
 
     private func executeOnThisThread() -> Outcome {
@@ -86,8 +103,8 @@ struct JobInstance: Sendable {
             for (name, template) in job.env { jobEnv[name] = try template.evaluate(in: evaluationContext(env: jobEnv, state: state, temp: temp, includeSteps: false)) }
             state.defaultWorkingDirectory = try (job.defaults.workingDirectory ?? run.workflow.defaults.workingDirectory)?
                 .evaluate(in: evaluationContext(env: jobEnv, state: state, temp: temp, includeSteps: false))
-            let minutes = try job.timeoutMinutes.map { try $0.evaluate(in: jobLevel).numberValue } ?? 360
-            if minutes.isFinite, minutes > 0 {
+            let minutes = try job.timeoutMinutes.map { try Self.timeoutMinutes($0.evaluate(in: jobLevel).numberValue) } ?? 360
+            if minutes > 0 {
                 state.deadline = started + .milliseconds(Int64(minutes * 60_000))
             }
         } catch {
@@ -190,7 +207,7 @@ struct JobInstance: Sendable {
         var timeoutMinutes: Double?
         do {
             continueOnError = try step.continueOnError.map { try $0.evaluate(in: context).isTruthy } ?? false
-            timeoutMinutes = try step.timeoutMinutes.map { try $0.evaluate(in: context).numberValue }
+            timeoutMinutes = try step.timeoutMinutes.map { try Self.timeoutMinutes($0.evaluate(in: context).numberValue) }
             stepEnv = try stepEnvironment(step, over: env, state: state, temp: temp)
             let stepContext = evaluationContext(env: stepEnv, state: state, temp: temp, includeSteps: true)
             if let uses = step.uses {

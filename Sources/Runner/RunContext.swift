@@ -20,18 +20,21 @@ struct RunContext: Sendable {
 
     /// The context a called workflow's jobs run in: its own workflow, inputs and secrets;
     /// the same run, repository, event, folders and masker (its secrets are masked too).
-    func calling(_ called: Workflow, inputs: ExpressionValue, secrets: [String: String]) -> RunContext {
+    func calling(_ called: Workflow, file: String, inputs: ExpressionValue, secrets: [String: String]) -> RunContext {
         var nestedOptions = options
         nestedOptions.secrets = secrets
         for value in secrets.values { masker.add(value) }
         return RunContext(workflow: called, options: nestedOptions, repository: repository, runId: runId, tempRoot: tempRoot,
                           scratchRoot: scratchRoot, pendingRemovals: pendingRemovals, eventPath: eventPath, event: event,
-                          inputs: inputs, masker: masker)
+                          inputs: inputs, masker: masker, callChain: callChain + [file])
     }
     let eventPath: String
     let event: ExpressionValue
     let inputs: ExpressionValue
     let masker: SecretMasker
+    /// The workflow files from the top of the run to this one (reusable workflows calling
+    /// each other), to refuse cycles and nesting deeper than GitHub allows.
+    var callChain: [String] = []
 
     var workspace: String { options.workspace }
 

@@ -18,8 +18,13 @@ extension WorkflowRunner {
             return JobInstance.Outcome(report: report)
         }
 
-        // The called workflow, from the workspace (the working tree, or the --rev tree).
+        // The called workflow, from the workspace (the working tree, or the --rev tree). The
+        // chain was checked before the run; the guard holds if the files changed since.
         let file = String(uses.dropFirst(2))
+        let chain = context.callChain + [file]
+        if context.callChain.contains(file) || chain.count > WorkflowLimits.maxWorkflowNesting {
+            return finish(.failure, error: "reusable workflows call each other in a cycle or nest more than \(WorkflowLimits.maxWorkflowNesting) levels deep: \(chain.joined(separator: " → "))")
+        }
         guard let data = FileManager.default.contents(atPath: context.workspace + "/" + file) else {
             return finish(.failure, error: "cannot read the called workflow \(uses); check the path")
         }
@@ -73,7 +78,7 @@ extension WorkflowRunner {
         case nil: break
         }
 
-        let nested = context.calling(called, inputs: .object(ExpressionObject(inputs)), secrets: secrets)
+        let nested = context.calling(called, file: file, inputs: .object(ExpressionObject(inputs)), secrets: secrets)
         let (outcomes, setupFailed) = await runJobs(called.jobs, of: called, context: nested, limiter: limiter,
                                                      cancellation: cancellation, reporter: reporter, prefix: label.name)
         let results = outcomes.values.map(\.result)

@@ -27,6 +27,8 @@ public struct WorkflowRunner: Sendable {
                     cancellation: CancellationScope) async -> RunReport {
         let started = ContinuousClock.now
         let context = prepare(workflow, options: options, repository: repository)
+        cancellation.removeOnStop(context.tempRoot)
+        cancellation.removeOnStop(context.scratchRoot)
         let runName = workflow.runName.flatMap { template in
             try? template.evaluate(in: EvaluationContext(contexts: ExpressionObject([
                 ("github", context.github(job: "")), ("inputs", context.inputs), ("vars", context.vars),
@@ -163,7 +165,8 @@ public struct WorkflowRunner: Sendable {
                 if let value = strategy.failFast { failFast = try value.evaluate(in: jobContext).isTruthy }
                 if let value = strategy.maxParallel {
                     let n = try value.evaluate(in: jobContext).numberValue
-                    if n.isFinite, n >= 1 { maxParallel = Int(n) }
+                    // Past the most jobs a matrix can have, the bound changes nothing.
+                    if n.isFinite, n >= 1 { maxParallel = n > 256 ? Int.max : Int(n) }
                 }
             } catch let error as ExpressionError {
                 return failJob(label, "strategy: \(error.message)", reporter: reporter)
@@ -342,7 +345,8 @@ public struct WorkflowRunner: Sendable {
 
         let masker = SecretMasker(Array(options.secrets.values))
         return RunContext(workflow: workflow, options: options, repository: repository, runId: runId, tempRoot: tempRoot, scratchRoot: scratchRoot, pendingRemovals: DispatchGroup(),
-                          eventPath: eventPath, event: event, inputs: .object(ExpressionObject(inputPairs)), masker: masker)
+                          eventPath: eventPath, event: event, inputs: .object(ExpressionObject(inputPairs)), masker: masker,
+                          callChain: [workflow.file])
     }
 }
 

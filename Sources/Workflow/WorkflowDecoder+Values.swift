@@ -115,11 +115,22 @@ extension WorkflowDecoder {
         return .string(s)
     }
 
-    mutating func number(_ node: YAMLNode, scope: ContextScope, _ what: String) -> DynamicValue {
+    /// A number or an expression. A literal must be at least `minimum`, at most `maximum`
+    /// (what a runner can honour), and whole when `whole` is set.
+    mutating func number(_ node: YAMLNode, scope: ContextScope, _ what: String,
+                         minimum: Double = 0, maximum: Double = .greatestFiniteMagnitude, whole: Bool = false) -> DynamicValue {
         let value = dynamic(node, scope: scope)
         if case .literal(let v) = value {
-            guard case .number(let n) = v, n >= 0 else {
-                report(node, "'\(what)' must be a non-negative number or an expression")
+            guard case .number(let n) = v, n >= minimum, n.isFinite else {
+                report(node, "'\(what)' must be " + (minimum == 0 ? "a non-negative number" : (whole ? "a whole number" : "a number") + " of at least \(JSNumber.format(minimum)),") + " or an expression")
+                return .literal(.null)
+            }
+            guard n <= maximum else {
+                report(node, "'\(what)' of \(JSNumber.format(n)) is more than any runner allows: at most \(JSNumber.format(maximum))")
+                return .literal(.null)
+            }
+            guard !whole || n.rounded() == n else {
+                report(node, "'\(what)' must be a whole number, not \(JSNumber.format(n))")
                 return .literal(.null)
             }
         }

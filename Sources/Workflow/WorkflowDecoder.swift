@@ -281,7 +281,7 @@ public struct WorkflowDecoder: YAMLReader {
             env: map["env"].map { envMap($0, scope: .jobEnv) } ?? [],
             outputs: map["outputs"].map { envMap($0, scope: .jobOutputs, what: "outputs") } ?? [],
             strategy: map["strategy"].flatMap { strategy($0) },
-            timeoutMinutes: map["timeout-minutes"].map { number($0, scope: .jobStrategyContext, "timeout-minutes") },
+            timeoutMinutes: map["timeout-minutes"].map { number($0, scope: .jobStrategyContext, "timeout-minutes", maximum: WorkflowLimits.maxTimeoutMinutes) },
             continueOnError: map["continue-on-error"].map { booleanValue($0, scope: .jobStrategyContext) },
             defaults: map["defaults"].map { runDefaults($0, scope: .jobDefaults) } ?? .none,
             steps: steps,
@@ -341,7 +341,7 @@ public struct WorkflowDecoder: YAMLReader {
         return Strategy(
             matrix: matrix,
             failFast: map["fail-fast"].map { booleanValue($0, scope: .strategy) },
-            maxParallel: map["max-parallel"].map { number($0, scope: .strategy, "max-parallel") },
+            maxParallel: map["max-parallel"].map { number($0, scope: .strategy, "max-parallel", minimum: 1, whole: true) },
             location: node.location)
     }
 
@@ -382,7 +382,7 @@ public struct WorkflowDecoder: YAMLReader {
             env: map["env"].map { envMap($0, scope: scope) } ?? [],
             with: map["with"].map { envMap($0, scope: scope, what: "with") } ?? [],
             continueOnError: map["continue-on-error"].map { booleanValue($0, scope: scope) },
-            timeoutMinutes: map["timeout-minutes"].map { number($0, scope: scope, "timeout-minutes") },
+            timeoutMinutes: map["timeout-minutes"].map { number($0, scope: scope, "timeout-minutes", maximum: WorkflowLimits.maxTimeoutMinutes) },
             location: node.location,
             index: index)
     }

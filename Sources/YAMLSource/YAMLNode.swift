@@ -1,5 +1,3 @@
-import Yams
-
 /// A YAML node as GitHub reads workflow files (and mlgate reads its policy): every scalar keeps its text and whether it
 /// was quoted (YAML 1.2 core schema: only `true`/`false` are booleans, `on` is a string),
 /// and every node keeps its position.
@@ -37,47 +35,16 @@ public struct YAMLNode: Sendable {
         }
     }
 
-    /// Parses one YAML document. Syntax errors and duplicate keys become diagnostics.
+    /// Creates a node.
+    public init(content: Content, location: SourceLocation) {
+        self.content = content
+        self.location = location
+    }
+
+    /// Parses one YAML document. Syntax errors, duplicate keys, nesting deeper than 64
+    /// levels and aliases that expand past 200,000 nodes become diagnostics (see
+    /// `YAMLComposer`).
     public static func parse(_ text: String, file: String) throws(SourceError) -> YAMLNode? {
-        do {
-            // The encoding is given: Yams would otherwise look it up in the environment per parse.
-            guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else { return nil }
-            return YAMLNode(node, file: file)
-        } catch let error as YamlError {
-            throw SourceError([diagnostic(for: error, file: file)])
-        } catch {
-            throw SourceError([Diagnostic(SourceLocation(file: file, line: 1, column: 1), "cannot read YAML: \(error)")])
-        }
-    }
-
-    private init(_ node: Node, file: String) {
-        let mark = node.mark
-        location = SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
-        switch node {
-        case .scalar(let scalar):
-            content = .scalar(scalar.string, quoted: scalar.style == .singleQuoted || scalar.style == .doubleQuoted
-                              || scalar.style == .literal || scalar.style == .folded)
-        case .sequence(let sequence):
-            content = .sequence(sequence.map { YAMLNode($0, file: file) })
-        case .mapping(let mapping):
-            content = .mapping(mapping.map { (key: YAMLNode($0.key, file: file), value: YAMLNode($0.value, file: file)) })
-        case .alias:
-            content = .scalar("", quoted: false)
-        }
-    }
-
-    private static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
-        func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: file, line: mark.line, column: mark.column) }
-        switch error {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
-            let what = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
-            return Diagnostic(at(mark), "invalid YAML: \(what)", rule: "yaml")
-        case let .duplicatedKeysInMapping(duplicates, context):
-            return Diagnostic(at(context.mark), "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in mapping; each key may appear once", rule: "syntax-check")
-        case let .reader(problem, _, _, _):
-            return Diagnostic(SourceLocation(file: file, line: 1, column: 1), "cannot read YAML: \(problem)")
-        default:
-            return Diagnostic(SourceLocation(file: file, line: 1, column: 1), "cannot read YAML: \(error)")
-        }
+        try YAMLComposer(file: file).compose(text)
     }
 }

@@ -62,7 +62,8 @@ struct AnalysisTests {
         #expect(try staging(repo) == "churn@v1.0.0")
         // The failed version is marked, and the analysis is evidence on it.
         let tags = try repo.git("tag", "-l", "churn#staging*")
-        #expect(tags.contains("churn#staging!#4"))
+        #expect(tags.contains("churn#staging!#3"))  // the failed version leaves first, then v1.0.0 is assigned again (#4)
+        #expect(tags.contains("churn#staging#4"))
         let evidence = try MLGateExecutable.run(["evidence", "churn@v1.1.0"], in: repo.path)
         #expect(evidence.stdout.contains("analysis-staging  fail"))
         let history = try MLGateExecutable.run(["history", "churn"], in: repo.path).stdout
@@ -185,11 +186,15 @@ struct AnalysisTests {
         #expect(bad.stdout.contains("error-rate: failed (result [0.2])"))
         #expect(try staging(repo) == "churn@v1.0.0")
 
-        // A query Prometheus rejects is an error, which also rolls back (v1.0.0 has nowhere to go).
+        // A query Prometheus rejects is an error; v1.0.0 has no earlier version to go back to,
+        // so it is held (exit 3) and the stage keeps it: an analysis never empties a stage.
         try repo.write("mlgate.yml", try String(contentsOfFile: repo.path + "/mlgate.yml", encoding: .utf8)
             .replacingOccurrences(of: "query: \"model_error_rate\"", with: "query: \"model_error_rate{\""))
         let broken = try monitor(repo)
-        #expect(broken.status == 1)
+        #expect(broken.status == 3, "\(broken.stdout)\(broken.stderr)")
         #expect(broken.stdout.contains("Prometheus rejected the query"))
+        #expect(broken.stdout.contains("no earlier version of churn to roll back to, so v1.0.0 stays in staging"))
+        #expect(!broken.stdout.contains("rollback:"))
+        #expect(try staging(repo) == "churn@v1.0.0")
     }
 }

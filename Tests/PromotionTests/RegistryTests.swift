@@ -79,15 +79,19 @@ struct RegistryTests {
 
 @Suite("Registry references")
 struct RegistryPackingTests {
-    @Test("past 256 loose tags a write packs them, and the registry reads the same")
-    func packs() throws {
+    @Test("writes never pack or rewrite references: past 256 loose tags, packed-refs is untouched and the registry reads the same")
+    func neverPacks() throws {
         let (repo, shas) = try TemporaryRepository.withTrainingCommits(1)
+        try repo.git("tag", "plain-before")
+        try repo.git("pack-refs", "--all")
+        let packed = try String(contentsOfFile: repo.path + "/.git/packed-refs", encoding: .utf8)
         let registry = Registry(repository: try Repository(discovering: repo.path))
         try registry.register("churn", revision: shas[0])
         for i in 0..<300 { try registry.assign("churn", stage: i % 2 == 0 ? "staging" : "production", commit: shas[0], message: "#\(i)") }
+        #expect(try String(contentsOfFile: repo.path + "/.git/packed-refs", encoding: .utf8) == packed)
         let loose = (try? FileManager.default.contentsOfDirectory(atPath: repo.path + "/.git/refs/tags").count) ?? 0
-        #expect(loose <= 256)
-        #expect(try repo.git("tag", "-l").split(separator: "\n").count == 301)
+        #expect(loose == 301)
+        #expect(try repo.git("tag", "-l").split(separator: "\n").count == 302)
         let model = try #require(try registry.state().model("churn"))
         #expect(model.stageEvents.count == 300)
         #expect(model.current(in: "production")?.counter == 300)

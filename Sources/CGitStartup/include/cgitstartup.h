@@ -1,9 +1,10 @@
 #ifndef MLGATE_CGITSTARTUP_H
 #define MLGATE_CGITSTARTUP_H
 
-/// Blocks until libgit2 is initialised. Initialisation starts on a background thread when
-/// the program is loaded (Debian's libgit2 parses the system CA bundle there, ~10 ms), so it
-/// overlaps the rest of start-up. Safe to call any number of times, from any thread.
-void mlgate_git_wait_initialized(void);
+/// Initialises libgit2 once, on the calling thread, the first time it is called; later
+/// calls (from any thread) return at once. Nothing is started when the program loads: a
+/// thread still initialising libgit2 (and, through it, libssh2 and libcrypto) while the
+/// process exits crashed short commands at random.
+void mlgate_git_initialize(void);
 
 #endif
