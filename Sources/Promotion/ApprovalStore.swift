@@ -52,8 +52,8 @@ public struct ApprovalStore: ApprovalSource {
 
     /// Judges every statement recorded on `commit` for this promotion.
     public func judge(model: String, version: String, commit: String, stage: String, evidenceDigest: String,
-                      rules: Policy.Approvals) -> [Judgement] {
-        ((try? recorded(on: commit)) ?? []).map {
+                      rules: Policy.Approvals) throws(RegistryError) -> [Judgement] {
+        try recorded(on: commit).map {
             judge($0, model: model, version: version, commit: commit, stage: stage, evidenceDigest: evidenceDigest, rules: rules)
         }
     }
@@ -88,9 +88,9 @@ public struct ApprovalStore: ApprovalSource {
     }
 
     public func approvals(model: String, version: String, commit: String, stage: String, evidenceDigest: String,
-                          rules: Policy.Approvals) -> Decision.ApprovalCount {
+                          rules: Policy.Approvals) throws(RegistryError) -> Decision.ApprovalCount {
         var valid: [String] = [], invalid: [String] = [], rejectedBy: [String] = []
-        for judgement in judge(model: model, version: version, commit: commit, stage: stage, evidenceDigest: evidenceDigest, rules: rules) {
+        for judgement in try judge(model: model, version: version, commit: commit, stage: stage, evidenceDigest: evidenceDigest, rules: rules) {
             if let problem = judgement.problem {
                 invalid.append(problem)
             } else if let principal = judgement.principal, let statement = judgement.statement {

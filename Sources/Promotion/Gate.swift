@@ -7,8 +7,9 @@ import GitState
 public protocol ApprovalSource {
     /// Approvals of `version` of `model` at `commit` for `stage`, over the evidence whose
     /// digest is `evidenceDigest`, judged against `approvals`.
+    /// A recorded approvals note that cannot be read is an error, never "no approvals".
     func approvals(model: String, version: String, commit: String, stage: String, evidenceDigest: String,
-                   rules: Policy.Approvals) -> Decision.ApprovalCount
+                   rules: Policy.Approvals) throws(RegistryError) -> Decision.ApprovalCount
 }
 
 /// Evaluates the policy for one promotion and explains the outcome. Changes nothing.
@@ -132,7 +133,7 @@ public struct Gate {
         // Approvals.
         var count = Decision.ApprovalCount(required: 0, valid: [], invalid: [])
         if let rules = stage.approvals, rules.required > 0 {
-            count = approvals.approvals(model: model.name, version: versionName, commit: commit, stage: stage.name,
+            count = try approvals.approvals(model: model.name, version: versionName, commit: commit, stage: stage.name,
                                         evidenceDigest: evidenceDigest, rules: rules)
             for rejection in count.rejectedBy { rejections.append("rejected by \(rejection)") }
             if count.valid.count >= rules.required {
@@ -174,7 +175,7 @@ public struct Gate {
 public struct NoApprovals: ApprovalSource {
     public init() {}
     public func approvals(model: String, version: String, commit: String, stage: String, evidenceDigest: String,
-                          rules: Policy.Approvals) -> Decision.ApprovalCount {
+                          rules: Policy.Approvals) throws(RegistryError) -> Decision.ApprovalCount {
         .init(required: rules.required, valid: [], invalid: [])
     }
 }
