@@ -174,8 +174,8 @@ PY
 }
 
 # (h) mlgate status over 1,000 versions and 5,000 assignments, and (i) gto show on the same.
-# The tags are packed, as a clone or fetch leaves them and as mlgate keeps them (it packs
-# references once more than 256 tags are loose); the loose case is printed beside it.
+# The tags are packed, as a clone or fetch leaves them (or `git pack-refs --all`); mlgate
+# itself never packs. The loose case is printed beside it.
 h="$work/registry"; registry_repo "$h" 10 100 500
 cp -r "$h" "$work/registry-loose"
 git -C "$h" pack-refs --all
@@ -187,16 +187,28 @@ results=$(cd "$h" && runs=${GTO_RUNS:-3} interleaved "mlgate=$mlgate status" "gt
 t_m=$(pick mlgate <<< "$results"); t_gto=$(pick gto <<< "$results")
 echo "(i) vs gto show ($("$venv/bin/gto" --version 2>/dev/null | head -1)): mlgate ${t_m}s · gto ${t_gto}s: $(ratio "$t_gto" "$t_m")× faster (target ≥ 10×) $(verdict_of "$t_gto" "$t_m" ">=" 10)"
 
-# (j) 8 concurrent mlgate promote processes × 50 promotions each
+# (j) 8 concurrent mlgate promote processes × 50 promotions each, starting with 250 loose
+# tags beside 400 packed versions (so the writes cross the 256 loose tags at which mlgate
+# once packed references and lost tags), with git creating 50 tags of its own meanwhile;
+# every tag that existed before is counted afterwards.
 j="$work/promote"; registry_repo "$j" 1 400 0
 printf 'stages:\n  staging: {}\n' > "$j/mlgate.yml"
+head_j=$(git -C "$j" rev-parse HEAD)
+git -C "$j" pack-refs --all  # the 400 versions packed, as a clone leaves them
+for i in $(seq 0 249); do echo "$head_j" > "$j/.git/refs/tags/plain-$i"; done  # 250 loose tags
+git -C "$j" tag -l | sort > "$work/j-before"
+loose_before=$(find "$j/.git/refs/tags" -type f | wc -l)
 t0=$(now)
 for p in $(seq 0 7); do
   ( for i in $(seq 0 49); do "$mlgate" promote model0 --to staging --version "v1.$((p * 50 + i)).0" --no-deploy -C "$j" > /dev/null || echo "promote failed: $p $i"; done ) &
 done
+( for i in $(seq 1 50); do git -C "$j" tag "git-$i" || echo "git tag failed: $i"; done ) &
 wait
 elapsed=$(awk -v t="$(( $(now) - t0 ))" 'BEGIN {printf "%.2f", t/1e9}')
 recorded=$(git -C "$j" tag -l 'model0#staging#*' | wc -l)
 distinct=$(git -C "$j" tag -l 'model0#staging#*' | sed 's/.*#//' | sort -un | wc -l)
 lost=$((400 - recorded))
-echo "(j) 8 concurrent promote processes × 50: ${recorded} assignments recorded (${distinct} distinct counters), ${lost} lost, in ${elapsed}s $( [ "$recorded" -eq 400 ] && [ "$distinct" -eq 400 ] && echo PASS || echo MISS)"
+lost_before=$(git -C "$j" tag -l | sort | comm -23 "$work/j-before" - | wc -l)
+git_tags=$(git -C "$j" tag -l 'git-*' | wc -l)
+main_ok=$( [ "$(git -C "$j" rev-parse -q --verify refs/heads/main)" = "$head_j" ] && echo yes || echo NO)
+echo "(j) 8 concurrent promote processes × 50 from ${loose_before} loose tags, git tagging meanwhile: ${recorded} assignments recorded (${distinct} distinct counters), ${lost} lost; pre-existing tags lost: ${lost_before}; git's tags ${git_tags}/50; main intact: ${main_ok}; in ${elapsed}s $( [ "$recorded" -eq 400 ] && [ "$distinct" -eq 400 ] && [ "$lost_before" -eq 0 ] && [ "$git_tags" -eq 50 ] && [ "$main_ok" = yes ] && echo PASS || echo MISS)"
