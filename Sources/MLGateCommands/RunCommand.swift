@@ -153,7 +153,10 @@ struct RunCommand: AsyncParsableCommand {
         options.maxParallel = maxParallel
         options.prelaunch = !noPrelaunch
         options.hostEnvironment = ProcessInfo.processInfo.environment
-        if let grace = ProcessInfo.processInfo.environment["MLGATE_CANCEL_GRACE_SECONDS"].flatMap(Double.init) {
+        if let text = ProcessInfo.processInfo.environment["MLGATE_CANCEL_GRACE_SECONDS"] {
+            guard let grace = Double(text), grace >= 0, grace <= 3600 else {
+                throw ValidationFailure("MLGATE_CANCEL_GRACE_SECONDS must be a number of seconds from 0 to 3600, not '\(text)'")
+            }
             options.killGrace = .milliseconds(Int64(grace * 1000))
         }
         if let secretFile { options.secrets = try DotEnv.read(secretFile) }

@@ -284,7 +284,7 @@ enum LineReader {
                     onDeadline()
                     continue
                 }
-                timeout = min(timeout, Int32(max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)))
+                timeout = min(timeout, Int32(clamping: max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)))
             }
             let ready = poll(&descriptor, 1, timeout)
             if ready == 0 {

@@ -101,6 +101,22 @@ struct FaultInjectionTests {
         #expect(try MLGateExecutable.run(["promote", "model0", "--to", "staging", "--version", "v1.1.0", "--no-deploy"], in: path).status == 0)
     }
 
+    @Test("a lock on a version tag: a stale one is named (exit 2), a fresh one is another writer at work (exit 1)")
+    func tagLock() throws {
+        let fixture = try RegistryFixture(versions: 1, plainTags: 0)
+        let path = fixture.repo.path
+        let lock = path + "/.git/refs/tags/other@v0.0.1.lock"
+        try "".write(toFile: lock, atomically: false, encoding: .utf8)
+        let fresh = try MLGateExecutable.run(["register", "other"], in: path)
+        #expect(fresh.status == 1)
+        #expect(fresh.stderr.contains("tag other@v0.0.1 is being written by another process right now"), "\(fresh.stderr)")
+        _ = try ProcessRunner.run("/usr/bin/env", ["touch", "-d", "1 minute ago", lock], in: path)
+        let stale = try MLGateExecutable.run(["register", "other"], in: path)
+        #expect(stale.status == 2)
+        #expect(stale.stderr.contains("\(lock) was left by a writer that was stopped mid-update"), "\(stale.stderr)")
+        #expect(!stale.stderr.contains("exists already"))
+    }
+
     @Test("a lock on the notes ref left by a killed writer is named too, exit 2")
     func staleNotesLock() throws {
         let fixture = try RegistryFixture(versions: 1, plainTags: 0)
