@@ -10,25 +10,13 @@ import TestSupport
 struct FaultInjectionTests {
     static let gto = ProjectPaths.root + "/.build/peers-venv/bin/gto"
 
-    /// SplitMix64: the same kill points on every run.
-    struct Random {
-        var state: UInt64
-        mutating func next(_ bound: Int) -> Int {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int((z ^ (z >> 31)) % UInt64(bound))
-        }
-    }
-
     @Test("SIGKILL of register, promote, rollback and sync at random points, 48 rounds")
     func killedWriters() throws {
         let fixture = try RegistryFixture(versions: 60, plainTags: 100)
         let path = fixture.repo.path
         let remote = path + "/.git/remote.git"
         try fixture.repo.git("clone", "-q", "--bare", path, remote)
-        var random = Random(state: 8)
+        var random = SeededRandom(state: 8)  // the same kill points on every run
         var next = 0
         var staleLocksReported = 0
         for round in 0..<48 {
@@ -42,7 +30,7 @@ struct FaultInjectionTests {
             default: arguments = ["sync", remote]
             }
             let writer = try Background(MLGateExecutable.path, arguments, in: path)
-            usleep(UInt32(random.next(60_000)))
+            usleep(UInt32(random.below(60_000)))
             kill(writer.process.processIdentifier, SIGKILL)
             writer.wait()
 

@@ -13,19 +13,6 @@ import YAMLSource
 /// Seeded, so a failure reproduces.
 @Suite("Fuzzing the parsers")
 struct FuzzTests {
-    /// SplitMix64.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
-    }
-
     /// Pieces that reach the parsers' corners.
     static let dictionary = [
         "${{ ", " }}", "${{ github.event.issue.title }}", "[", "]", "{", "}", "&a ", "*a", "<<: *a", ": ", "- ", "\n  ", "\n    - ",
@@ -36,7 +23,7 @@ struct FuzzTests {
         "hashFiles('**')", "&&", "||", "!", "==", "[*]", ".*",
     ]
 
-    static func mutate(_ seed: String, corpus: [String], random: inout Random) -> String {
+    static func mutate(_ seed: String, corpus: [String], random: inout SeededRandom) -> String {
         var bytes = Array(seed.utf8)
         for _ in 0..<(1 + random.below(4)) {
             let at = random.below(bytes.count + 1)
@@ -111,7 +98,7 @@ struct FuzzTests {
     @Test("workflows, actions and policies: 3,000 mutations, every one rejected or accepted in time, with positions")
     func yamlFiles() {
         let corpus = Self.seeds()
-        var random = Random(state: 2026)
+        var random = SeededRandom(state: 2026)
         var rejected = 0
         for round in 0..<3000 {
             let input = round < Self.attacks.count ? Self.attacks[round] : Self.mutate(corpus[random.below(corpus.count)], corpus: corpus, random: &random)
@@ -158,7 +145,7 @@ struct FuzzTests {
             ("github", .object(ExpressionObject([("ref", .string("refs/heads/main")), ("event", .object(ExpressionObject([])))]))),
             ("env", .object(ExpressionObject([("A", .string("1"))]))),
         ]))
-        var random = Random(state: 7)
+        var random = SeededRandom(state: 7)
         for round in 0..<(corpus.count + 5000) {
             let input = round < corpus.count ? corpus[round] : Self.mutate(corpus[random.below(corpus.count)], corpus: corpus, random: &random)
             Self.timed(input) {
@@ -179,7 +166,7 @@ struct FuzzTests {
     func tagNames() {
         let corpus = ["churn@v1.2.0", "churn@v1.2.0!", "churn#staging#7", "churn#staging!#8", "models:churn#prod#1", "models=churn@v0.0.1",
                       "churn@deprecated", "churn@created", "a/b-c_d#e/f#999999999999999999", "x#y#1000000000000000000", "v1.0.0", "#", "@"]
-        var random = Random(state: 11)
+        var random = SeededRandom(state: 11)
         for _ in 0..<20_000 {
             let input = Self.mutate(corpus[random.below(corpus.count)], corpus: corpus, random: &random)
             guard let tag = RegistryTag(parsing: input) else { continue }
@@ -194,7 +181,7 @@ struct FuzzTests {
         try repo.write("README.md", "fuzz\n")
         let head = try repo.commitAll()
         let corpus = Self.seeds()
-        var random = Random(state: 99)
+        var random = SeededRandom(state: 99)
         // Memory and time bound each command: an alias bomb must not need gigabytes.
         func run(_ arguments: String) throws -> ProcessRunner.Result {
             try ProcessRunner.run("/bin/bash", ["-c", "ulimit -v 2000000; exec timeout -s KILL 20 '\(MLGateExecutable.path)' \(arguments)"], in: repo.path)

@@ -33,20 +33,9 @@ struct InterruptTests {
         """)
         try repo.commitAll()
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: MLGateExecutable.path)
-        process.arguments = ["run", "--json"]
-        process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
-        process.environment = ProcessInfo.processInfo.environment.merging(["MLGATE_CANCEL_GRACE_SECONDS": "1"]) { _, n in n }
         let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-
-        let marker = repo.path + "/started.marker"
-        let deadline = Date().addingTimeInterval(20)
-        while !FileManager.default.fileExists(atPath: marker), Date() < deadline { usleep(20_000) }
-        #expect(FileManager.default.fileExists(atPath: marker), "the step never started")
+        let process = try SignalTests.start(repo, arguments: ["run", "--json"], stdout: output)
+        #expect(FileManager.default.fileExists(atPath: repo.path + "/started.marker"), "the step never started")
         kill(process.processIdentifier, SIGINT)
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
@@ -59,9 +48,7 @@ struct InterruptTests {
         #expect(text.contains(#""result":"cancelled""#))
 
         // The child that ignored SIGINT was killed with the group.
-        let pid = try String(contentsOfFile: repo.path + "/child.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
-        #expect(stat.isEmpty || stat.contains(") Z"), "process \(pid) still runs: \(stat)")
+        #expect(!SignalTests.isAlive(repo.path + "/child.pid"), "the child that ignored SIGINT still runs")
     }
 }
 
@@ -93,10 +80,11 @@ struct SignalTests {
         return repo
     }
 
-    static func start(_ repo: TemporaryRepository, stdout: Pipe) throws -> Process {
+    /// Starts `mlgate run` (or `arguments`) and waits until its step wrote `started.marker`.
+    static func start(_ repo: TemporaryRepository, arguments: [String] = ["run"], stdout: Pipe) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: MLGateExecutable.path)
-        process.arguments = ["run"]
+        process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
         process.environment = ProcessInfo.processInfo.environment.merging(["MLGATE_CANCEL_GRACE_SECONDS": "1"]) { _, n in n }
         process.standardOutput = stdout
