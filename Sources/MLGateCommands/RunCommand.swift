@@ -283,23 +283,20 @@ struct RunCommand: AsyncParsableCommand {
 /// removes the run's temporary files and exits. The exit status is 128 + the signal: 130
 /// for SIGINT, 129 for SIGHUP, 143 for SIGTERM.
 final class InterruptHandler: @unchecked Sendable {
-    private let sources: [DispatchSourceSignal]
+    private static let signals = [SIGINT, SIGTERM, SIGHUP]
+    private var sources: [DispatchSourceSignal] = []
+    /// What each signal did before, restored by `stop`.
+    private var previous: [Int32: __sighandler_t?] = [:]
     private let lock = NSLock()
+    private var count = 0
     private var received: Int32?
 
     init(cancellation: CancellationScope) {
-        var sources: [DispatchSourceSignal] = []
-        let count = Counter()
-        for sig in [SIGINT, SIGTERM, SIGHUP] {
-            signal(sig, SIG_IGN)
+        for sig in Self.signals {
+            previous[sig] = signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            sources.append(source)
-        }
-        self.sources = sources
-        for (sig, source) in zip([SIGINT, SIGTERM, SIGHUP], sources) {
             source.setEventHandler { [self] in
-                if count.increment() == 1 {
-                    lock.withLock { received = sig }
+                if isFirst(sig) {
                     ConsoleOutput().err("mlgate: \(Self.name(sig)); cancelling the run (Ctrl-C again to stop at once)")
                     cancellation.cancel(.interrupted)
                 } else {
@@ -312,6 +309,7 @@ final class InterruptHandler: @unchecked Sendable {
                 }
             }
             source.resume()
+            sources.append(source)
         }
     }
 
@@ -320,8 +318,19 @@ final class InterruptHandler: @unchecked Sendable {
         lock.withLock { received.map { 128 + $0 } ?? ExitStatus.interrupted }
     }
 
+    /// Stops handling the signals; they do what they did before.
     func stop() {
         for source in sources { source.cancel() }
+        for (sig, handler) in previous { signal(sig, handler) }
+    }
+
+    /// Counts a signal; true for the first, which is the one the exit status reports.
+    private func isFirst(_ sig: Int32) -> Bool {
+        lock.withLock {
+            count += 1
+            if count == 1 { received = sig }
+            return count == 1
+        }
     }
 
     private static func name(_ sig: Int32) -> String {
@@ -330,11 +339,5 @@ final class InterruptHandler: @unchecked Sendable {
         case SIGTERM: "terminated (SIGTERM)"
         default: "interrupted"
         }
-    }
-
-    private final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = 0
-        func increment() -> Int { lock.withLock { value += 1; return value } }
     }
 }

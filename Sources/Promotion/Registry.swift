@@ -158,26 +158,9 @@ public struct Registry {
         let ref = "refs/mlgate/counters/" + RegistryTag.encode(model)
         let deadline = ContinuousClock.now + writeRetryLimit
         while true {
-            let current: String?
-            let stored: Int
+            let (current, stored) = try storedCounter(ref, model: model)
             let highest: Int
-            do {
-                current = try repository.target(of: ref)
-                stored = try current.map { id throws(GitError) in try repository.blobText(id) }.map { text throws(RegistryError) in
-                    guard let value = RegistryTag.counter(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-                        throw RegistryError("the counter of \(model) (\(ref)) holds '\(text.prefix(40))', not a whole number below \(RegistryTag.maxCounter); "
-                                            + "set it to the highest counter in the model's tags: git update-ref \(ref) $(echo N | git hash-object -w --stdin)")
-                    }
-                    return value
-                } ?? 0
-                highest = try highestTagCounter(for: model)
-            } catch let error as RegistryError {
-                throw error
-            } catch let error as GitError {
-                throw RegistryError("take a counter for \(model)", error)
-            } catch {
-                throw RegistryError("cannot take a counter for \(model): \(error)", usage: false)
-            }
+            do { highest = try highestTagCounter(for: model) } catch { throw RegistryError("take a counter for \(model)", error) }
             let next = max(stored, highest) + 1
             guard next < RegistryTag.maxCounter else {
                 throw RegistryError("\(model) has used every stage counter mlgate can write (the highest is \(next - 1)); GTO's counters must stay below \(RegistryTag.maxCounter)")
@@ -195,6 +178,22 @@ public struct Registry {
                 throw RegistryError("take a counter for \(model)", error)
             }
         }
+    }
+
+    /// The counter ref's blob id (nil before the first counter) and the number it holds.
+    private func storedCounter(_ ref: String, model: String) throws(RegistryError) -> (id: String?, value: Int) {
+        let id: String?, text: String
+        do {
+            id = try repository.target(of: ref)
+            text = try id.map { id throws(GitError) in try repository.blobText(id) } ?? "0"
+        } catch {
+            throw RegistryError("take a counter for \(model)", error)
+        }
+        guard let value = RegistryTag.counter(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw RegistryError("the counter of \(model) (\(ref)) holds '\(text.prefix(40))', not a whole number below \(RegistryTag.maxCounter); "
+                                + "set it to the highest counter in the model's tags: git update-ref \(ref) $(echo N | git hash-object -w --stdin)")
+        }
+        return (id, value)
     }
 
     private func highestTagCounter(for model: String) throws(GitError) -> Int {
