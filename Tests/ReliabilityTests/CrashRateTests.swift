@@ -7,7 +7,7 @@ import TestSupport
 /// and `lint | head` died of SIGPIPE.)
 @Suite("Crash rate of short commands")
 struct CrashRateTests {
-    @Test("1,200 short commands under parallel load end without a signal")
+    @Test("2,000 short commands under parallel load end without a signal")
     func noSignals() throws {
         let repo = try TemporaryRepository()
         // 250 findings (about 90 KB): lint writes far more than a pipe holds, and `head` closes it early.
@@ -32,7 +32,7 @@ struct CrashRateTests {
           esac
         }
         export -f run_one
-        seq 1 1200 | xargs -P 8 -I{} bash -c 'run_one {}'
+        seq 1 2000 | xargs -P 8 -I{} bash -c 'run_one {}'
         """
         let result = try ProcessRunner.run("/bin/bash", ["-c", script], in: repo.path)
         let statuses = result.stdout.split(separator: "\n").compactMap { line -> (Int, Int32)? in
@@ -40,7 +40,7 @@ struct CrashRateTests {
             guard parts.count == 2, let n = Int(parts[0]), let s = Int32(parts[1]) else { return nil }
             return (n, s)
         }
-        #expect(statuses.count == 1200, "\(result.stderr.suffix(500))")
+        #expect(statuses.count == 2000, "\(result.stderr.suffix(500))")
         let signalled = statuses.filter { $0.1 >= 128 }
         #expect(signalled.isEmpty, "ended by a signal: \(signalled.prefix(10).map { "\(commands[$0.0 % commands.count]) → \($0.1)" })")
     }
