@@ -12,7 +12,7 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run GitHub Actions workflows on this host, with GitHub's semantics.",
         discussion: """
         Runs the workflows in .github/workflows/ (or the files given) that the event triggers.
-        Exit status: 0 all jobs succeeded, 1 a job failed, 2 invalid workflow or usage, 130 interrupted.
+        Exit status: 0 all jobs succeeded, 1 a job failed (or a workflow file was invalid while the others ran), 2 invalid workflows or usage (nothing ran), 130 interrupted (129 hang-up, 143 SIGTERM).
         """)
 
     @Argument(help: "Workflow files (default: .github/workflows/*.yml).")
@@ -35,6 +35,9 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("action-dir"), help: "A folder holding remote actions as OWNER/REPO (folders or git repositories; repeatable).")
     var actionDirs: [String] = []
+
+    @Option(name: .customShort("P"), help: ArgumentHelp("Where jobs with a runs-on label run: LABEL=host or LABEL=skip (repeatable). By default ubuntu-*, linux and self-hosted run here; windows-* and macos-* are skipped with a warning.", valueName: "LABEL=host|skip"))
+    var platforms: [String] = []
 
     @Option(name: [.customShort("j"), .long], help: "Run only this job (and the jobs it needs).")
     var job: String?
@@ -103,7 +106,7 @@ struct RunCommand: AsyncParsableCommand {
         let likelyRoot = WorkflowLoader.likelyRoot(start)
         let actions = ActionDirectories(actionDirs.map { $0.hasPrefix("/") ? $0 : start + "/" + $0 })
         let likelyPaths = try? WorkflowLoader.files(given, root: likelyRoot)
-        var loaded = likelyPaths.map { WorkflowLoader.load($0, root: likelyRoot, actions: actions) }
+        var loaded = likelyPaths.map { WorkflowLoader.load($0, root: likelyRoot) }
         let root: String
         do { root = try RepositorySnapshot.root(of: start) } catch { throw ValidationFailure(error.description) }
         if let rev {
@@ -113,28 +116,34 @@ struct RunCommand: AsyncParsableCommand {
                     ? try RevisionWorkspace.workflowFiles(repositoryAt: root, revision: rev)
                     : try workflows.map { ($0, try RevisionWorkspace.file($0, repositoryAt: root, revision: rev)) }
                 if sources.isEmpty { throw ValidationFailure("no workflows in .github/workflows/ at '\(rev)'") }
-                loaded = WorkflowLoader.load(sources: sources, actions: actions)
+                loaded = WorkflowLoader.load(sources: sources)
             } catch let failure as RevisionWorkspace.Failure {
                 throw ValidationFailure(failure.description)
             }
         } else if root != URL(fileURLWithPath: likelyRoot).standardizedFileURL.path || loaded == nil {
-            loaded = WorkflowLoader.load(try WorkflowLoader.files(given, root: root), root: root, actions: actions)
+            loaded = WorkflowLoader.load(try WorkflowLoader.files(given, root: root), root: root)
         }
         let loadedWorkflows = loaded!
-        if !loadedWorkflows.diagnostics.isEmpty {
+        // A file GitHub would refuse fails alone: its problems are shown, and the other
+        // workflows are listed and run as GitHub runs them. With -j, only the job's own
+        // workflow matters.
+        let invalidFiles = Set(loadedWorkflows.diagnostics.map(\.location.file))
+        if !invalidFiles.isEmpty {
             for d in loadedWorkflows.diagnostics { console.err(d.description) }
-            console.err("mlgate: \(loadedWorkflows.diagnostics.count) problem\(loadedWorkflows.diagnostics.count == 1 ? "" : "s") found; nothing was run")
-            return ExitStatus.invalid
+            let count = loadedWorkflows.diagnostics.count
+            console.err("mlgate: \(count) problem\(count == 1 ? "" : "s") in \(invalidFiles.sorted().joined(separator: ", ")): "
+                        + (invalidFiles.count == 1 ? "that workflow does" : "those workflows do") + " not run; the others do")
         }
-
+        let invalidStatus = invalidFiles.isEmpty || job != nil ? ExitStatus.success : ExitStatus.invalid
+        if loadedWorkflows.workflows.isEmpty, !invalidFiles.isEmpty { return ExitStatus.invalid }
         if list {
             let facts = try eventFacts(try snapshot(start, forRun: false))
             printList(loadedWorkflows.workflows, facts: facts, console: console)
-            return ExitStatus.success
+            return invalidStatus
         }
         if graph {
             for workflow in loadedWorkflows.workflows { console.out(JobGraph.render(workflow)) }
-            return ExitStatus.success
+            return invalidStatus
         }
 
         let repository = try snapshot(start, forRun: !dryRun)
@@ -149,6 +158,7 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         var options = RunOptions(workspace: root)
+        do { options.runnerLabels = try RunnerLabels(parsing: platforms) } catch { throw ValidationFailure(error.description) }
         options.eventName = event
         options.maxParallel = maxParallel
         options.prelaunch = !noPrelaunch
@@ -189,11 +199,11 @@ struct RunCommand: AsyncParsableCommand {
             for (workflow, jobs) in plans {
                 console.out(DryRun.describe(workflow, jobs: jobs, reason: workflow.decide(for: facts).reason))
             }
-            return ExitStatus.success
+            return invalidStatus
         }
         if plans.isEmpty {
             console.err("mlgate: no workflow is triggered by '\(event)'; nothing to run")
-            return ExitStatus.success
+            return invalidStatus
         }
 
         options.repositoryRoot = root
@@ -217,7 +227,8 @@ struct RunCommand: AsyncParsableCommand {
             if report.interrupted { return interrupts.exitStatus }
             if report.result == .failure { status = ExitStatus.failed }
         }
-        return status
+        // An invalid workflow is a failed run on GitHub too.
+        return invalidStatus == ExitStatus.success ? status : ExitStatus.failed
     }
 
     private func printList(_ workflows: [Workflow], facts: EventFacts, console: ConsoleOutput) {

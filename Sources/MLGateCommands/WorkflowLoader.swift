@@ -34,17 +34,17 @@ enum WorkflowLoader {
         return files
     }
 
-    /// Decodes workflow texts (read from a revision), with runner checks.
+    /// Decodes workflow texts (read from a revision), with the checks GitHub makes before a run.
     /// Called workflows are read from `sources` by path, else through `read`.
-    static func load(sources: [(String, String)], actions: ActionDirectories = ActionDirectories([]),
+    static func load(sources: [(String, String)],
                      read: @escaping (String) -> String? = { _ in nil }) -> Loaded {
         var loaded = Loaded()
         let texts = Dictionary(sources, uniquingKeysWith: { first, _ in first })
         for (path, text) in sources {
             do {
                 let workflow = try WorkflowDecoder.decode(text, file: path)
-                let problems = RunPlanner.check(workflow, actions: actions)
-                    + ReusableWorkflowCalls.check(workflow) { texts[$0] ?? read($0) }
+                // What GitHub would refuse; what only this host cannot do fails its job alone.
+                let problems = ReusableWorkflowCalls.check(workflow) { texts[$0] ?? read($0) }
                 if problems.isEmpty { loaded.workflows.append(workflow) } else { loaded.diagnostics += problems }
             } catch {
                 loaded.diagnostics += error.diagnostics
@@ -53,8 +53,8 @@ enum WorkflowLoader {
         return loaded
     }
 
-    /// Decodes each file, with runner checks; paths are shown relative to `root`.
-    static func load(_ paths: [String], root: String, actions: ActionDirectories = ActionDirectories([])) -> Loaded {
+    /// Decodes each file, with the checks GitHub makes before a run; paths are shown relative to `root`.
+    static func load(_ paths: [String], root: String) -> Loaded {
         var loaded = Loaded()
         for path in paths {
             let display = relative(path, to: root)
@@ -63,7 +63,7 @@ enum WorkflowLoader {
                                                      "cannot read the workflow file; check the path"))
                 continue
             }
-            let decoded = load(sources: [(display, String(decoding: data, as: UTF8.self))], actions: actions) { called in
+            let decoded = load(sources: [(display, String(decoding: data, as: UTF8.self))]) { called in
                 FileManager.default.contents(atPath: root + "/" + called).map { String(decoding: $0, as: UTF8.self) }
             }
             loaded.workflows += decoded.workflows

@@ -84,7 +84,6 @@ struct JobInstance: Sendable {
 
     private func executeOnThisThread() -> Outcome {
         let started = ContinuousClock.now
-        reporter.report(.jobStarted(job: label))
         let (temp, scratch) = (folders.temp, folders.scratch)
 
         var state = State()
@@ -98,6 +97,26 @@ struct JobInstance: Sendable {
 
         // Job-level values that may use matrix and strategy.
         let jobLevel = evaluationContext(env: workflowEnv, state: state, temp: temp, includeSteps: false)
+
+        // A runner this host is not (Windows, macOS, an unknown label): skipped, with a
+        // warning that says how to run it here anyway.
+        if let runsOn = job.runsOn, let value = try? runsOn.evaluate(in: jobLevel) {
+            let (choice, reason) = run.options.runnerLabels.decide(value)
+            if choice == .skip {
+                reporter.report(.annotation(Annotation(level: .warning, message: "\(label.name) is skipped: \(reason ?? "its runner is not this host")",
+                                                       title: nil, file: run.workflow.file, line: job.location.line, column: job.location.column,
+                                                       job: label.name, step: "")))
+                let report = JobReport(result: .skipped, failureAllowed: false, durationMs: 0, outputs: [], summary: "")
+                reporter.report(.jobFinished(job: label, report: report))
+                return Outcome(report: report)
+            }
+        }
+        reporter.report(.jobStarted(job: label))
+        // What this host cannot provide fails this job alone, before any step.
+        if let blocker = RunPlanner.hostBlocker(for: job, actions: run.options.actionDirectories) {
+            reporter.report(.log(job: label, step: "Set up job", line: "Error: \(blocker)"))
+            state.failed = true
+        }
         do {
             if let value = job.continueOnError { failureAllowed = try value.evaluate(in: jobLevel).isTruthy }
             for (name, template) in job.env { jobEnv[name] = try template.evaluate(in: evaluationContext(env: jobEnv, state: state, temp: temp, includeSteps: false)) }

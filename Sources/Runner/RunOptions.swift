@@ -25,6 +25,8 @@ public struct RunOptions: Sendable {
     /// `--rev`: the revision whose tree the workspace was written from, or nil for the live
     /// working tree.
     public var revision: String?
+    /// Which `runs-on` labels run on this host and which are skipped (`-P`).
+    public var runnerLabels = RunnerLabels()
     /// Where remote actions are found on disk (`--action-dir`).
     public var actionDirectories = ActionDirectories([])
     /// The repository's working tree (the workspace, unless running at a revision).

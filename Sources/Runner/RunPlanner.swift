@@ -16,25 +16,35 @@ public enum RunPlanner {
         builtinActions.contains(actionName(uses))
     }
 
-    /// Problems that prevent the workflow from running on this host.
-    public static func check(_ workflow: Workflow, actions: ActionDirectories = ActionDirectories([])) -> [Diagnostic] {
-        var diagnostics: [Diagnostic] = []
-        for job in workflow.jobs {
-            for (key, location) in job.containerKeys {
-                diagnostics.append(Diagnostic(location, "job '\(job.id)' uses '\(key):', which needs a container engine; mlgate runs jobs on the host. Remove it, or run this job on GitHub", rule: "action"))
-            }
-            if let uses = job.uses, !uses.hasPrefix("./") {
-                diagnostics.append(Diagnostic(job.location, "job '\(job.id)' calls the reusable workflow '\(uses)' from another repository, which mlgate cannot fetch; copy it into this repository and call it as './.github/workflows/…'", rule: "action"))
-            }
-            for step in job.steps {
-                guard let uses = step.uses, !isBuiltinAction(uses), !uses.hasPrefix("./"), !actions.contains(uses) else { continue }
-                let hint = uses.hasPrefix("docker://")
-                    ? "docker actions need a container engine; mlgate runs steps on the host"
-                    : "mlgate runs 'actions/checkout', 'actions/upload-artifact', 'actions/download-artifact' itself and local './path' actions; for others, pass --action-dir DIR holding \(ActionDirectories.parse(uses).map { "\($0.owner)/\($0.repository)" } ?? "the action") (a folder or a git repository)"
-                diagnostics.append(Diagnostic(step.location, "step \(step.index + 1) of job '\(job.id)' uses action '\(uses)', which cannot run here: \(hint)", rule: "action"))
-            }
+    /// Why `job` cannot run on this host, as one message naming everything it needs and
+    /// what to do; nil when it can. Such a job fails alone when it would start (GitHub's own
+    /// runner would run it), and the jobs that need it are skipped; the rest of the run goes on.
+    public static func hostBlocker(for job: Job, actions: ActionDirectories = ActionDirectories([])) -> String? {
+        var problems: [String] = []
+        let containers = job.containerKeys.map { "'\($0.0):'" }
+        if !containers.isEmpty {
+            problems.append("it uses \(containers.joined(separator: " and ")), which need\(containers.count == 1 ? "s" : "") a container engine, and mlgate runs jobs on the host: run this job on GitHub, or remove \(containers.count == 1 ? "it" : "them")")
         }
-        return diagnostics
+        if let uses = job.uses, !uses.hasPrefix("./") {
+            problems.append("it calls the reusable workflow '\(uses)' from another repository, which mlgate cannot fetch; copy it into this repository and call it as './.github/workflows/…'")
+        }
+        // Each missing action once, with every step that uses it.
+        var missing: [(uses: String, steps: [Int])] = []
+        for step in job.steps {
+            guard let uses = step.uses, !isBuiltinAction(uses), !uses.hasPrefix("./"), !actions.contains(uses) else { continue }
+            if let index = missing.firstIndex(where: { $0.uses == uses }) { missing[index].steps.append(step.index + 1) } else { missing.append((uses, [step.index + 1])) }
+        }
+        if !missing.isEmpty {
+            let named = missing.map { "'\($0.uses)' (step\($0.steps.count == 1 ? "" : "s") \($0.steps.map(String.init).joined(separator: ", ")))" }
+            let containerOnly = missing.allSatisfy { $0.uses.hasPrefix("docker://") }
+            let hint = containerOnly
+                ? "docker:// actions need a container engine; mlgate runs steps on the host"
+                : "mlgate runs actions/checkout, upload-artifact, download-artifact and local ./path actions itself; for others pass --action-dir DIR holding "
+                    + missing.compactMap { ActionDirectories.parse($0.uses).map { "\($0.owner)/\($0.repository)" } }.joined(separator: ", ")
+                    + " (folders or git repositories)"
+            problems.append("it uses \(missing.count == 1 ? "an action" : "actions") that cannot run here: \(named.joined(separator: ", ")); \(hint)")
+        }
+        return problems.isEmpty ? nil : "job '\(job.id)' cannot run on this host: " + problems.joined(separator: "; and ")
     }
 
     /// The jobs to run: all of them, or `only` and everything it needs (transitively).

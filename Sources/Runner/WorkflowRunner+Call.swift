@@ -18,6 +18,9 @@ extension WorkflowRunner {
             return JobInstance.Outcome(report: report)
         }
 
+        if let blocker = RunPlanner.hostBlocker(for: job, actions: context.options.actionDirectories) {
+            return finish(.failure, error: blocker)
+        }
         // The called workflow, from the workspace (the working tree, or the --rev tree). The
         // chain was checked before the run; the guard holds if the files changed since.
         let file = String(uses.dropFirst(2))
@@ -34,8 +37,6 @@ extension WorkflowRunner {
         } catch {
             return finish(.failure, error: "the called workflow is invalid:\n\(error.description)")
         }
-        let problems = RunPlanner.check(called, actions: context.options.actionDirectories)
-        if !problems.isEmpty { return finish(.failure, error: problems.map(\.description).joined(separator: "\n")) }
         guard let trigger = called.trigger("workflow_call") else {
             return finish(.failure, error: "\(uses) is not a reusable workflow: it has no 'on: workflow_call'")
         }
