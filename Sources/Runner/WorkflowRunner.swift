@@ -87,10 +87,10 @@ public struct WorkflowRunner: Sendable {
                 for job in jobs where !started.contains(job.id) && job.needs.allSatisfy({ outcomes[$0] != nil }) {
                     started.insert(job.id)
                     let needs = job.needs.map { ($0, outcomes[$0]!) }
-                    let ancestorsFailed = Self.ancestors(of: job, in: jobs).contains { outcomes[$0]?.result == .failure }
+                    let ancestorResults = Self.ancestors(of: job, in: jobs).compactMap { outcomes[$0]?.result }
                     let env = workflowEnv
                     group.addTask {
-                        (job.id, await runJob(job, needs: needs, ancestorsFailed: ancestorsFailed, context: context,
+                        (job.id, await runJob(job, needs: needs, ancestorResults: ancestorResults, context: context,
                                               workflowEnv: env, limiter: limiter, cancellation: cancellation, reporter: reporter,
                                               prefix: prefix))
                     }
@@ -105,7 +105,10 @@ public struct WorkflowRunner: Sendable {
         return (outcomes, false)
     }
 
-    private func runJob(_ job: Job, needs: [(String, JobOutcome)], ancestorsFailed: Bool, context: RunContext,
+    /// Runs one job (all its matrix legs). `ancestorResults` are the results of every job in
+    /// its dependency chain: as on GitHub, a failure or skip anywhere in the chain skips the
+    /// job unless its `if` uses a status function, and `failure()` sees any failed ancestor.
+    private func runJob(_ job: Job, needs: [(String, JobOutcome)], ancestorResults: [Conclusion], context: RunContext,
                         workflowEnv: OrderedEnvironment, limiter: ConcurrencyLimiter, cancellation: CancellationScope,
                         reporter: any RunReporter, prefix: String?) async -> JobOutcome {
         let needsValue = ExpressionValue.object(ExpressionObject(needs.map { id, outcome in
@@ -115,16 +118,17 @@ public struct WorkflowRunner: Sendable {
             ])))
         }))
         let needResults = Dictionary(needs.map { ($0.0, $0.1.result) }, uniquingKeysWith: { a, _ in a })
+        let chainSucceeded = ancestorResults.allSatisfy { $0 == .success }
         let jobContextBase: [(String, ExpressionValue)] = [
             ("github", context.github(job: job.id)), ("inputs", context.inputs), ("vars", context.vars), ("needs", needsValue),
         ]
         let statusFunctions: [String: EvaluationContext.Function] = [
             "success": { args in
-                let names = args.isEmpty ? Array(needResults.keys) : args.map(\.stringValue)
-                return .bool(!cancellation.isCancelled && names.allSatisfy { needResults[$0] == .success })
+                if args.isEmpty { return .bool(!cancellation.isCancelled && chainSucceeded) }
+                return .bool(!cancellation.isCancelled && args.map(\.stringValue).allSatisfy { needResults[$0] == .success })
             },
             "failure": { args in
-                if args.isEmpty { return .bool(ancestorsFailed) }
+                if args.isEmpty { return .bool(ancestorResults.contains(.failure)) }
                 return .bool(args.map(\.stringValue).contains { needResults[$0] == .failure })
             },
             "cancelled": { _ in .bool(cancellation.isCancelled) },
@@ -139,10 +143,10 @@ public struct WorkflowRunner: Sendable {
             if let condition = job.condition {
                 shouldRun = try condition.template.evaluate(in: jobContext).isTruthy
                 if !condition.callsStatusFunction {
-                    shouldRun = shouldRun && needResults.values.allSatisfy { $0 == .success } && !cancellation.isCancelled
+                    shouldRun = shouldRun && chainSucceeded && !cancellation.isCancelled
                 }
             } else {
-                shouldRun = needResults.values.allSatisfy { $0 == .success } && !cancellation.isCancelled
+                shouldRun = chainSucceeded && !cancellation.isCancelled
             }
             if !shouldRun {
                 let result: Conclusion = cancellation.isCancelled ? .cancelled : .skipped
