@@ -55,8 +55,9 @@ extension JobInstance {
         var inputs = OrderedEnvironment()
         for input in action.inputs { if let value = input.defaultValue { inputs[input.name] = value } }
         for (name, value) in given { inputs[name] = value }
+        // As GitHub's runner: a missing required input is a warning; the action decides.
         for input in action.inputs where input.required && inputs[input.name] == nil {
-            return ActionResult(outcome: .failure, outputs: [], error: "Input required and not supplied: \(input.name)")
+            reporter.report(.log(job: label, step: step, line: "Warning: Input required and not supplied: \(input.name)"))
         }
 
         switch action.runs {

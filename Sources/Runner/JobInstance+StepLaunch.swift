@@ -27,9 +27,7 @@ extension JobInstance {
     /// The step's `env` over `env`, each value evaluated with the variables before it.
     func stepEnvironment(_ step: Step, over env: OrderedEnvironment, state: State, temp: String) throws -> OrderedEnvironment {
         var stepEnv = env
-        for (key, template) in step.env {
-            stepEnv[key] = try template.evaluate(in: evaluationContext(env: stepEnv, state: state, temp: temp, includeSteps: true))
-        }
+        try stepEnv.set(step.env) { evaluationContext(env: $0, state: state, temp: temp, includeSteps: true) }
         return stepEnv
     }
 

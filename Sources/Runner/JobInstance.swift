@@ -119,7 +119,7 @@ struct JobInstance: Sendable {
         }
         do {
             if let value = job.continueOnError { failureAllowed = try value.evaluate(in: jobLevel).isTruthy }
-            for (name, template) in job.env { jobEnv[name] = try template.evaluate(in: evaluationContext(env: jobEnv, state: state, temp: temp, includeSteps: false)) }
+            try jobEnv.set(job.env) { evaluationContext(env: $0, state: state, temp: temp, includeSteps: false) }
             state.defaultWorkingDirectory = try (job.defaults.workingDirectory ?? run.workflow.defaults.workingDirectory)?
                 .evaluate(in: evaluationContext(env: jobEnv, state: state, temp: temp, includeSteps: false))
             let minutes = try job.timeoutMinutes.map { try Self.timeoutMinutes($0.evaluate(in: jobLevel).numberValue) } ?? 360

@@ -24,3 +24,26 @@ struct OrderedEnvironment: Sendable {
         return result
     }
 }
+
+import Expressions
+import Workflow
+
+extension OrderedEnvironment {
+    /// Sets `entries` (a workflow's, job's or step's `env`) in order, each evaluated in the
+    /// context `context` gives for the environment so far. An entry without a name is a
+    /// whole mapping written as one expression (`env: ${{ fromJSON(vars.ENV) }}`): its
+    /// object's members are set, each value as a string.
+    mutating func set(_ entries: [(String, TemplateString)], context: (OrderedEnvironment) -> EvaluationContext) throws(ExpressionError) {
+        for (name, template) in entries {
+            guard name.isEmpty else {
+                self[name] = try template.evaluate(in: context(self))
+                continue
+            }
+            let value = try template.template.evaluate(in: context(self))
+            guard case .object(let object) = value else {
+                throw ExpressionError(.evaluation, "'env: \(template.source)' must evaluate to an object of names to values, not \(value.kindName)")
+            }
+            for (key, member) in object.pairs { self[key] = member.stringValue }
+        }
+    }
+}

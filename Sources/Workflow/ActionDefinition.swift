@@ -59,8 +59,12 @@ extension WorkflowDecoder {
         if let inputsNode = map["inputs"], case .mapping(let pairs) = inputsNode.content {
             for (k, v) in pairs {
                 guard let name = string(k, "an input name") else { continue }
-                let spec = v.isNull ? MappingView(pairs: []) : mapping(v, "input '\(name)'", keys: ["description", "required", "default", "deprecationMessage"])
-                inputs.append(ActionDefinition.Input(name: name, required: spec?["required"].map { boolean($0, "required") } ?? false,
+                // GitHub's runner reads an input's definition loosely: other keys (`type:`,
+                // `options:`) are allowed and ignored, and `required` may be quoted.
+                var keys = ["description", "required", "default", "deprecationMessage"]
+                if case .mapping(let entries) = v.content { keys += entries.compactMap { $0.key.scalar } }
+                let spec = v.isNull ? MappingView(pairs: []) : mapping(v, "input '\(name)'", keys: keys)
+                inputs.append(ActionDefinition.Input(name: name, required: spec?["required"]?.scalar?.lowercased() == "true",
                                                      defaultValue: spec?["default"]?.scalar))
             }
         }

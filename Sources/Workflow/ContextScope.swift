@@ -5,6 +5,8 @@ import Expressions
 public enum ContextScope: Sendable {
     case runName, workflowEnv, workflowOutputs, workflowDefaults, jobIf, strategy, jobStrategyContext, jobEnv, jobDefaults, jobOutputs
     case step, stepIf
+    /// `environment.url`: what a step sees, without `secrets`.
+    case environmentURL
     /// Steps and outputs of a composite action: no `secrets`, no `needs`.
     case actionStep, actionStepIf
 
@@ -20,6 +22,7 @@ public enum ContextScope: Sendable {
         case .jobEnv: Self.jobEnvContexts
         case .jobDefaults: Self.jobDefaultsContexts
         case .jobOutputs, .step: Self.stepContexts
+        case .environmentURL: Self.stepIfContexts
         case .stepIf: Self.stepIfContexts
         case .actionStep: Self.actionContexts
         case .actionStepIf: Self.actionContexts

@@ -60,8 +60,14 @@ extension WorkflowDecoder {
         return Condition(source: text, template: template, location: node.location)
     }
 
-    mutating func envMap(_ node: YAMLNode, scope: ContextScope, what: String = "env") -> [(String, TemplateString)] {
+    /// A mapping of names to values. With `wholeExpression` (job and step `env`, as GitHub's
+    /// schema allows), the mapping may be one expression (`${{ fromJSON(vars.ENV) }}`),
+    /// returned as a single entry without a name and evaluated to an object when it runs.
+    mutating func envMap(_ node: YAMLNode, scope: ContextScope, what: String = "env", wholeExpression: Bool = false) -> [(String, TemplateString)] {
         if node.isNull { return [] }
+        if wholeExpression, case .scalar(let text, _) = node.content, text.contains("${{") {
+            return templateString(node, scope: scope).map { [("", $0)] } ?? []
+        }
         guard case .mapping(let pairs) = node.content else {
             report(node, "'\(what)' must be a mapping of names to values")
             return []
@@ -76,6 +82,19 @@ extension WorkflowDecoder {
             }
         }
         return result
+    }
+
+    /// `environment:` of a job: a name, or `{ name, url, deployment }`; the URL may read
+    /// the job's steps (GitHub's Pages workflows use `${{ steps.deployment.outputs.page_url }}`).
+    mutating func jobEnvironment(_ node: YAMLNode) -> DynamicValue {
+        guard case .mapping = node.content else { return dynamic(node, scope: .jobStrategyContext) }
+        guard let map = mapping(node, "environment", keys: ["name", "url", "deployment"]) else { return .literal(.null) }
+        if map["name"] == nil { report(node, "'environment' needs a 'name'") }
+        var pairs: [(String, DynamicValue)] = []
+        if let name = map["name"] { pairs.append(("name", dynamic(name, scope: .jobStrategyContext))) }
+        if let url = map["url"] { pairs.append(("url", dynamic(url, scope: .environmentURL))) }
+        if let deployment = map["deployment"] { pairs.append(("deployment", booleanValue(deployment, scope: .jobStrategyContext))) }
+        return .object(pairs)
     }
 
     /// A value kept with its YAML types (plain numbers are numbers, `true`/`false` booleans),

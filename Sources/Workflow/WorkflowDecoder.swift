@@ -64,10 +64,11 @@ public struct WorkflowDecoder: YAMLReader {
 
     // MARK: Triggers
 
+    /// The events of GitHub's workflow schema (`GitHubAcceptsTests` checks every one).
     static let knownEvents: Set<String> = [
         "branch_protection_rule", "check_run", "check_suite", "create", "delete", "deployment", "deployment_status",
         "discussion", "discussion_comment", "fork", "gollum", "issue_comment", "issues", "label", "merge_group",
-        "milestone", "page_build", "project", "project_card", "project_column", "public", "pull_request",
+        "milestone", "page_build", "project", "project_card", "project_column", "public", "pull_request", "pull_request_comment",
         "pull_request_review", "pull_request_review_comment", "pull_request_target", "push", "registry_package",
         "release", "repository_dispatch", "schedule", "status", "watch", "workflow_call", "workflow_dispatch",
         "workflow_run", "image_version",
@@ -100,6 +101,22 @@ public struct WorkflowDecoder: YAMLReader {
 
     static let filterKeys = ["branches", "branches-ignore", "tags", "tags-ignore", "paths", "paths-ignore"]
 
+    /// The settings each event takes, as GitHub's workflow schema lists them
+    /// (`on-mapping-strict` in workflow-v1.0.json; `GitHubAcceptsTests` checks the two agree).
+    /// Events not listed take `types`.
+    static let eventKeys: [String: [String]] = {
+        var keys: [String: [String]] = [:]
+        for event in ["create", "delete", "deployment", "deployment_status", "fork", "gollum", "page_build", "public", "status"] { keys[event] = [] }
+        keys["push"] = filterKeys
+        for event in ["pull_request", "pull_request_target"] { keys[event] = ["types", "branches", "branches-ignore", "paths", "paths-ignore"] }
+        keys["merge_group"] = ["types", "branches", "branches-ignore"]
+        keys["image_version"] = ["types", "names", "versions"]
+        keys["workflow_dispatch"] = ["inputs"]
+        keys["workflow_call"] = ["inputs", "secrets", "outputs"]
+        keys["workflow_run"] = ["types", "workflows", "branches", "branches-ignore"]
+        return keys
+    }()
+
     private mutating func trigger(_ event: String, _ keyNode: YAMLNode, _ node: YAMLNode) -> Trigger {
         var filters: [String: [String]] = [:]
         var types: [String] = []
@@ -122,14 +139,10 @@ public struct WorkflowDecoder: YAMLReader {
             return Trigger(event: event, filters: [:], types: [], inputs: [], crons: crons, location: keyNode.location)
         }
         if node.isNull { return Trigger(event: event, filters: [:], types: [], inputs: [], crons: [], location: keyNode.location) }
-        var allowed = ["types"]
-        switch event {
-        case "push": allowed = Self.filterKeys
-        case "pull_request", "pull_request_target": allowed = ["types"] + Self.filterKeys
-        case "workflow_dispatch": allowed = ["inputs"]
-        case "workflow_call": allowed = ["inputs", "outputs", "secrets"]
-        case "workflow_run": allowed = ["types", "workflows", "branches", "branches-ignore"]
-        default: break
+        let allowed = Self.eventKeys[event] ?? ["types"]
+        guard !allowed.isEmpty else {
+            report(node, "event '\(event)' takes no settings; write it as '\(event):' alone")
+            return Trigger(event: event, filters: [:], types: [], inputs: [], crons: [], location: keyNode.location)
         }
         guard let map = mapping(node, "event '\(event)'", keys: allowed) else {
             return Trigger(event: event, filters: [:], types: [], inputs: [], crons: [], location: keyNode.location)
@@ -140,6 +153,8 @@ public struct WorkflowDecoder: YAMLReader {
             case "inputs": inputs = workflowInputs(value, event: event)
             case "outputs": outputs = workflowOutputs(value)
             case "secrets": break
+            case "names", "versions", "workflows":
+                filters[key] = stringList(value, key)
             default:
                 let patterns = stringList(value, key)
                 for pattern in patterns {
@@ -278,7 +293,7 @@ public struct WorkflowDecoder: YAMLReader {
             needs: needs,
             condition: map["if"].flatMap { condition($0, scope: .jobIf) },
             runsOn: map["runs-on"].map { dynamic($0, scope: .jobStrategyContext) },
-            env: map["env"].map { envMap($0, scope: .jobEnv) } ?? [],
+            env: map["env"].map { envMap($0, scope: .jobEnv, wholeExpression: true) } ?? [],
             outputs: map["outputs"].map { envMap($0, scope: .jobOutputs, what: "outputs") } ?? [],
             strategy: map["strategy"].flatMap { strategy($0) },
             timeoutMinutes: map["timeout-minutes"].map { number($0, scope: .jobStrategyContext, "timeout-minutes", maximum: WorkflowLimits.maxTimeoutMinutes) },
@@ -286,7 +301,7 @@ public struct WorkflowDecoder: YAMLReader {
             defaults: map["defaults"].map { runDefaults($0, scope: .jobDefaults) } ?? .none,
             steps: steps,
             uses: uses,
-            environment: map["environment"].map { dynamic($0, scope: .jobStrategyContext) },
+            environment: map["environment"].map { jobEnvironment($0) },
             location: keyNode.location,
             needsLocations: needsLocations,
             containerKeys: ["container", "services"].compactMap { key in map[key].map { (key, $0.location) } },
@@ -369,7 +384,7 @@ public struct WorkflowDecoder: YAMLReader {
         if let id, let idNode = map["id"], !Self.isValidId(id) {
             report(idNode, "step id '\(id)' is invalid; ids start with a letter or '_' and contain only letters, digits, '-' and '_'")
         }
-        let shell = map["shell"].flatMap { string($0, "shell") }
+        let shell = map["shell"].flatMap { string($0, "shell") }.map(Self.canonicalShell)
         if let shell, let shellNode = map["shell"] { checkShell(shell, shellNode) }
         return Step(
             id: id,
@@ -379,7 +394,7 @@ public struct WorkflowDecoder: YAMLReader {
             uses: uses,
             shell: shell,
             workingDirectory: map["working-directory"].flatMap { templateString($0, scope: scope) },
-            env: map["env"].map { envMap($0, scope: scope) } ?? [],
+            env: map["env"].map { envMap($0, scope: scope, wholeExpression: true) } ?? [],
             with: map["with"].map { envMap($0, scope: scope, what: "with") } ?? [],
             continueOnError: map["continue-on-error"].map { booleanValue($0, scope: scope) },
             timeoutMinutes: map["timeout-minutes"].map { number($0, scope: scope, "timeout-minutes", maximum: WorkflowLimits.maxTimeoutMinutes) },
@@ -388,6 +403,11 @@ public struct WorkflowDecoder: YAMLReader {
     }
 
     static let builtinShells: Set<String> = ["bash", "sh", "pwsh", "powershell", "python", "cmd"]
+
+    /// GitHub's runner matches shell names without regard to case (`PowerShell`, `Bash`).
+    static func canonicalShell(_ shell: String) -> String {
+        builtinShells.contains(shell.lowercased()) ? shell.lowercased() : shell
+    }
 
     private mutating func checkShell(_ shell: String, _ node: YAMLNode) {
         if Self.builtinShells.contains(shell) { return }
@@ -399,7 +419,7 @@ public struct WorkflowDecoder: YAMLReader {
     private mutating func runDefaults(_ node: YAMLNode, scope: ContextScope) -> RunDefaults {
         guard let map = mapping(node, "defaults", keys: ["run"]), let runNode = map["run"],
               let run = mapping(runNode, "defaults.run", keys: ["shell", "working-directory"]) else { return .none }
-        let shell = run["shell"].flatMap { string($0, "shell") }
+        let shell = run["shell"].flatMap { string($0, "shell") }.map(Self.canonicalShell)
         if let shell, let n = run["shell"] { checkShell(shell, n) }
         return RunDefaults(shell: shell, workingDirectory: run["working-directory"].flatMap { templateString($0, scope: scope) })
     }

@@ -117,6 +117,7 @@ public struct Job: Sendable {
     public let condition: Condition?
     /// `runs-on:` (informational on the host).
     public let runsOn: DynamicValue?
+    /// `env:`; an entry without a name is the whole mapping as one expression.
     public let env: [(String, TemplateString)]
     public let outputs: [(String, TemplateString)]
     public let strategy: Strategy?
