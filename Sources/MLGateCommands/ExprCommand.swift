@@ -38,7 +38,10 @@ struct ExprCommand: ParsableCommand {
         if text.hasPrefix("${{"), text.hasSuffix("}}") { text = String(text.dropFirst(3).dropLast(2)) }
         let cwd = FileManager.default.currentDirectoryPath
         do {
-            let parsed = try Expression(text, allowedContexts: nil, functions: .runner)
+            // As GitHub's parser: a name that is neither one of its contexts nor given in
+            // --context is "Unrecognized named-value".
+            let known: Set<String> = ["github", "env", "vars", "secrets", "inputs", "job", "jobs", "steps", "runner", "strategy", "matrix", "needs"]
+            let parsed = try Expression(text, allowedContexts: known.union(contexts.pairs.map { $0.key.lowercased() }), functions: .runner)
             let value = try parsed.evaluate(in: EvaluationContext(contexts: contexts, functions: [
                 "success": { _ in .bool(true) }, "failure": { _ in .bool(false) },
                 "cancelled": { _ in .bool(false) }, "always": { _ in .bool(true) },

@@ -12,7 +12,7 @@ struct LintCommand: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, sarif }
 
-    @Argument(help: "Workflow or action files (default: .github/workflows/*.yml and every action.yml under .github/).")
+    @Argument(help: "Workflow or action files, or folders of them (default: .github/workflows/*.yml and every action.yml under .github/).")
     var files: [String] = []
 
     @Option(name: .customShort("C"), help: "Run as if started in this directory.")
@@ -24,6 +24,12 @@ struct LintCommand: ParsableCommand {
     static func isActionFile(_ path: String) -> Bool {
         let name = URL(fileURLWithPath: path).lastPathComponent
         return name == "action.yml" || name == "action.yaml"
+    }
+
+    /// `.yml` / `.yaml` files below a folder, sorted.
+    static func yamlFiles(below folder: String) -> [String] {
+        let names = FileManager.default.enumerator(atPath: folder)?.allObjects as? [String] ?? []
+        return names.filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.sorted().map { folder + "/" + $0 }
     }
 
     /// `action.yml` / `action.yaml` files below a folder.
@@ -38,16 +44,26 @@ struct LintCommand: ParsableCommand {
         let root = WorkflowLoader.likelyRoot(start)
         var paths: [String]
         do {
-            paths = try WorkflowLoader.files(files.map { $0.hasPrefix("/") ? $0 : start + "/" + $0 }, root: root)
+            // A folder stands for its workflow and action files.
+            let given = try files.map { $0.hasPrefix("/") ? $0 : start + "/" + $0 }.flatMap { path throws -> [String] in
+                var isFolder: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else { return [path] }
+                let found = Self.yamlFiles(below: path)
+                if found.isEmpty { throw ValidationFailure("\(path): no .yml or .yaml files in this folder") }
+                return found
+            }
+            paths = try WorkflowLoader.files(given, root: root)
         } catch let failure as ValidationFailure {
             console.err("mlgate: \(failure.description)")
             throw ExitCode(ExitStatus.invalid)
         }
         if files.isEmpty { paths += Self.actionFiles(below: root + "/.github") }
-        // Files are independent: check them on every core, then report in file order.
+        // Files are independent: check them on every core, then report in file order, with
+        // paths as the user would type them from where they are.
+        let here = FileManager.default.currentDirectoryPath
         var texts: [(String, String)] = []
         for path in paths {
-            let display = WorkflowLoader.relative(path, to: root)
+            let display = WorkflowLoader.relative(path, to: here)
             guard let data = FileManager.default.contents(atPath: path) else {
                 console.err("mlgate: \(display): cannot read the file; check the path")
                 throw ExitCode(ExitStatus.invalid)
@@ -80,6 +96,10 @@ struct LintCommand: ParsableCommand {
         case .text:
             let lines = findings.map { "\($0.file):\($0.line):\($0.column): \($0.message) [\($0.rule)]" }
             if !lines.isEmpty { console.out(lines.joined(separator: "\n")) }
+            let files = "\(texts.count) file\(texts.count == 1 ? "" : "s")"
+            let withFindings = Set(findings.map(\.file)).count
+            console.err(findings.isEmpty ? "\(files), no problems"
+                        : "\(files), \(findings.count) problem\(findings.count == 1 ? "" : "s") in \(withFindings) file\(withFindings == 1 ? "" : "s")")
         case .json: console.out(FindingsJSON.render(findings))
         case .sarif: console.out(SARIF.render(tool: "mlgate", version: MLGate.configuration.version, findings: findings))
         }

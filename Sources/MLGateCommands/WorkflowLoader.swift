@@ -72,10 +72,16 @@ enum WorkflowLoader {
         return loaded
     }
 
+    /// `path` as seen from the folder `root`: below it without a prefix, elsewhere with `../`
+    /// (as far up as needed), and absolute when they share nothing but `/`.
     static func relative(_ path: String, to root: String) -> String {
-        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        let base = URL(fileURLWithPath: root).standardizedFileURL.path + "/"
-        return absolute.hasPrefix(base) ? String(absolute.dropFirst(base.count)) : path
+        let target = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
+        let base = URL(fileURLWithPath: root).standardizedFileURL.pathComponents
+        var common = 0
+        while common < min(target.count, base.count), target[common] == base[common] { common += 1 }
+        guard common > 1 else { return URL(fileURLWithPath: path).standardizedFileURL.path }
+        let parts = Array(repeating: "..", count: base.count - common) + target[common...]
+        return parts.joined(separator: "/")
     }
 }
 

@@ -17,6 +17,17 @@ struct CommandLineTests {
         #expect(object.stdout == "{\n  \"a\": [\n    1,\n    2.5\n  ]\n}\n")
     }
 
+    @Test("expr refuses a context that is neither GitHub's nor given, as GitHub's parser does")
+    func exprUnknownContext() throws {
+        let repo = try TemporaryRepository()
+        let unknown = try MLGateExecutable.run(["expr", "nosuch.value == 1"], in: repo.path)
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("Unrecognized named-value: 'nosuch'"))
+        try repo.write("ctx.json", #"{"nosuch": {"value": 1}}"#)
+        let given = try MLGateExecutable.run(["expr", "nosuch.value == 1", "--context", "ctx.json"], in: repo.path)
+        #expect(given.stdout == "true\n", "\(given.stderr)")
+    }
+
     @Test("expr reports a bad expression with its phase and position, exit 2")
     func exprError() throws {
         let repo = try TemporaryRepository()

@@ -42,6 +42,20 @@ struct LintCommandTests {
         return repo
     }
 
+    @Test("folders are linted file by file, paths are relative to where you are, and a summary line closes")
+    func foldersAndSummary() throws {
+        let repo = try repository()
+        try repo.write("sub/.keep", "")
+        let fromSub = try MLGateExecutable.run(["lint", "../.github/workflows"], in: repo.path + "/sub")
+        #expect(fromSub.status == 1)
+        #expect(fromSub.stdout.split(separator: "\n").allSatisfy { $0.hasPrefix("../.github/workflows/broken.yml:") }, "\(fromSub.stdout)")
+        #expect(fromSub.stderr.contains("2 files, 4 problems in 1 file"), "\(fromSub.stderr)")
+        let clean = try MLGateExecutable.run(["lint", ".github/workflows/clean.yml"], in: repo.path)
+        #expect(clean.stderr.contains("1 file, no problems"))
+        let empty = try MLGateExecutable.run(["lint", "sub"], in: repo.path)
+        #expect(empty.status == 2)
+    }
+
     @Test("findings name file, line, column and rule; exit 1")
     func findings() throws {
         let repo = try repository()
