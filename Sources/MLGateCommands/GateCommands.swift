@@ -104,16 +104,17 @@ struct PromoteCommand: AsyncParsableCommand {
         request.show(decision, console: console)
         guard decision.decision == .promote else { throw ExitCode(decision.exitStatus) }
         if decision.alreadyThere { return }
+        let tag: RegistryTag
         do {
-            let tag = try registry.assign(decision.model, stage: decision.to, commit: decision.commit,
-                                          message: "Promote \(decision.model) \(decision.version) to \(decision.to)\n\n\(decision.json)\n")
+            tag = try registry.assign(decision.model, stage: decision.to, commit: decision.commit,
+                                      message: "Promote \(decision.model) \(decision.version) to \(decision.to)\n\n\(decision.json)\n")
             if !request.json { console.out("  recorded as tag \(tag)") }
         } catch {
             throw fail(error, console: console)
         }
         if noDeploy { return }
         let status = try await Deployment.emit(model: decision.model, version: decision.version, commit: decision.commit,
-                                               stage: decision.to, root: root, console: console)
+                                               stage: decision.to, tag: tag.description, root: root, console: console)
         // The deployment may have run the stage's analysis, which may have rolled back: say
         // what the stage holds now, not what was written before.
         let holder = (try? registry.state())?.model(decision.model)?.current(in: decision.to)
@@ -135,15 +136,19 @@ struct PromoteCommand: AsyncParsableCommand {
 enum Deployment {
     /// Deploys the version a rollback restored, marked as a rollback (nothing when the stage
     /// was left empty).
-    static func restore(_ rollback: Decision, root: String, console: ConsoleOutput) async throws -> Int32 {
+    static func restore(_ rollback: Decision, registry: Registry, root: String, console: ConsoleOutput) async throws -> Int32 {
         guard rollback.version != rollback.champion?.version else { return ExitStatus.success }
+        // The assignment the rollback wrote is the stage's current one: its tag is the ref.
+        let tag = (try? registry.state())?.model(rollback.model)?.current(in: rollback.to)?.stamp.tag
         return try await emit(model: rollback.model, version: rollback.version, commit: rollback.commit, stage: rollback.to,
-                              root: root, rollback: true, console: console)
+                              tag: tag, root: root, rollback: true, console: console)
     }
 
     /// `rollback` marks the payload (`payload.rollback: true`), so a post-deploy workflow can
     /// skip analysing a version that was just restored.
-    static func emit(model: String, version: String, commit: String, stage: String, root: String, rollback: Bool = false,
+    /// `tag` (the stage assignment that was written) is the run's `github.ref`, as a
+    /// deployment's ref is on GitHub; without one, the version's commit.
+    static func emit(model: String, version: String, commit: String, stage: String, tag: String?, root: String, rollback: Bool = false,
                      console: ConsoleOutput) async throws -> Int32 {
         let sources = (try? RevisionWorkspace.workflowFiles(repositoryAt: root, revision: commit)) ?? []
         let triggered = WorkflowLoader.load(sources: sources).workflows.filter { $0.trigger("deployment") != nil }
@@ -152,7 +157,7 @@ enum Deployment {
             return ExitStatus.success
         }
         let payload: [String: Any] = ["deployment": [
-            "environment": stage, "sha": commit, "ref": "\(RegistryTag.encode(model))@\(version)", "task": "deploy",
+            "environment": stage, "sha": commit, "ref": tag ?? "\(RegistryTag.encode(model))@\(version)", "task": "deploy",
             "description": "mlgate: \(model) \(version) to \(stage)",
             "payload": ["model": model, "version": version, "rollback": rollback] as [String: Any],
         ]]
@@ -160,7 +165,7 @@ enum Deployment {
         try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys]).write(to: URL(fileURLWithPath: file))
         defer { try? FileManager.default.removeItem(atPath: file) }
         console.out("  deploying: \(triggered.map(\.file).joined(separator: ", ")) with environment \(stage)")
-        let run = try RunCommand.parse(triggered.map(\.file) + ["--event", "deployment", "--eventpath", file, "--rev", commit, "-C", root])
+        let run = try RunCommand.parse(triggered.map(\.file) + ["--event", "deployment", "--eventpath", file, "--rev", tag.map { "refs/tags/" + $0 } ?? commit, "-C", root])
         return try await run.execute(console: console)
     }
 }

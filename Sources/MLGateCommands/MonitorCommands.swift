@@ -80,7 +80,7 @@ struct MonitorCommand: AsyncParsableCommand {
         case .inconclusive: throw ExitCode(ExitStatus.pending)
         case .failed, .error:
             if held != nil { throw ExitCode(ExitStatus.pending) }
-            if let decision, !noDeploy { _ = try await Deployment.restore(decision, root: root, console: console) }
+            if let decision, !noDeploy { _ = try await Deployment.restore(decision, registry: registry, root: root, console: console) }
             throw ExitCode(ExitStatus.failed)
         }
     }
@@ -151,7 +151,7 @@ struct RollbackCommand: AsyncParsableCommand {
             console.out("✓ rollback: \(decision.model) in \(stage) → \(decision.version)")
             for reason in decision.reasons { console.out("  - \(reason)") }
         }
-        if !noDeploy, try await Deployment.restore(decision, root: root, console: console) != ExitStatus.success {
+        if !noDeploy, try await Deployment.restore(decision, registry: registry, root: root, console: console) != ExitStatus.success {
             throw ExitCode(ExitStatus.failed)
         }
     }

@@ -75,12 +75,18 @@ public struct RepositorySnapshot: Sendable {
         }
         do {
             var head = try repo.head()
+            // The tag --rev names, when it names one: that is github.ref, not whichever tag
+            // on the commit sorts first.
+            var namedTag: String?
             if let revision {
                 let sha = try repo.resolveCommit(revision)
-                if (try? repo.target(of: "refs/heads/" + revision)) != nil {
-                    head = .branch(ref: "refs/heads/" + revision, sha: sha)
-                } else if (try? repo.target(of: "refs/tags/" + revision)) != nil {
+                let short = revision.hasPrefix("refs/heads/") ? String(revision.dropFirst(11)) : revision
+                let tag = revision.hasPrefix("refs/tags/") ? String(revision.dropFirst(10)) : revision
+                if (try? repo.target(of: "refs/heads/" + short)) != nil {
+                    head = .branch(ref: "refs/heads/" + short, sha: sha)
+                } else if (try? repo.target(of: "refs/tags/" + tag)) != nil {
                     head = .detached(sha: sha)
+                    namedTag = "refs/tags/" + tag
                 } else if revision != "HEAD" {
                     head = .detached(sha: sha)
                 }
@@ -94,7 +100,7 @@ public struct RepositorySnapshot: Sendable {
             case .unborn(let r): ref = r
             case .detached(let s):
                 sha = s
-                if let tag = try repo.tags(pointingAt: s).first {
+                if let tag = try namedTag ?? repo.tags(pointingAt: s).first {
                     ref = tag
                     refType = "tag"
                 } else {

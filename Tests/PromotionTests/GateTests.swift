@@ -21,7 +21,7 @@ struct GateTests {
         """
 
     /// A repository with the policy, a deployment workflow and churn v1.0.0 registered.
-    func project(deploy: String = "echo \"deploying ${{ github.event.deployment.payload.model }} ${{ github.event.deployment.payload.version }} to ${{ github.event.deployment.environment }}\"") throws -> TemporaryRepository {
+    func project(deploy: String = "echo \"deploying ${{ github.event.deployment.payload.model }} ${{ github.event.deployment.payload.version }} to ${{ github.event.deployment.environment }} at ${{ github.ref }}\"") throws -> TemporaryRepository {
         let repo = try TemporaryRepository()
         try repo.write("mlgate.yml", Self.policy)
         try repo.write(".github/workflows/deploy.yml", """
@@ -72,7 +72,7 @@ struct GateTests {
         let promote = try mlgate(["promote", "churn", "--to", "staging"], repo)
         #expect(promote.status == 0, "\(promote.stdout)\(promote.stderr)")
         #expect(promote.stdout.contains("recorded as tag churn#staging#1"))
-        #expect(promote.stdout.contains("deploying churn v1.0.0 to staging"))
+        #expect(promote.stdout.contains("deploying churn v1.0.0 to staging at refs/tags/churn#staging#1"), "github.ref is the tag written: \(promote.stdout)")
         let message = try repo.git("tag", "-l", "--format=%(contents)", "churn#staging#1")
         #expect(message.contains("\"decision\":\"promote\""))
         #expect(try mlgate(["show", "churn#staging", "--ref"], repo).stdout == "churn@v1.0.0\n")

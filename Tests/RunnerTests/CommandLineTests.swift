@@ -17,6 +17,18 @@ struct CommandLineTests {
         #expect(object.stdout == "{\n  \"a\": [\n    1,\n    2.5\n  ]\n}\n")
     }
 
+    @Test("--rev TAG: github.ref is the tag asked for, not the first tag on that commit")
+    func revTag() throws {
+        let repo = try TemporaryRepository()
+        try repo.write(".github/workflows/ci.yml", "on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"ref=${{ github.ref }} type=${{ github.ref_type }} name=${{ github.ref_name }}\"\n")
+        try repo.commitAll()
+        try repo.git("tag", "a-old-unassignment")
+        try repo.git("tag", "-a", "-m", "release", "z-release")
+        let result = try MLGateExecutable.run(["run", "--rev", "z-release"], in: repo.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("ref=refs/tags/z-release type=tag name=z-release"), "\(result.stdout)")
+    }
+
     @Test("expr refuses a context that is neither GitHub's nor given, as GitHub's parser does")
     func exprUnknownContext() throws {
         let repo = try TemporaryRepository()
