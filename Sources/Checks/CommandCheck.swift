@@ -48,7 +48,7 @@ public struct CommandCheck: Sendable {
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         }
-        do { try process.run() } catch {
+        do { try ChildProcess.start(process) } catch {
             return result(.error, "\(display) could not start: \(error.localizedDescription)",
                           findings: [.init(severity: "error", rule: "not-started", message: error.localizedDescription)])
         }

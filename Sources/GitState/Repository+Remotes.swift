@@ -2,15 +2,29 @@ internal import CLibGit2
 import Foundation
 
 extension Repository {
-    /// Fetches `refspecs` from `remote` (a remote's name, or a URL or path).
-    public func fetch(from remote: String, refspecs: [String]) throws(GitError) {
+    /// Fetches `refspecs` from `remote` (a remote's name, or a URL or path). A `token`
+    /// answers an HTTPS server's request for credentials (as GitHub's `x-access-token`); it
+    /// is never part of the URL, so no message can show it.
+    public func fetch(from remote: String, refspecs: [String], token: String? = nil) throws(GitError) {
         let handle = try openRemote(remote)
         defer { git_remote_free(handle) }
         var options = git_fetch_options()
         try LibGit2.check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "prepare a fetch")
         options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
-        let code = withStringArray(refspecs) { specs in
-            git_remote_fetch(handle, specs, &options, "mlgate: fetch")
+        final class Credentials { let token: String; var tries = 0; init(_ token: String) { self.token = token } }
+        let credentials = token.map(Credentials.init)
+        if credentials != nil {
+            options.callbacks.credentials = { out, _, _, allowed, payload in
+                guard let out, let payload, allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0 else { return -30 }  // GIT_PASSTHROUGH
+                let credentials = Unmanaged<Credentials>.fromOpaque(payload).takeUnretainedValue()
+                credentials.tries += 1
+                guard credentials.tries <= 1 else { return -1 }  // refused once: do not ask again
+                return git_credential_userpass_plaintext_new(out, "x-access-token", credentials.token)
+            }
+        }
+        let code = withExtendedLifetime(credentials) {
+            options.callbacks.payload = credentials.map { Unmanaged.passUnretained($0).toOpaque() }
+            return withStringArray(refspecs) { specs in git_remote_fetch(handle, specs, &options, "mlgate: fetch") }
         }
         try LibGit2.check(code, "fetch from \(remote)")
     }

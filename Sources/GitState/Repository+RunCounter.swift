@@ -22,7 +22,8 @@ extension Repository {
         var buffer = [UInt8](repeating: 0, count: 32)
         let n = pread(fd, &buffer, buffer.count, 0)
         let current = n > 0 ? Int(String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 : 0
-        let next = current + 1
+        // A number no run could have reached (a damaged file) starts the count again.
+        let next = (0..<1_000_000_000).contains(current) ? current + 1 : 1
         let text = Array("\(next)\n".utf8)
         _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
         ftruncate(fd, off_t(text.count))

@@ -24,8 +24,32 @@ public final class Repository {
         workdir = git_repository_workdir(repo).map { URL(fileURLWithPath: String(cString: $0)) }
     }
 
+    /// Opens the bare repository at `path`, creating it (and its folders) first when there is
+    /// none: a cache of another repository's objects and refs, filled by `fetch`.
+    public init(bareAt path: String) throws(GitError) {
+        _ = LibGit2.initialized
+        var repo: OpaquePointer?
+        if git_repository_open_bare(&repo, path) != 0 {
+            try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            try LibGit2.check(git_repository_init(&repo, path, 1), "create a repository at \(path)")
+        }
+        pointer = repo!
+        gitDirectory = URL(fileURLWithPath: path)
+        workdir = nil
+    }
+
     deinit {
         git_repository_free(pointer)
+    }
+
+    /// Whether the object database holds the commit `sha` (a full id).
+    public func hasCommit(_ sha: String) -> Bool {
+        var id = git_oid()
+        guard git_oid_fromstr(&id, sha) == 0 else { return false }
+        var commit: OpaquePointer?
+        guard git_commit_lookup(&commit, pointer, &id) == 0 else { return false }
+        git_commit_free(commit)
+        return true
     }
 
     /// What HEAD points at.

@@ -33,8 +33,14 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Run the workflows as they are at this revision, in a fresh workspace written from its tree.")
     var rev: String?
 
-    @Option(name: .customLong("action-dir"), help: "A folder holding remote actions as OWNER/REPO (folders or git repositories; repeatable).")
+    @Option(name: .customLong("action-dir"), help: "A folder holding remote actions as OWNER/REPO (folders or git repositories; repeatable). Used before fetching.")
     var actionDirs: [String] = []
+
+    @Option(name: .customLong("github-url"), help: "Where remote actions and reusable workflows are fetched from (default: $GITHUB_SERVER_URL, else https://github.com): GitHub Enterprise or a mirror.")
+    var githubURL: String?
+
+    @Flag(name: .long, help: "Fetch nothing: remote actions come only from --action-dir and the cache ($XDG_CACHE_HOME/mlgate/actions).")
+    var offline = false
 
     @Option(name: .customShort("P"), help: ArgumentHelp("Where jobs with a runs-on label run: LABEL=host or LABEL=skip (repeatable). By default ubuntu-*, linux and self-hosted run here; windows-* and macos-* are skipped with a warning.", valueName: "LABEL=host|skip"))
     var platforms: [String] = []
@@ -208,6 +214,10 @@ struct RunCommand: AsyncParsableCommand {
 
         options.repositoryRoot = root
         options.actionDirectories = actions
+        let environment = ProcessInfo.processInfo.environment
+        options.actionCache = ActionCache(root: ActionCache.defaultRoot(environment: environment),
+                                          serverURL: githubURL ?? environment["GITHUB_SERVER_URL"] ?? "https://github.com",
+                                          token: options.secrets["GITHUB_TOKEN"] ?? environment["GITHUB_TOKEN"], offline: offline)
         let cancellation = CancellationScope(grace: options.killGrace)
         let interrupts = InterruptHandler(cancellation: cancellation)
         defer { interrupts.stop() }

@@ -1,3 +1,4 @@
+import Checks
 import Foundation
 
 /// Runs a command found on PATH to completion, feeding it `input` and capturing both of its
@@ -18,7 +19,7 @@ enum CapturedCommand {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
-        do { try process.run() } catch {
+        do { try ChildProcess.start(process) } catch {
             return Result(status: 127, output: "", error: "\(words.first ?? "") could not start: \(error.localizedDescription)")
         }
         let group = DispatchGroup()

@@ -45,6 +45,21 @@ public struct ActionDirectories: Sendable {
     /// Whether `uses` can be found here.
     public func contains(_ uses: String) -> Bool { repositoryFolder(for: uses) != nil }
 
+    /// The text of the file `uses` names (`owner/repo/path/to/file.yml@ref`), read at `ref`
+    /// from a git repository, or from a plain folder as it is.
+    func fileText(for uses: String) throws(RevisionWorkspace.Failure) -> String {
+        guard let (folder, reference) = repositoryFolder(for: uses), !reference.path.isEmpty else {
+            throw RevisionWorkspace.Failure(description: "'\(uses)' names no file in an available repository")
+        }
+        if FileManager.default.fileExists(atPath: folder + "/.git") || FileManager.default.fileExists(atPath: folder + "/HEAD") {
+            return try RevisionWorkspace.file(reference.path, repositoryAt: folder, revision: reference.ref)
+        }
+        guard let data = FileManager.default.contents(atPath: folder + "/" + reference.path) else {
+            throw RevisionWorkspace.Failure(description: "\(folder)/\(reference.path) cannot be read")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// The folder to run the action from: the repository read at `ref` into `scratch` when
     /// it is a git repository, else the folder itself; nil when not found.
     func actionFolder(for uses: String, scratch: String) throws(RevisionWorkspace.Failure) -> String? {

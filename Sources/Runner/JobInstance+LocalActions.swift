@@ -18,9 +18,12 @@ extension JobInstance {
         var relative = String(uses.dropFirst(2)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         var folder = relative.isEmpty ? run.workspace : run.workspace + "/" + relative
         if !uses.hasPrefix("./") {
-            // A remote action, from --action-dir.
+            // A remote action, from an --action-dir or fetched into the cache.
+            if let reason = run.options.unavailable(uses) {
+                return ActionResult(outcome: .failure, outputs: [], error: "action '\(uses)' cannot be had: \(reason)")
+            }
             do {
-                guard let found = try run.options.actionDirectories.actionFolder(for: uses, scratch: run.scratchRoot) else {
+                guard let found = try run.options.actionSources.actionFolder(for: uses, scratch: run.scratchRoot) else {
                     return ActionResult(outcome: .failure, outputs: [], error: "action '\(uses)' is not in any --action-dir")
                 }
                 folder = found

@@ -113,7 +113,7 @@ struct JobInstance: Sendable {
         }
         reporter.report(.jobStarted(job: label))
         // What this host cannot provide fails this job alone, before any step.
-        if let blocker = RunPlanner.hostBlocker(for: job, actions: run.options.actionDirectories) {
+        if let blocker = RunPlanner.hostBlocker(for: job, unavailable: run.options.unavailable) {
             reporter.report(.log(job: label, step: "Set up job", line: "Error: \(blocker)"))
             state.failed = true
         }

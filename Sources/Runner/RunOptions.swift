@@ -29,6 +29,9 @@ public struct RunOptions: Sendable {
     public var runnerLabels = RunnerLabels()
     /// Where remote actions are found on disk (`--action-dir`).
     public var actionDirectories = ActionDirectories([])
+    /// Where remote actions and reusable workflows not in an `--action-dir` are fetched
+    /// to; nil: only `--action-dir`s.
+    public var actionCache: ActionCache?
     /// The repository's working tree (the workspace, unless running at a revision).
     public var repositoryRoot: String = ""
     /// Whether the next bash step's shell is started while the current step runs (see
@@ -36,6 +39,19 @@ public struct RunOptions: Sendable {
     public var prelaunch = true
     /// The invoking environment, inherited by steps like a self-hosted runner's.
     public var hostEnvironment: [String: String] = [:]
+
+    /// Why a remote `uses` (`owner/repo[/path]@ref`) cannot be had, or nil when it can: from
+    /// an `--action-dir`, else fetched into the cache (once per run).
+    public func unavailable(_ uses: String) -> String? {
+        if actionDirectories.contains(uses) { return nil }
+        if let actionCache { return actionCache.prepare(uses) }
+        return RunPlanner.notInActionDirectories(uses, actionDirectories)
+    }
+
+    /// Where `uses` is read from: the `--action-dir`s, else the cache.
+    var actionSources: ActionDirectories {
+        ActionDirectories(actionDirectories.folders + (actionCache.map { [$0.root] } ?? []))
+    }
 
     /// Creates options for a workspace.
     public init(workspace: String) {

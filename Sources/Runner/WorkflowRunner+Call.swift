@@ -18,22 +18,31 @@ extension WorkflowRunner {
             return JobInstance.Outcome(report: report)
         }
 
-        if let blocker = RunPlanner.hostBlocker(for: job, actions: context.options.actionDirectories) {
+        if let blocker = RunPlanner.hostBlocker(for: job, unavailable: context.options.unavailable) {
             return finish(.failure, error: blocker)
         }
-        // The called workflow, from the workspace (the working tree, or the --rev tree). The
-        // chain was checked before the run; the guard holds if the files changed since.
-        let file = String(uses.dropFirst(2))
+        // The called workflow: a local one from the workspace (the working tree, or the --rev
+        // tree), another repository's from an --action-dir or the fetched cache. The chain
+        // of local calls was checked before the run; this guard also bounds remote ones.
+        let file = uses.hasPrefix("./") ? String(uses.dropFirst(2)) : uses
         let chain = context.callChain + [file]
         if context.callChain.contains(file) || chain.count > WorkflowLimits.maxWorkflowNesting {
             return finish(.failure, error: "reusable workflows call each other in a cycle or nest more than \(WorkflowLimits.maxWorkflowNesting) levels deep: \(chain.joined(separator: " → "))")
         }
-        guard let data = FileManager.default.contents(atPath: context.workspace + "/" + file) else {
-            return finish(.failure, error: "cannot read the called workflow \(uses); check the path")
+        let text: String
+        if uses.hasPrefix("./") {
+            guard let data = FileManager.default.contents(atPath: context.workspace + "/" + file) else {
+                return finish(.failure, error: "cannot read the called workflow \(uses); check the path")
+            }
+            text = String(decoding: data, as: UTF8.self)
+        } else {
+            do { text = try context.options.actionSources.fileText(for: uses) } catch {
+                return finish(.failure, error: "cannot read the called workflow \(uses): \(error.description)")
+            }
         }
         let called: Workflow
         do {
-            called = try WorkflowDecoder.decode(String(decoding: data, as: UTF8.self), file: file)
+            called = try WorkflowDecoder.decode(text, file: file)
         } catch {
             return finish(.failure, error: "the called workflow is invalid:\n\(error.description)")
         }

@@ -155,7 +155,8 @@ struct AnalysisTests {
         exporter.standardOutput = FileHandle.nullDevice
         exporter.standardError = FileHandle.nullDevice
         try exporter.run()
-        defer { exporter.terminate() }
+        // SIGKILL: started from a test thread, the servers inherit a mask that blocks SIGTERM.
+        defer { kill(exporter.processIdentifier, SIGKILL); exporter.waitUntilExit() }
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus")
         server.arguments = ["--config.file=\(work)/prometheus.yml", "--storage.tsdb.path=\(work)/data",
@@ -163,7 +164,7 @@ struct AnalysisTests {
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
         try server.run()
-        defer { server.terminate() }
+        defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
         let base = "http://127.0.0.1:\(prometheusPort)"
         try Self.waitFor("Prometheus to scrape the exporter") { Self.query(base, "model_error_rate") == "0.01" }
 

@@ -21,6 +21,14 @@ struct BadInputTests {
         #expect((try? fixture.repo.git("notes", "--ref=refs/notes/mlgate-approvals", "list")) ?? "" == "")
     }
 
+    @Test("a check command starts with no signal blocked, so Ctrl-C and timeouts reach it")
+    func checkCommandSignals() throws {
+        let repo = try TemporaryRepository()
+        try repo.commitAll()
+        let result = try mlgate(["check", "command", "mask", "--", "bash", "-c", "grep SigBlk /proc/$$/status"], in: repo)
+        #expect(result.stdout.contains("SigBlk:\t0000000000000000"), "\(result.stdout)")
+    }
+
     @Test("a note that is not mlgate's JSON: evidence, gate and a recording check name the commit and the fix, exit 2")
     func corruptEvidenceNote() throws {
         let fixture = try RegistryFixture(versions: 1, plainTags: 0)
