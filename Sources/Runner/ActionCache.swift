@@ -88,7 +88,7 @@ public final class ActionCache: @unchecked Sendable {
             // The server cannot be reached: what the cache holds of a tag or branch is used.
             if !isCommit, (try? repository.resolveCommit(ref)) != nil { return nil }
             keep = false
-            return "cannot fetch \(name) from \(serverURL): \(error.message)"
+            return "cannot fetch \(name) from \(serverURL): \(error.message); check the network, --github-url and GITHUB_TOKEN, or pass --action-dir DIR holding \(name)"
         }
         if isCommit ? repository.hasCommit(ref) : (try? repository.resolveCommit(ref)) != nil { return nil }
         keep = false

@@ -50,12 +50,19 @@ public enum MLGateExecutable {
         return candidate
     }
 
+    /// Where remote actions are fetched from in tests, unless a test serves its own: a
+    /// loopback port where nothing listens (the discard port), so no test reaches a network.
+    public static let unreachableServer = "git://127.0.0.1:9"
+    /// The tests' own action cache, never the user's.
+    public static let cacheHome = FileManager.default.temporaryDirectory.appendingPathComponent("mlgate-test-cache-\(getpid())").path
+
     /// Runs `mlgate` with `arguments` in `directory`.
     public static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> ProcessRunner.Result {
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw TestSupportError("\(path) is missing; build with 'swift build --build-tests' (make test does)")
         }
-        return try ProcessRunner.run(path, arguments, in: directory, environment: environment)
+        let isolated = ["GITHUB_SERVER_URL": unreachableServer, "XDG_CACHE_HOME": cacheHome].merging(environment) { _, given in given }
+        return try ProcessRunner.run(path, arguments, in: directory, environment: isolated)
     }
 }
 
