@@ -1,5 +1,6 @@
 import Expressions
 import Foundation
+import GitState
 import Workflow
 
 /// One job, or one combination of a matrix job, running its steps in order on the host.
@@ -383,8 +384,15 @@ struct JobInstance: Sendable {
                 : "The workspace holds '\(run.options.revision!)' (\(run.repository.sha.prefix(7)))"))
             return nil
         }
-        if run.options.revision == nil, path == nil {
-            return "checking out '\(ref!)' into the live working tree would overwrite your files; give the step a 'path:', or run with --rev"
+        if run.options.revision == nil, path == nil, let ref {
+            // The ref that is already checked out, on a clean tree, is the working tree itself.
+            let commit = try? Repository(discovering: run.options.repositoryRoot).resolveCommit(ref)
+            if commit == run.repository.sha, !run.repository.dirty {
+                reporter.report(.log(job: label, step: step, line: "'\(ref)' is the checked-out commit \(run.repository.sha.prefix(7)) and the tree is clean: using the working tree at \(run.workspace) as the checkout"))
+                return nil
+            }
+            let why = commit == run.repository.sha ? "the working tree has changes, which it would overwrite" : "it would overwrite your files"
+            return "checking out '\(ref)' into the live working tree: \(why); give the step a 'path:', or run with --rev"
         }
         let revision = ref ?? run.repository.sha
         let target = path.map { $0.hasPrefix("/") ? $0 : run.workspace + "/" + $0 } ?? run.workspace
