@@ -215,6 +215,10 @@ struct RunCommand: AsyncParsableCommand {
         options.repositoryRoot = root
         options.actionDirectories = actions
         let environment = ProcessInfo.processInfo.environment
+        let toolCache = environment["RUNNER_TOOL_CACHE"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? URL(fileURLWithPath: ActionCache.defaultRoot(environment: environment)).deletingLastPathComponent().path + "/toolcache"
+        try? FileManager.default.createDirectory(atPath: toolCache, withIntermediateDirectories: true)
+        options.toolCache = toolCache
         options.actionCache = ActionCache(root: ActionCache.defaultRoot(environment: environment),
                                           serverURL: githubURL ?? environment["GITHUB_SERVER_URL"] ?? "https://github.com",
                                           token: options.secrets["GITHUB_TOKEN"] ?? environment["GITHUB_TOKEN"], offline: offline)

@@ -38,6 +38,8 @@ extension JobInstance {
                                 error: "no action.yml or action.yaml in \(uses) (looked in \(folder)); check the path, or check the repository out first")
         }
         let display = relative.isEmpty ? "action.yml" : relative + "/" + URL(fileURLWithPath: file).lastPathComponent
+        // github.action_repository and action_ref: the remote action's, empty for a local one.
+        let reference = ActionDirectories.parse(uses).map { ("\($0.owner)/\($0.repository)", $0.ref) } ?? ("", "")
         // Actions inside actions: bounded like GitHub's runner, and never a cycle.
         let chain = state.actionChain.map(\.display) + [uses]
         if state.actionChain.contains(where: { $0.file == file }) {
@@ -75,24 +77,26 @@ extension JobInstance {
             }
             let script = Step.synthesized(script: "command -v node >/dev/null || { echo \"::error::\(uses) is a JavaScript action and needs node on PATH\"; exit 1; }\nexec node \"$GITHUB_ACTION_PATH/\(main)\"",
                                           shell: "bash", index: 0, file: display)
-            return runFrame([script], action: action, inputs: inputs, folder: folder, state: &state, callerEnv: env, temp: temp, scratch: scratch)
+            return runFrame([script], action: action, inputs: inputs, folder: folder, reference: reference, state: &state, callerEnv: env, temp: temp, scratch: scratch)
         case .composite(let steps):
             state.actionChain.append((uses, file))
             defer { state.actionChain.removeLast() }
-            return runFrame(steps, action: action, inputs: inputs, folder: folder, state: &state, callerEnv: callerEnv, temp: temp, scratch: scratch)
+            return runFrame(steps, action: action, inputs: inputs, folder: folder, reference: reference, state: &state, callerEnv: callerEnv, temp: temp, scratch: scratch)
         }
     }
 
     /// Runs steps in a frame of their own (`steps`, `inputs`, success), then evaluates the
     /// action's outputs with that frame's `steps` context.
-    private func runFrame(_ steps: [Step], action: ActionDefinition, inputs: OrderedEnvironment, folder: String, state: inout State,
+    private func runFrame(_ steps: [Step], action: ActionDefinition, inputs: OrderedEnvironment, folder: String,
+                          reference: (repository: String, ref: String), state: inout State,
                           callerEnv: OrderedEnvironment, temp: String, scratch: String) -> ActionResult {
-        let saved = (state.steps, state.failed, state.inputs, state.actionPath)
+        let saved = (state.steps, state.failed, state.inputs, state.actionPath, state.actionReference)
         state.steps = []
         state.failed = false
         state.inputs = .object(ExpressionObject(inputs.pairs.map { ($0.0, .string($0.1)) }))
         state.actionPath = folder
-        defer { (state.steps, state.failed, state.inputs, state.actionPath) = saved }
+        state.actionReference = reference
+        defer { (state.steps, state.failed, state.inputs, state.actionPath, state.actionReference) = saved }
 
         for step in steps {
             runStep(step, state: &state, jobEnv: callerEnv, temp: temp, scratch: scratch)

@@ -58,7 +58,11 @@ extension JobInstance {
         var environment = state.baseEnvironment
         for (k, v) in stepEnv.pairs where state.defaultEnvironment[k] == nil { environment[k] = v }
         environment["GITHUB_ACTION"] = step.id ?? "__run" + (step.index == 0 ? "" : "_\(step.index + 1)")
-        if let actionPath = state.actionPath { environment["GITHUB_ACTION_PATH"] = actionPath }
+        if let actionPath = state.actionPath {
+            environment["GITHUB_ACTION_PATH"] = actionPath
+            environment["GITHUB_ACTION_REPOSITORY"] = state.actionReference.repository
+            environment["GITHUB_ACTION_REF"] = state.actionReference.ref
+        }
         environment["GITHUB_ENV"] = files.env
         environment["GITHUB_OUTPUT"] = files.output
         environment["GITHUB_PATH"] = files.path

@@ -45,6 +45,9 @@ struct JobInstance: Sendable {
         var deadline: ContinuousClock.Instant?
         /// The `inputs` context of a composite action's steps (nil: the workflow's inputs).
         var inputs: ExpressionValue?
+        /// The `owner/repo` and ref of the remote action whose steps are running ("" for a
+        /// local one): `github.action_repository` and `github.action_ref`.
+        var actionReference: (repository: String, ref: String) = ("", "")
         /// The folder of the local action whose steps are running (`GITHUB_ACTION_PATH`).
         var actionPath: String?
         /// `defaults.run.working-directory` of the job, else of the workflow, evaluated.
@@ -407,13 +410,24 @@ struct JobInstance: Sendable {
 
     // MARK: Contexts
 
+    /// The `github` context; inside an action, with its `action_path`, `action_repository`
+    /// and `action_ref`, as the runner sets them.
+    func githubContext(_ state: State) -> ExpressionValue {
+        guard let path = state.actionPath, case .object(let object) = github else { return github }
+        let replaced: [String: ExpressionValue] = [
+            "action_path": .string(path), "action_repository": .string(state.actionReference.repository),
+            "action_ref": .string(state.actionReference.ref),
+        ]
+        return .object(ExpressionObject(object.pairs.map { pair in (pair.key, replaced[pair.key] ?? pair.value) }))
+    }
+
     func evaluationContext(env: OrderedEnvironment, state: State, temp: String, includeSteps: Bool) -> EvaluationContext {
         let failed = state.failed
         let scope = self.scope
         let workspace = run.workspace
         let status: String = failed ? "failure" : (scope.isCancelled ? "cancelled" : "success")
         let contexts = ExpressionObject([
-            ("github", github),
+            ("github", githubContext(state)),
             ("env", .object(ExpressionObject(env.pairs.map { ($0.0, .string($0.1)) }))),
             ("vars", run.vars), ("secrets", run.secrets), ("inputs", state.inputs ?? run.inputs),
             ("job", .object(ExpressionObject([("status", .string(status)),

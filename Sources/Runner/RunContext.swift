@@ -111,7 +111,7 @@ struct RunContext: Sendable {
             "GITHUB_WORKSPACE": workspace,
             "RUNNER_ARCH": Self.runnerArch, "RUNNER_OS": "Linux", "RUNNER_NAME": "mlgate",
             "RUNNER_ENVIRONMENT": "self-hosted", "RUNNER_TEMP": runnerTemp,
-            "RUNNER_TOOL_CACHE": tempRoot + "/_tool",
+            "RUNNER_TOOL_CACHE": options.toolCache ?? tempRoot + "/_tool",
             // For `mlgate check` inside a run: record evidence on the run's commit, in the
             // repository (which is not the workspace under --rev).
             "MLGATE_RUN_ID": runId, "MLGATE_REPOSITORY": options.repositoryRoot.isEmpty ? workspace : options.repositoryRoot,
@@ -121,7 +121,7 @@ struct RunContext: Sendable {
     /// The `runner` context.
     func runner(temp: String) -> ExpressionValue {
         .object(strings: [("name", "mlgate"), ("os", "Linux"), ("arch", Self.runnerArch), ("temp", temp),
-                          ("tool_cache", tempRoot + "/_tool"), ("environment", "self-hosted")])
+                          ("tool_cache", options.toolCache ?? tempRoot + "/_tool"), ("environment", "self-hosted")])
     }
 
     static var runnerArch: String {

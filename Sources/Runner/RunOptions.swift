@@ -32,6 +32,9 @@ public struct RunOptions: Sendable {
     /// Where remote actions and reusable workflows not in an `--action-dir` are fetched
     /// to; nil: only `--action-dir`s.
     public var actionCache: ActionCache?
+    /// `RUNNER_TOOL_CACHE`: a folder that outlives the run, so `actions/setup-python` and
+    /// the like keep their downloads between runs as on a self-hosted runner (nil: one per run).
+    public var toolCache: String?
     /// The repository's working tree (the workspace, unless running at a revision).
     public var repositoryRoot: String = ""
     /// Whether the next bash step's shell is started while the current step runs (see

@@ -17,6 +17,20 @@ struct CommandLineTests {
         #expect(object.stdout == "{\n  \"a\": [\n    1,\n    2.5\n  ]\n}\n")
     }
 
+    @Test("RUNNER_TOOL_CACHE outlives the run, as on a self-hosted runner, so setup actions keep their downloads")
+    func toolCache() throws {
+        let repo = try TemporaryRepository()
+        let cacheHome = repo.path + "/.cache-home"
+        try repo.write(".github/workflows/ci.yml", "on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          echo \"cache=$RUNNER_TOOL_CACHE runner=${{ runner.tool_cache }} seen=$(cat \"$RUNNER_TOOL_CACHE/marker\" 2>/dev/null || echo none)\"\n          echo stored > \"$RUNNER_TOOL_CACHE/marker\"\n")
+        try repo.commitAll()
+        let first = try MLGateExecutable.run(["run"], in: repo.path, environment: ["XDG_CACHE_HOME": cacheHome])
+        #expect(first.stdout.contains("cache=\(cacheHome)/mlgate/toolcache runner=\(cacheHome)/mlgate/toolcache seen=none"), "\(first.stdout)")
+        let second = try MLGateExecutable.run(["run"], in: repo.path, environment: ["XDG_CACHE_HOME": cacheHome])
+        #expect(second.stdout.contains("seen=stored"), "\(second.stdout)")
+        let chosen = try MLGateExecutable.run(["run"], in: repo.path, environment: ["RUNNER_TOOL_CACHE": repo.path + "/tools"])
+        #expect(chosen.stdout.contains("cache=\(repo.path)/tools "), "\(chosen.stdout)")
+    }
+
     @Test("--rev TAG: github.ref is the tag asked for, not the first tag on that commit")
     func revTag() throws {
         let repo = try TemporaryRepository()

@@ -109,6 +109,8 @@ struct RemoteActionTests {
                 - id: s
                   run: echo "\(words) ${{ inputs.who }}" && echo "said=\(words)" >> "$GITHUB_OUTPUT"
                   shell: bash
+                - run: echo "action ${{ github.action_repository }}@${{ github.action_ref }} env $GITHUB_ACTION_REPOSITORY@$GITHUB_ACTION_REF path-set=${{ github.action_path != '' }}"
+                  shell: bash
             """]
     }
 
@@ -163,6 +165,7 @@ struct RemoteActionTests {
         #expect(first.stdout.contains("| hello v1 ci"))
         #expect(first.stdout.contains("| output=hello v1"))
         #expect(first.stdout.contains("| shared build for proj"))
+        #expect(first.stdout.contains("| action acme/greeter@main env acme/greeter@main path-set=true"), "github.action_* inside the action")
         #expect(FileManager.default.fileExists(atPath: cache + "/mlgate/actions/acme/greeter/HEAD"), "a bare repository per action")
 
         server.stop()
