@@ -148,6 +148,42 @@ echo "    vs actionlint: $(ratio "$t_mlgate" "$t_al")× (target ≤ 1.0×) $(ver
 eps=$("$(dirname "$mlgate")/mlgate-bench" | awk '/expressions_per_second/ {print $2}')
 echo "(d) expression evaluations: ${eps}/s (target ≥ 1,000,000) $(verdict "$eps" ">=" 1000000)"
 
+# (k) --list over 50 workflows whose jobs use remote actions and other repositories'
+# reusable workflows: listed without fetching anything.
+k="$work/remote-list"; new_repo "$k"
+for i in $(seq 50); do
+  { echo "name: wf$i"; echo "on: [push, pull_request]"; echo "jobs:"
+    for j in 1 2 3; do echo "  job$j:"; echo "    runs-on: ubuntu-latest"; echo "    steps:"
+      echo "      - uses: actions/setup-python@v5"; echo "      - uses: acme/lint-action@v2"; echo "      - run: echo $j"; done
+    echo "  shared:"; echo "    uses: acme/workflows/.github/workflows/build.yml@v1"; } > "$k/.github/workflows/wf$i.yml"
+done
+commit "$k"
+results=$(cd "$k" && interleaved "mlgate=$mlgate run --list")
+t_mlgate=$(pick mlgate <<< "$results")
+ms=$(awk -v t="$t_mlgate" 'BEGIN {printf "%.0f", t*1000}')
+echo "(k) run --list over 50 workflows using remote actions: mlgate ${ms}ms (target < 50ms) $(awk -v t="$t_mlgate" 'BEGIN {print (t < 0.050) ? "PASS" : "MISS"}')"
+
+# (l) a cold fetch of one action repository (300 commits) from a git server on loopback, as
+# the action cache does it (libgit2 1.5 has no shallow fetch), against git clone --depth 1.
+src="$work/action-src"; mkdir -p "$src" && git -C "$src" init -q -b main
+for i in $(seq 300); do
+  head -c 4096 /dev/urandom | base64 > "$src/file$((i % 40)).txt"
+  git -C "$src" -c user.name=bench -c user.email=b@x add -A
+  git -C "$src" -c user.name=bench -c user.email=b@x commit -q -m "change $i"
+done
+git -C "$src" tag v1
+mkdir -p "$work/gitd/acme" && git clone -q --bare "$src" "$work/gitd/acme/setup"
+port=$((20000 + RANDOM % 30000))
+"$(git --exec-path)/git-daemon" --reuseaddr --export-all --base-path="$work/gitd" --listen=127.0.0.1 --port=$port "$work/gitd" </dev/null >/dev/null 2>&1 &
+daemon=$!
+for _ in $(seq 50); do git ls-remote "git://127.0.0.1:$port/acme/setup" >/dev/null 2>&1 && break; sleep 0.1; done
+url="git://127.0.0.1:$port/acme/setup"
+results=$(interleaved "mlgate=$bench_bin fetch $url $work/fetch-m v1" "git=rm -rf $work/fetch-g && git clone -q --depth 1 --branch v1 $url $work/fetch-g" "full=rm -rf $work/fetch-f && git clone -q --bare $url $work/fetch-f")
+kill "$daemon" 2>/dev/null
+t_m=$(pick mlgate <<< "$results"); t_g=$(pick git <<< "$results"); t_f=$(pick full <<< "$results")
+echo "(l) cold fetch of a 300-commit action repository from loopback: mlgate ${t_m}s · git clone --depth 1 ${t_g}s · git clone --bare (whole history) ${t_f}s"
+echo "    vs git clone --depth 1: $(ratio "$t_m" "$t_g")× (target ≤ 1.0×) $(verdict_of "$t_m" "$t_g" "<=" 1.0); vs the whole history: $(ratio "$t_m" "$t_f")×"
+
 # A registry of many tags, made in one git fast-import: MODELS models, VERSIONS versions each
 # (one commit per version), ASSIGNMENTS stage tags each (dev/staging/production in turn).
 registry_repo() {  # DIR MODELS VERSIONS ASSIGNMENTS

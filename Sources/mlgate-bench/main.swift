@@ -2,6 +2,8 @@
 // GitState operation as a whole process, so scripts/bench.sh can time it against git:
 //   mlgate-bench changed-paths REPO OLD NEW   prints the changed paths, like git diff --name-only
 //   mlgate-bench materialize REPO REV DIR     writes REV's tree into DIR, like git archive | tar -x
+//   mlgate-bench fetch URL DIR REF            fetches REF into a new bare repository DIR, as the
+//                                             action cache does (Runner's ActionCache)
 // With MLGATE_BENCH_REPEAT=N set, the operation runs N times in the process (after one warm-up
 // run) and the median time of one run is printed instead: the in-process cost, without the
 // process's start-up.
@@ -47,12 +49,18 @@ func benchmarkExpressions() {
 
 /// Runs one GitState operation named on the command line; false when there is none.
 func runGitOperation(_ arguments: [String]) -> Bool {
-    guard arguments.count == 4, ["changed-paths", "materialize"].contains(arguments[0]) else { return false }
+    guard arguments.count == 4, ["changed-paths", "materialize", "fetch"].contains(arguments[0]) else { return false }
     let repeats = Int(ProcessInfo.processInfo.environment["MLGATE_BENCH_REPEAT"] ?? "") ?? 0
     do {
         // A new repository handle per run: its object cache starts cold each time, as in a
         // real run, which computes this once.
         func once() throws -> String {
+            if arguments[0] == "fetch" {
+                try? FileManager.default.removeItem(atPath: arguments[2])
+                let ref = arguments[3]
+                try Repository(bareAt: arguments[2]).fetch(from: arguments[1], refspecs: ["+refs/tags/\(ref):refs/tags/\(ref)", "+refs/heads/\(ref):refs/heads/\(ref)"])
+                return ""
+            }
             let repository = try Repository(discovering: arguments[1])
             if arguments[0] == "changed-paths" {
                 return try repository.changedPaths(from: arguments[2], to: arguments[3]).map { $0.path + "\n" }.joined()
