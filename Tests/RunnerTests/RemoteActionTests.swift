@@ -21,6 +21,18 @@ final class LoopbackGitServer: @unchecked Sendable {
 
     var url: String { "git://127.0.0.1:\(port)" }
 
+    /// An `XDG_CACHE_HOME` for the runs against this server, removed with it.
+    var cacheHome: String { base + "/cache-home" }
+
+    /// A server holding `acme/greeter` (tagged `v1`, saying `words`) and `acme/shared`, started.
+    static func serving(greeter words: String, shared: [String: String]) throws -> (LoopbackGitServer, sha: String) {
+        let server = try LoopbackGitServer()
+        let sha = try server.publish("acme/greeter", files: RemoteActionTests.greeter(words), tag: "v1")
+        try server.publish("acme/shared", files: shared)
+        try server.start()
+        return (server, sha)
+    }
+
     /// Serves `base` on a free port of 127.0.0.1; waits until it answers. The server runs
     /// detached (no Foundation `Process` watches it), with every descriptor it inherited
     /// past stderr closed: a pipe of a test running beside this one must not stay open in it.
@@ -146,18 +158,14 @@ struct RemoteActionTests {
         return repo
     }
 
-    func run(_ repo: TemporaryRepository, server: LoopbackGitServer, cache: String, _ extra: [String] = []) throws -> ProcessRunner.Result {
-        try MLGateExecutable.run(["run"] + extra, in: repo.path, environment: ["GITHUB_SERVER_URL": server.url, "XDG_CACHE_HOME": cache])
+    func run(_ repo: TemporaryRepository, server: LoopbackGitServer, cache: String? = nil, _ extra: [String] = []) throws -> ProcessRunner.Result {
+        try MLGateExecutable.run(["run"] + extra, in: repo.path, environment: ["GITHUB_SERVER_URL": server.url, "XDG_CACHE_HOME": cache ?? server.cacheHome])
     }
 
     @Test("first run fetches; with the server stopped the cache serves; a moved branch is fetched again")
     func fetchAndCache() throws {
-        let server = try LoopbackGitServer()
-        try server.publish("acme/greeter", files: Self.greeter("hello v1"), tag: "v1")
-        try server.publish("acme/shared", files: Self.shared)
-        try server.start()
-        let cache = server.base + "/../cache-\(UUID().uuidString.prefix(6))"
-        defer { try? FileManager.default.removeItem(atPath: cache) }
+        let (server, _) = try LoopbackGitServer.serving(greeter: "hello v1", shared: Self.shared)
+        let cache = server.cacheHome
         let repo = try project("acme/greeter@main")
 
         let first = try run(repo, server: server, cache: cache)
@@ -183,12 +191,8 @@ struct RemoteActionTests {
 
     @Test("a full commit SHA is never fetched again: the second run needs no server")
     func commitPinned() throws {
-        let server = try LoopbackGitServer()
-        let sha = try server.publish("acme/greeter", files: Self.greeter("pinned"))
-        try server.publish("acme/shared", files: Self.shared)
-        try server.start()
-        let cache = server.base + "/../cache-\(UUID().uuidString.prefix(6))"
-        defer { try? FileManager.default.removeItem(atPath: cache) }
+        let (server, sha) = try LoopbackGitServer.serving(greeter: "pinned", shared: Self.shared)
+        let cache = server.cacheHome
         let repo = try project("acme/greeter@\(sha)")
         #expect(try run(repo, server: server, cache: cache).stdout.contains("| pinned ci"))
         server.stop()
@@ -199,12 +203,8 @@ struct RemoteActionTests {
 
     @Test("a missing repository or ref fails its job alone, clearly, and leaves no empty cache; --offline fetches nothing")
     func missing() throws {
-        let server = try LoopbackGitServer()
-        try server.publish("acme/greeter", files: Self.greeter("hello"), tag: "v1")
-        try server.publish("acme/shared", files: Self.shared)
-        try server.start()
-        let cache = server.base + "/../cache-\(UUID().uuidString.prefix(6))"
-        defer { try? FileManager.default.removeItem(atPath: cache) }
+        let (server, _) = try LoopbackGitServer.serving(greeter: "hello", shared: Self.shared)
+        let cache = server.cacheHome
 
         let noRepo = try run(try project("acme/nosuch@v1"), server: server, cache: cache)
         #expect(noRepo.status == 1)
