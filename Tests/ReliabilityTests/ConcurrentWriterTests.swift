@@ -7,9 +7,9 @@ import TestSupport
 /// itself creating tags and packing references at the same time.
 @Suite("Concurrent registry writers")
 struct ConcurrentWriterTests {
-    @Test("rounds of 8 promoters and 8 registrars beside git tag and git pack-refs lose nothing")
+    @Test("5 rounds of 8 promoters and 8 registrars beside git tag and git pack-refs lose nothing")
     func writersLoseNothing() throws {
-        for round in 0..<3 {
+        for round in 0..<5 {
             // 50 versions + 200 plain tags: 250 loose tags before the writers start.
             let fixture = try RegistryFixture(versions: 50, plainTags: 200)
             let before = try fixture.tags()
