@@ -39,8 +39,8 @@ extension JobInstance {
     }
 
     /// `shell:` of the step, else of the job's and then the workflow's `defaults.run`.
-    func shellName(of step: Step) -> String? {
-        step.shell ?? job.defaults.shell ?? run.workflow.defaults.shell
+    func shellName(of step: Step, state: State) -> String? {
+        step.shell ?? state.defaultShell ?? job.defaults.shell ?? run.workflow.defaults.shell
     }
 
     /// Where the step's script is written. The job's own steps each have their own file, so
@@ -83,7 +83,7 @@ extension JobInstance {
     func prelaunch(_ next: Step, state: inout State, jobEnv: OrderedEnvironment, temp: String, scratch: String) {
         guard run.options.prelaunch, state.actionPath == nil, state.prelaunched == nil,
               next.run != nil, next.uses == nil else { return }
-        let shellName = self.shellName(of: next)
+        let shellName = self.shellName(of: next, state: state)
         guard Shell.startsAhead(shellName),
               let stepEnv = try? stepEnvironment(next, over: jobEnv.merging(state.env), state: state, temp: temp) else { return }
         let context = evaluationContext(env: stepEnv, state: state, temp: temp, includeSteps: true)

@@ -52,6 +52,8 @@ struct JobInstance: Sendable {
         var actionPath: String?
         /// `defaults.run.working-directory` of the job, else of the workflow, evaluated.
         var defaultWorkingDirectory: String?
+        /// `defaults.run.shell` of the job when written as an expression, evaluated.
+        var defaultShell: String?
         /// The composite actions whose steps are running, outermost first (`uses`, and the
         /// action file read), to refuse cycles and nesting deeper than GitHub allows.
         var actionChain: [(display: String, file: String)] = []
@@ -124,6 +126,10 @@ struct JobInstance: Sendable {
         do {
             if let value = job.continueOnError { failureAllowed = try value.evaluate(in: jobLevel).isTruthy }
             try jobEnv.set(job.env) { evaluationContext(env: $0, state: state, temp: temp, includeSteps: false) }
+            if let template = job.defaults.shellTemplate {
+                let shell = try template.evaluate(in: evaluationContext(env: jobEnv, state: state, temp: temp, includeSteps: false))
+                state.defaultShell = WorkflowDecoder.canonicalShell(shell)
+            }
             state.defaultWorkingDirectory = try (job.defaults.workingDirectory ?? run.workflow.defaults.workingDirectory)?
                 .evaluate(in: evaluationContext(env: jobEnv, state: state, temp: temp, includeSteps: false))
             let minutes = try job.timeoutMinutes.map { try Self.timeoutMinutes($0.evaluate(in: jobLevel).numberValue) } ?? 360
@@ -271,7 +277,7 @@ struct JobInstance: Sendable {
         // step on ext4.
         let files = CommandFiles(scratch: scratch)
         for file in files.all { ScratchFile.empty(file) }
-        let shellName = self.shellName(of: step)
+        let shellName = self.shellName(of: step, state: state)
         let scriptPath = self.scriptPath(of: step, shell: shellName, scratch: scratch, state: state)
         guard ScratchFile.write(scriptPath, script) else {
             finish(.failure, continueOnError: continueOnError, error: "cannot write the step's script to \(scriptPath)")

@@ -405,7 +405,7 @@ public struct WorkflowDecoder: YAMLReader {
     static let builtinShells: Set<String> = ["bash", "sh", "pwsh", "powershell", "python", "cmd"]
 
     /// GitHub's runner matches shell names without regard to case (`PowerShell`, `Bash`).
-    static func canonicalShell(_ shell: String) -> String {
+    public static func canonicalShell(_ shell: String) -> String {
         builtinShells.contains(shell.lowercased()) ? shell.lowercased() : shell
     }
 
@@ -419,9 +419,17 @@ public struct WorkflowDecoder: YAMLReader {
     private mutating func runDefaults(_ node: YAMLNode, scope: ContextScope) -> RunDefaults {
         guard let map = mapping(node, "defaults", keys: ["run"]), let runNode = map["run"],
               let run = mapping(runNode, "defaults.run", keys: ["shell", "working-directory"]) else { return .none }
-        let shell = run["shell"].flatMap { string($0, "shell") }.map(Self.canonicalShell)
+        var shell = run["shell"].flatMap { string($0, "shell") }.map(Self.canonicalShell)
+        // A job's shell may be an expression, as its working-directory may (GitHub's schema);
+        // a workflow's may not, and its expression is reported by the scope's contexts.
+        var shellTemplate: TemplateString?
+        if let text = shell, text.contains("${{"), let node = run["shell"] {
+            shellTemplate = templateString(node, scope: scope)
+            shell = nil
+        }
         if let shell, let n = run["shell"] { checkShell(shell, n) }
-        return RunDefaults(shell: shell, workingDirectory: run["working-directory"].flatMap { templateString($0, scope: scope) })
+        return RunDefaults(shell: shell, shellTemplate: shellTemplate,
+                           workingDirectory: run["working-directory"].flatMap { templateString($0, scope: scope) })
     }
 
     private mutating func permissions(_ node: YAMLNode) -> Permissions? {

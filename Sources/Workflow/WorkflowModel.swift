@@ -87,9 +87,16 @@ public struct WorkflowInput: Sendable {
 /// `defaults.run`.
 public struct RunDefaults: Sendable {
     public var shell: String?
+    /// A job's shell written as an expression (`${{ env.SHELL }}`), evaluated when the job
+    /// starts; `shell` is nil then.
+    public var shellTemplate: TemplateString?
     /// A job's may use expressions (`github`, `inputs`, `vars`, `needs`, `strategy`, `matrix`,
     /// `env`); a workflow's may not.
     public var workingDirectory: TemplateString?
+
+    public init(shell: String?, shellTemplate: TemplateString? = nil, workingDirectory: TemplateString?) {
+        (self.shell, self.shellTemplate, self.workingDirectory) = (shell, shellTemplate, workingDirectory)
+    }
 
     /// No defaults.
     public static let none = RunDefaults(shell: nil, workingDirectory: nil)

@@ -52,9 +52,16 @@ struct GitHubAcceptsTests {
             "on:\n  image_version:\n    names: [my-image]\n    versions: ['1.*']\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n",
             "on: push\njobs:\n  j:\n    runs-on: windows-latest\n    defaults:\n      run:\n        shell: PowerShell\n    steps:\n      - run: echo\n        shell: Bash\n      - run: Write-Host hi\n",
             "on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    env: ${{ fromJSON(vars.JOB_ENV) }}\n    steps:\n      - run: echo\n        env: ${{ fromJSON(vars.STEP_ENV) }}\n",
+            "on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    env: { MY_SHELL: bash }\n    defaults:\n      run:\n        shell: ${{ env.MY_SHELL }}\n    steps:\n      - run: echo\n",
           ])
     func accepted(text: String) {
         #expect(findings(text).isEmpty, "\(findings(text))")
+    }
+
+    @Test("a workflow's defaults.run.shell takes no expression (a job's does)")
+    func workflowShellExpression() {
+        let text = "on: push\ndefaults:\n  run:\n    shell: ${{ env.MY_SHELL }}\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n"
+        #expect(findings(text).contains { $0.location.line == 4 && $0.message.contains("Unrecognized named-value: 'env'") }, "\(findings(text))")
     }
 
     @Test("an environment URL still may not read secrets, and its keys are checked")
