@@ -69,13 +69,20 @@ extension JobInstance {
         case .docker:
             return ActionResult(outcome: .failure, outputs: [],
                                 error: "\(uses) is a container action, which needs a container engine; mlgate runs steps on the host")
-        case .node(_, let main):
+        case .node(let using, let main):
             // The runner passes inputs as INPUT_<NAME> variables.
             var env = callerEnv
             for (name, value) in inputs.pairs {
                 env["INPUT_" + name.uppercased().replacingOccurrences(of: " ", with: "_")] = value
             }
-            let script = Step.synthesized(script: "command -v node >/dev/null || { echo \"::error::\(uses) is a JavaScript action and needs node on PATH\"; exit 1; }\nexec node \"$GITHUB_ACTION_PATH/\(main)\"",
+            // Run under the host's node; a major version other than `using:` asks for is a
+            // warning, as the action may rely on it.
+            let wanted = using.dropFirst("node".count)
+            let versionCheck = wanted.allSatisfy(\.isNumber) && !wanted.isEmpty
+                ? "have=$(node -p 'process.versions.node.split(\".\")[0]' 2>/dev/null); [ \"$have\" = \"\(wanted)\" ] || echo \"::warning::\(uses) is written for \(using); running it under this host's node $have\"\n"
+                : ""
+            let script = Step.synthesized(script: "command -v node >/dev/null || { echo \"::error::\(uses) is a JavaScript action and needs node on PATH\"; exit 1; }\n"
+                                          + versionCheck + "exec node \"$GITHUB_ACTION_PATH/\(main)\"",
                                           shell: "bash", index: 0, file: display)
             return runFrame([script], action: action, inputs: inputs, folder: folder, reference: reference, state: &state, callerEnv: env, temp: temp, scratch: scratch)
         case .composite(let steps):
