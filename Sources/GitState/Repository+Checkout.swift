@@ -119,3 +119,41 @@ private final class FirstFailure: @unchecked Sendable {
         lock.withLock { if self.error == nil { self.error = error } }
     }
 }
+
+extension Repository {
+    /// Makes `folder`, where `commit`'s tree was written, a git repository at that commit, as
+    /// `actions/checkout` leaves one: HEAD detached at the commit, an index matching its tree,
+    /// this repository's objects shared through `objects/info/alternates` (nothing is copied)
+    /// and its tags (in `packed-refs`), so `git describe`, gto, dvc and setuptools-scm work.
+    public func initializeCheckout(at folder: String, commit sha: String) throws(GitError) {
+        var repo: OpaquePointer?
+        try LibGit2.check(git_repository_init(&repo, folder, 0), "make \(folder) a git repository")
+        defer { git_repository_free(repo) }
+        let objects = gitDirectory.appendingPathComponent("objects").standardizedFileURL.path
+        let git = folder + "/.git"
+        do {
+            try (objects + "\n").write(toFile: git + "/objects/info/alternates", atomically: true, encoding: .utf8)
+            let tags = try referenceEntries(under: "refs/tags/").sorted { $0.name < $1.name }
+            try ("# pack-refs with: sorted \n" + tags.map { "\($0.id) \($0.name)\n" }.joined())
+                .write(toFile: git + "/packed-refs", atomically: true, encoding: .utf8)
+        } catch let error as GitError {
+            throw error
+        } catch {
+            throw GitError(operation: "link \(folder) to \(gitDirectory.path)", message: "\(error)", code: -1)
+        }
+        var id = git_oid()
+        try LibGit2.check(git_oid_fromstr(&id, sha), "parse object id '\(sha)'")
+        try LibGit2.check(git_repository_set_head_detached(repo, &id), "point HEAD of \(folder) at \(sha.prefix(7))")
+        var commit: OpaquePointer?
+        try LibGit2.check(git_commit_lookup(&commit, repo, &id), "read commit \(sha.prefix(7))")
+        defer { git_commit_free(commit) }
+        var tree: OpaquePointer?
+        try LibGit2.check(git_commit_tree(&tree, commit), "read the tree of \(sha.prefix(7))")
+        defer { git_tree_free(tree) }
+        var index: OpaquePointer?
+        try LibGit2.check(git_repository_index(&index, repo), "open the index of \(folder)")
+        defer { git_index_free(index) }
+        try LibGit2.check(git_index_read_tree(index, tree), "fill the index of \(folder)")
+        try LibGit2.check(git_index_write(index), "write the index of \(folder)")
+    }
+}

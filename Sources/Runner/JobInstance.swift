@@ -406,7 +406,7 @@ struct JobInstance: Sendable {
         let revision = ref ?? run.repository.sha
         let target = path.map { $0.hasPrefix("/") ? $0 : run.workspace + "/" + $0 } ?? run.workspace
         do {
-            try RevisionWorkspace.write(repositoryAt: run.options.repositoryRoot, revision: revision, into: target)
+            try RevisionWorkspace.write(repositoryAt: run.options.repositoryRoot, revision: revision, into: target, asRepository: true)
         } catch {
             return error.description
         }

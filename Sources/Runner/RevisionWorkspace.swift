@@ -35,15 +35,20 @@ public enum RevisionWorkspace {
     /// Writes `revision`'s tree into a new folder and returns its path.
     public static func materialize(repositoryAt root: String, revision: String) throws(Failure) -> String {
         let folder = NSTemporaryDirectory() + "mlgate-rev-\(UUID().uuidString.prefix(8))"
-        try write(repositoryAt: root, revision: revision, into: folder)
+        try write(repositoryAt: root, revision: revision, into: folder, asRepository: true)
         return folder
     }
 
     /// Writes `revision`'s tree into `folder` (what `actions/checkout` does with `ref:` /
-    /// `path:`).
-    public static func write(repositoryAt root: String, revision: String, into folder: String) throws(Failure) {
+    /// `path:`). With `asRepository`, the folder is also a git repository at that commit,
+    /// as actions/checkout leaves it (see `Repository.initializeCheckout`).
+    public static func write(repositoryAt root: String, revision: String, into folder: String, asRepository: Bool = false) throws(Failure) {
         do {
-            try Repository(discovering: root).materialize(revision, into: folder)
+            let repository = try Repository(discovering: root)
+            try repository.materialize(revision, into: folder)
+            if asRepository {
+                try repository.initializeCheckout(at: folder, commit: try repository.resolveCommit(revision))
+            }
         } catch {
             throw Failure(description: "cannot check out '\(revision)' into \(folder): \(error)")
         }

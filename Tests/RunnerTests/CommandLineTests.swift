@@ -31,6 +31,32 @@ struct CommandLineTests {
         #expect(chosen.stdout.contains("cache=\(repo.path)/tools "), "\(chosen.stdout)")
     }
 
+    @Test("the --rev workspace and a checkout into a path are git repositories at their commit: git describe and git status work")
+    func revWorkspaceIsRepository() throws {
+        let repo = try TemporaryRepository()
+        try repo.write(".github/workflows/ci.yml", """
+            on: push
+            jobs:
+              j:
+                runs-on: ubuntu-latest
+                steps:
+                  - run: echo "describe=$(git describe --tags) changes=$(git status --porcelain | wc -l) commits=$(git log --oneline | wc -l)"
+                  - uses: actions/checkout@v4
+                    with: { ref: HEAD~1, path: prev }
+                  - run: echo "prev=$(cd prev && git describe --tags) prev-changes=$(cd prev && git status --porcelain | wc -l)"
+            """)
+        try repo.write("a.txt", "one\n")
+        try repo.commitAll("one")
+        try repo.git("tag", "v0.1.0")
+        try repo.write("a.txt", "two\n")
+        try repo.commitAll("two")
+        try repo.git("tag", "-a", "-m", "release", "v0.2.0")
+        let result = try MLGateExecutable.run(["run", "--rev", "v0.2.0"], in: repo.path)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("describe=v0.2.0 changes=0 commits=2"), "\(result.stdout)")
+        #expect(result.stdout.contains("prev=v0.1.0 prev-changes=0"), "\(result.stdout)")
+    }
+
     @Test("--rev TAG: github.ref is the tag asked for, not the first tag on that commit")
     func revTag() throws {
         let repo = try TemporaryRepository()
