@@ -26,16 +26,20 @@ struct LintCommand: ParsableCommand {
         return name == "action.yml" || name == "action.yaml"
     }
 
-    /// `.yml` / `.yaml` files below a folder, sorted.
-    static func yamlFiles(below folder: String) -> [String] {
+    /// The files below `folder` whose path `include` accepts, sorted.
+    static func files(below folder: String, where include: (String) -> Bool) -> [String] {
         let names = FileManager.default.enumerator(atPath: folder)?.allObjects as? [String] ?? []
-        return names.filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.sorted().map { folder + "/" + $0 }
+        return names.filter(include).sorted().map { folder + "/" + $0 }
+    }
+
+    /// `.yml` / `.yaml` files below a folder.
+    static func yamlFiles(below folder: String) -> [String] {
+        files(below: folder) { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }
     }
 
     /// `action.yml` / `action.yaml` files below a folder.
     static func actionFiles(below folder: String) -> [String] {
-        let names = FileManager.default.enumerator(atPath: folder)?.allObjects as? [String] ?? []
-        return names.filter(isActionFile).sorted().map { folder + "/" + $0 }
+        files(below: folder, where: isActionFile)
     }
 
     func run() throws {

@@ -42,6 +42,12 @@ public struct ActionDirectories: Sendable {
         return nil
     }
 
+    /// Whether `folder` is a git repository (a work tree or a bare one, as in the cache),
+    /// read at a ref, rather than a plain folder used as it is.
+    static func isGitRepository(_ folder: String) -> Bool {
+        FileManager.default.fileExists(atPath: folder + "/.git") || FileManager.default.fileExists(atPath: folder + "/HEAD")
+    }
+
     /// Whether `uses` can be found here.
     public func contains(_ uses: String) -> Bool { repositoryFolder(for: uses) != nil }
 
@@ -51,7 +57,7 @@ public struct ActionDirectories: Sendable {
         guard let (folder, reference) = repositoryFolder(for: uses), !reference.path.isEmpty else {
             throw RevisionWorkspace.Failure(description: "'\(uses)' names no file in an available repository")
         }
-        if FileManager.default.fileExists(atPath: folder + "/.git") || FileManager.default.fileExists(atPath: folder + "/HEAD") {
+        if Self.isGitRepository(folder) {
             return try RevisionWorkspace.file(reference.path, repositoryAt: folder, revision: reference.ref)
         }
         guard let data = FileManager.default.contents(atPath: folder + "/" + reference.path) else {
@@ -65,7 +71,7 @@ public struct ActionDirectories: Sendable {
     func actionFolder(for uses: String, scratch: String) throws(RevisionWorkspace.Failure) -> String? {
         guard let (folder, reference) = repositoryFolder(for: uses) else { return nil }
         var root = folder
-        if FileManager.default.fileExists(atPath: folder + "/.git") || FileManager.default.fileExists(atPath: folder + "/HEAD") {
+        if Self.isGitRepository(folder) {
             root = scratch + "/actions/" + reference.owner + "/" + reference.repository + "@" + reference.ref
             if !FileManager.default.fileExists(atPath: root) {
                 try RevisionWorkspace.write(repositoryAt: folder, revision: reference.ref, into: root)
