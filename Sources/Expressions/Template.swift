@@ -14,6 +14,11 @@ public struct Template: Sendable {
         parts.contains { if case .expression = $0 { true } else { false } }
     }
 
+    /// Plain text, with no expressions (a `${{` in it is kept as written).
+    public init(literal text: String) {
+        parts = text.isEmpty ? [] : [.text(text)]
+    }
+
     /// Splits `text` into literal and expression parts. A `}}` inside a quoted string in
     /// the expression does not end it. An unclosed `${{` is a parsing error.
     public init(_ text: String, allowedContexts: Set<String>? = nil, functions: HostFunctions = .none) throws(ExpressionError) {

@@ -13,7 +13,7 @@ extension JobInstance {
     /// Runs `uses: ./path`: its `action.yml` is read when the step runs, as on GitHub (the
     /// files come from the checked-out workspace). Composite steps run in this job with the
     /// action's own `inputs` and `steps`; a JavaScript action runs under `node`.
-    func runLocalAction(_ uses: String, inputs given: [(String, String)], step: String, state: inout State,
+    func runLocalAction(_ uses: String, inputs given: [(String, String)], step: String, stepIndex: Int, state: inout State,
                         callerEnv: OrderedEnvironment, temp: String, scratch: String) -> ActionResult {
         var relative = String(uses.dropFirst(2)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         var folder = relative.isEmpty ? run.workspace : run.workspace + "/" + relative
@@ -69,22 +69,24 @@ extension JobInstance {
         case .docker:
             return ActionResult(outcome: .failure, outputs: [],
                                 error: "\(uses) is a container action, which needs a container engine; mlgate runs steps on the host")
-        case .node(let using, let main):
-            // The runner passes inputs as INPUT_<NAME> variables.
-            var env = callerEnv
-            for (name, value) in inputs.pairs {
-                env["INPUT_" + name.uppercased().replacingOccurrences(of: " ", with: "_")] = value
+        case .node(let runs):
+            // The runner passes inputs as INPUT_<NAME> variables, and what the action's `pre`
+            // saved as STATE_<name>.
+            let preState = state.actionChain.isEmpty ? state.preStates[stepIndex] ?? [] : []
+            let env = Self.actionEnvironment(callerEnv, inputs: inputs, state: preState)
+            let script = Step.synthesized(script: Self.nodeScript(uses: uses, using: runs.using, entry: runs.main, warnOnVersion: true),
+                                          shell: "bash", index: 0, file: display, name: "\(uses): node \(runs.main)")
+            state.savedState = []
+            let result = runFrame([script], action: action, inputs: inputs, folder: folder, reference: reference, state: &state, callerEnv: env, temp: temp, scratch: scratch)
+            if let post = runs.post {
+                // The step ran (whatever its outcome): its `post` runs when the job ends.
+                state.pendingPosts.append(PendingPost(
+                    name: "Post " + step, uses: uses, using: runs.using, entry: post,
+                    condition: runs.postIf ?? .always(at: SourceLocation(file: display, line: 1, column: 1)),
+                    folder: folder, reference: reference, file: display,
+                    env: Self.actionEnvironment(callerEnv, inputs: inputs, state: preState + state.savedState)))
             }
-            // Run under the host's node; a major version other than `using:` asks for is a
-            // warning, as the action may rely on it.
-            let wanted = using.dropFirst("node".count)
-            let versionCheck = wanted.allSatisfy(\.isNumber) && !wanted.isEmpty
-                ? "have=$(node -p 'process.versions.node.split(\".\")[0]' 2>/dev/null); [ \"$have\" = \"\(wanted)\" ] || echo \"::warning::\(uses) is written for \(using); running it under this host's node $have\"\n"
-                : ""
-            let script = Step.synthesized(script: "command -v node >/dev/null || { echo \"::error::\(uses) is a JavaScript action and needs node on PATH\"; exit 1; }\n"
-                                          + versionCheck + "exec node \"$GITHUB_ACTION_PATH/\(main)\"",
-                                          shell: "bash", index: 0, file: display)
-            return runFrame([script], action: action, inputs: inputs, folder: folder, reference: reference, state: &state, callerEnv: env, temp: temp, scratch: scratch)
+            return result
         case .composite(let steps):
             state.actionChain.append((uses, file))
             defer { state.actionChain.removeLast() }

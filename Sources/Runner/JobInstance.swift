@@ -57,6 +57,13 @@ struct JobInstance: Sendable {
         /// The composite actions whose steps are running, outermost first (`uses`, and the
         /// action file read), to refuse cycles and nesting deeper than GitHub allows.
         var actionChain: [(display: String, file: String)] = []
+        /// What the step that ran last saved with `GITHUB_STATE`.
+        var savedState: [(String, String)] = []
+        /// What each job step's JavaScript action saved in its `pre`, by step position:
+        /// `STATE_<name>` for its `main` and `post`.
+        var preStates: [Int: [(String, String)]] = [:]
+        /// `post` entry points of JavaScript actions whose step ran, in the order they ran.
+        var pendingPosts: [PendingPost] = []
         /// The job's next step's shell, started while the current step runs.
         var prelaunched: (index: Int, shell: any PrelaunchedShell)?
     }
@@ -142,6 +149,9 @@ struct JobInstance: Sendable {
         }
 
         if !state.failed {
+            runPreStages(state: &state, jobEnv: jobEnv, temp: temp, scratch: scratch)
+        }
+        if !state.failed {
             for (position, step) in job.steps.enumerated() {
                 if let deadline = state.deadline, ContinuousClock.now >= deadline { scope.cancel(.timedOut) }
                 let next = job.steps.indices.contains(position + 1) ? job.steps[position + 1] : nil
@@ -150,6 +160,7 @@ struct JobInstance: Sendable {
         }
         state.prelaunched?.shell.discard()
         state.prelaunched = nil
+        runPostStages(state: &state, temp: temp, scratch: scratch)
         for process in state.processes { process.killGroup() }
 
         var result: Conclusion = state.failed ? .failure : .success
@@ -190,6 +201,7 @@ struct JobInstance: Sendable {
     /// shell may be started while this one runs.
     func runStep(_ step: Step, state: inout State, jobEnv: OrderedEnvironment, temp: String, scratch: String, next: Step? = nil) {
         let started = ContinuousClock.now
+        state.savedState = []
         let env = jobEnv.merging(state.env)
         let context = evaluationContext(env: env, state: state, temp: temp, includeSteps: true)
         let name = (try? step.name?.evaluate(in: context)).flatMap { $0 } ?? step.displaySource
@@ -243,7 +255,7 @@ struct JobInstance: Sendable {
                 var inputs: [(String, String)] = []
                 for (key, template) in step.with { inputs.append((key, try template.evaluate(in: stepContext))) }
                 if uses.hasPrefix("./") || !RunPlanner.isBuiltinAction(uses) {
-                    let result = runLocalAction(uses, inputs: inputs, step: displayName, state: &state,
+                    let result = runLocalAction(uses, inputs: inputs, step: displayName, stepIndex: step.index, state: &state,
                                                 callerEnv: stepEnv, temp: temp, scratch: scratch)
                     finish(result.outcome, continueOnError: continueOnError, outputs: result.outputs, error: result.error)
                     return
@@ -342,7 +354,7 @@ struct JobInstance: Sendable {
         do {
             outputs += try EnvironmentFile.read(files.output)
         } catch { fileError = "Unable to process file command 'output' successfully. \(error.message)" }
-        do { _ = try EnvironmentFile.read(files.state) } catch {
+        do { state.savedState = try EnvironmentFile.read(files.state) + processor.savedState } catch {
             fileError = "Unable to process file command 'state' successfully. \(error.message)"
         }
         for entry in EnvironmentFile.readPathEntries(files.path) + processor.paths {

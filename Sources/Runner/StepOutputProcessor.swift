@@ -15,6 +15,7 @@ final class StepOutputProcessor: @unchecked Sendable {
     private var stopToken: String?
     private var legacyOutputs: [(String, String)] = []
     private var legacyEnv: [(String, String)] = []
+    private var legacyState: [(String, String)] = []
     private var legacyPath: [String] = []
     private var errors: [String] = []
 
@@ -31,6 +32,8 @@ final class StepOutputProcessor: @unchecked Sendable {
 
     /// Outputs set with the deprecated `::set-output`.
     var outputs: [(String, String)] { lock.withLock { legacyOutputs } }
+    /// State saved with the deprecated `::save-state` (a JavaScript action's, for its `post`).
+    var savedState: [(String, String)] { lock.withLock { legacyState } }
     /// Variables set with `::set-env` (only when unsecure commands are allowed).
     var env: [(String, String)] { lock.withLock { legacyEnv } }
     /// Paths added with `::add-path` (only when unsecure commands are allowed).
@@ -78,7 +81,11 @@ final class StepOutputProcessor: @unchecked Sendable {
             if let name = command.properties["name"] {
                 lock.withLock { legacyOutputs.append((name, command.message)) }
             }
-        case "save-state", "echo":
+        case "save-state":
+            if let name = command.properties["name"] {
+                lock.withLock { legacyState.append((name, command.message)) }
+            }
+        case "echo":
             break
         case "set-env", "add-path":
             guard allowUnsecureCommands else {

@@ -4,10 +4,26 @@ public struct ActionDefinition: Sendable {
     public enum Runs: Sendable {
         /// Steps run in the calling job, with the action's own `inputs` and `steps`.
         case composite([Step])
-        /// A JavaScript action: `node` runs `main` (the `using:` version is informational).
-        case node(using: String, main: String)
+        /// A JavaScript action: `node` runs `main`, and `pre`/`post` around the job.
+        case node(JavaScriptRuns)
         /// A container action, which needs a container engine.
         case docker(image: String)
+    }
+
+    /// The entry points of a JavaScript action (`runs.using: node…`).
+    public struct JavaScriptRuns: Sendable {
+        /// `node12`, `node20`…: the node major version the action is written for.
+        public let using: String
+        /// The script run as the step, relative to the action's folder.
+        public let main: String
+        /// Run when the job starts, before its first step (remote actions only, as on GitHub).
+        public let pre: String?
+        /// When `pre` runs; GitHub's default is `always()`.
+        public let preIf: Condition?
+        /// Run when the job ends, in reverse order, for each step of this action that ran.
+        public let post: String?
+        /// When `post` runs; GitHub's default is `always()`.
+        public let postIf: Condition?
     }
 
     /// An input, with its default.
@@ -96,7 +112,12 @@ extension WorkflowDecoder {
                 report(runsNode, "a JavaScript action needs 'main:'")
                 return nil
             }
-            kind = .node(using: node, main: main)
+            let pre = runs["pre"].flatMap { string($0, "pre") }
+            let post = runs["post"].flatMap { string($0, "post") }
+            kind = .node(ActionDefinition.JavaScriptRuns(using: node, main: main, pre: pre,
+                                        preIf: runs["pre-if"].flatMap { condition($0, scope: .actionStepIf) },
+                                        post: post,
+                                        postIf: runs["post-if"].flatMap { condition($0, scope: .actionStepIf) }))
         case "docker":
             kind = .docker(image: runs["image"]?.scalar ?? "")
         default:

@@ -81,4 +81,9 @@ public struct Condition: Sendable {
             return false
         }
     }
+
+    /// `always()`: the default `pre-if` and `post-if` of a JavaScript action.
+    public static func always(at location: SourceLocation) -> Condition {
+        Condition(source: "always()", template: try! Template("${{ always() }}", functions: ContextScope.actionStepIf.functions), location: location)
+    }
 }

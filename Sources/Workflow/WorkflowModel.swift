@@ -186,11 +186,14 @@ public struct Step: Sendable {
     /// Position in the job (0-based).
     public let index: Int
 
-    /// A step mlgate makes itself (to run a JavaScript action's entry point).
-    public static func synthesized(script: String, shell: String, index: Int, file: String) -> Step {
+    /// A step mlgate makes itself (to run a JavaScript action's entry point): `id` names its
+    /// entry in the `steps` context, `name` (plain text) is what logs show.
+    public static func synthesized(script: String, shell: String, index: Int, file: String,
+                                   id: String? = "__action", name: String? = nil, condition: Condition? = nil) -> Step {
         let location = SourceLocation(file: file, line: 1, column: 1)
         let template = (try? Template(script)) ?? (try! Template(""))
-        return Step(id: "__action", name: nil, condition: nil,
+        let title = name.map { TemplateString(source: $0, template: Template(literal: $0), location: location) }
+        return Step(id: id, name: title, condition: condition,
                     run: TemplateString(source: script, template: template, location: location),
                     uses: nil, shell: shell, workingDirectory: nil, env: [], with: [], continueOnError: nil,
                     timeoutMinutes: nil, location: location, index: index)
