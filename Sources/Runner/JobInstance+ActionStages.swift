@@ -41,7 +41,7 @@ extension JobInstance {
             do {
                 let stepEnv = try stepEnvironment(step, over: env, state: state, temp: temp)
                 let stepContext = evaluationContext(env: stepEnv, state: state, temp: temp, includeSteps: true)
-                for (key, template) in step.with { inputs[key] = try template.evaluate(in: stepContext) }
+                try inputs.set(step.with) { _ in stepContext }
                 let stage = Step.synthesized(
                     script: Self.nodeScript(uses: uses, using: runs.using, entry: pre, warnOnVersion: false),
                     shell: "bash", index: step.index, file: file, id: nil, name: "Pre " + run.masker.mask(name),

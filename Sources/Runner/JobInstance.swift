@@ -252,8 +252,9 @@ struct JobInstance: Sendable {
             stepEnv = try stepEnvironment(step, over: env, state: state, temp: temp)
             let stepContext = evaluationContext(env: stepEnv, state: state, temp: temp, includeSteps: true)
             if let uses = step.uses {
-                var inputs: [(String, String)] = []
-                for (key, template) in step.with { inputs.append((key, try template.evaluate(in: stepContext))) }
+                var with = OrderedEnvironment()
+                try with.set(step.with) { _ in stepContext }
+                let inputs = with.pairs
                 if uses.hasPrefix("./") || !RunPlanner.isBuiltinAction(uses) {
                     let result = runLocalAction(uses, inputs: inputs, step: displayName, stepIndex: step.index, state: &state,
                                                 callerEnv: stepEnv, temp: temp, scratch: scratch)

@@ -35,15 +35,23 @@ extension OrderedEnvironment {
     /// object's members are set, each value as a string.
     mutating func set(_ entries: [(String, TemplateString)], context: (OrderedEnvironment) -> EvaluationContext) throws(ExpressionError) {
         for (name, template) in entries {
-            guard name.isEmpty else {
+            if !name.isEmpty, !name.contains("${{") {
                 self[name] = try template.evaluate(in: context(self))
                 continue
             }
-            let value = try template.template.evaluate(in: context(self))
-            guard case .object(let object) = value else {
-                throw ExpressionError(.evaluation, "'env: \(template.source)' must evaluate to an object of names to values, not \(value.kindName)")
+            let current = context(self)
+            if name.isEmpty || TemplateKey.isInsertDirective(name) {
+                let value = try template.template.evaluate(in: current)
+                guard case .object(let object) = value else {
+                    throw ExpressionError(.evaluation, "'\(name.isEmpty ? "env" : name): \(template.source)' must evaluate to an object of names to values, not \(value.kindName)")
+                }
+                for (key, member) in object.pairs { self[key] = member.stringValue }
+            } else {
+                // A name written as an expression.
+                for (key, value) in try TemplateKey(name).pairs(value: .string(try template.evaluate(in: current)), in: current) {
+                    self[key] = value.stringValue
+                }
             }
-            for (key, member) in object.pairs { self[key] = member.stringValue }
         }
     }
 }

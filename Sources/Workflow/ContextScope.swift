@@ -9,6 +9,8 @@ public enum ContextScope: Sendable {
     case environmentURL
     /// Steps and outputs of a composite action: no `secrets`, no `needs`.
     case actionStep, actionStepIf
+    /// `credentials` of a container or service: `secrets` and `env`, no matrix.
+    case registryCredentials
 
     /// The context names allowed (lower case).
     public var contexts: Set<String> {
@@ -26,6 +28,7 @@ public enum ContextScope: Sendable {
         case .stepIf: Self.stepIfContexts
         case .actionStep: Self.actionContexts
         case .actionStepIf: Self.actionContexts
+        case .registryCredentials: Self.workflowEnvContexts.union(["env"])
         }
     }
 

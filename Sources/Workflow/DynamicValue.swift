@@ -16,12 +16,25 @@ public indirect enum DynamicValue: Sendable {
         case .literal(let v): return v
         case .template(let t): return try t.evaluate(in: context)
         case .array(let items):
+            // As GitHub's template engine: an item written as an expression that yields an
+            // array is spliced into the sequence.
             var out: [ExpressionValue] = []
-            for item in items { out.append(try item.evaluate(in: context)) }
+            for item in items {
+                let value = try item.evaluate(in: context)
+                if case .template = item, case .array(let spliced) = value {
+                    out.append(contentsOf: spliced.items)
+                } else {
+                    out.append(value)
+                }
+            }
             return .array(ExpressionArray(out))
         case .object(let pairs):
+            // Keys may be expressions, and `${{ insert }}` merges a mapping (TemplateKey).
             var out: [(String, ExpressionValue)] = []
-            for (k, v) in pairs { out.append((k, try v.evaluate(in: context))) }
+            for (k, v) in pairs {
+                let value = try v.evaluate(in: context)
+                out.append(contentsOf: try TemplateKey(k).pairs(value: value, in: context))
+            }
             return .object(ExpressionObject(out))
         }
     }
@@ -41,7 +54,7 @@ public indirect enum DynamicValue: Sendable {
         case .object(let pairs):
             var out: [(String, ExpressionValue)] = []
             for (k, v) in pairs {
-                guard let lv = v.literalValue else { return nil }
+                guard !k.contains("${{"), let lv = v.literalValue else { return nil }
                 out.append((k, lv))
             }
             return .object(ExpressionObject(out))

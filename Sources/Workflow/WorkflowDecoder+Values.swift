@@ -75,6 +75,18 @@ extension WorkflowDecoder {
         var result: [(String, TemplateString)] = []
         for (k, v) in pairs {
             guard let key = string(k, "a name in '\(what)'") else { continue }
+            if key.contains("${{") {
+                // Evaluated when it runs: an expression name, or `${{ insert }}` of an
+                // expression giving an object.
+                if TemplateKey.isInsertDirective(key) {
+                    guard case .scalar(let text, _) = v.content, text.contains("${{") else {
+                        report(v, "the value of '${{ insert }}' in '\(what)' must be an expression giving a mapping, such as ${{ fromJSON(vars.EXTRA) }}")
+                        continue
+                    }
+                } else if parseTemplate(key, k, scope: scope) == nil {
+                    continue
+                }
+            }
             if case .scalar = v.content {
                 if let value = templateString(v, scope: scope) { result.append((key, value)) }
             } else {
@@ -111,10 +123,20 @@ extension WorkflowDecoder {
             return .array(items.map { dynamic($0, scope: scope) })
         case .mapping(let pairs):
             return .object(pairs.compactMap { pair in
-                guard let key = string(pair.key, "a key") else { return nil }
+                guard let key = templateKey(pair.key, scope: scope) else { return nil }
                 return (key, dynamic(pair.value, scope: scope))
             })
         }
+    }
+
+    /// A mapping key, which may be an expression or `${{ insert }}` (see `TemplateKey`); an
+    /// expression that does not parse, or uses what `scope` does not allow, is reported.
+    mutating func templateKey(_ node: YAMLNode, scope: ContextScope) -> String? {
+        guard let key = string(node, "a key") else { return nil }
+        if key.contains("${{"), !TemplateKey.isInsertDirective(key) {
+            guard parseTemplate(key, node, scope: scope) != nil else { return nil }
+        }
+        return key
     }
 
     /// YAML 1.2 core schema typing of a scalar, as GitHub reads it.

@@ -41,7 +41,7 @@ public struct WorkflowDecoder: YAMLReader {
     static let workflowKeys = ["name", "run-name", "on", "env", "defaults", "permissions", "concurrency", "jobs"]
     static let jobKeys = ["name", "needs", "if", "runs-on", "env", "outputs", "strategy", "timeout-minutes",
                           "continue-on-error", "defaults", "steps", "permissions", "concurrency", "environment",
-                          "container", "services", "uses", "with", "secrets", "snapshot"]
+                          "container", "services", "uses", "with", "secrets", "snapshot", "cancel-timeout-minutes"]
     static let stepKeys = ["id", "name", "if", "run", "uses", "shell", "working-directory", "env", "with",
                            "continue-on-error", "timeout-minutes"]
 
@@ -213,6 +213,9 @@ public struct WorkflowDecoder: YAMLReader {
             let options = map["options"].map { stringList($0, "options") } ?? []
             if kind == .choice, options.isEmpty { report(value, "choice input '\(name)' needs 'options:'") }
             let defaultValue = map["default"].flatMap { $0.scalar }
+            if event == "workflow_call", let node = map["default"], let text = defaultValue, text.contains("${{") {
+                _ = parseTemplate(text, node, scope: .runName)
+            }
             if kind == .choice, let d = defaultValue, !options.contains(d) {
                 report(map["default"]!, "default '\(d)' of input '\(name)' is not one of its options")
             }
@@ -287,6 +290,7 @@ public struct WorkflowDecoder: YAMLReader {
                 report(stepsNode, "'steps' must be a sequence of steps")
             }
         }
+        checkRuntimeOnlyKeys(map)
         return Job(
             id: id,
             name: map["name"].flatMap { templateString($0, scope: .jobStrategyContext) },
@@ -338,7 +342,7 @@ public struct WorkflowDecoder: YAMLReader {
             switch m.content {
             case .mapping(let pairs):
                 for (k, v) in pairs {
-                    guard let key = k.scalar else { continue }
+                    guard let key = k.scalar, !TemplateKey.isInsertDirective(key) else { continue }
                     if key == "include" || key == "exclude" {
                         if case .mapping = v.content { report(v, "matrix '\(key)' must be a list of combinations") }
                     } else if case .mapping = v.content {
@@ -454,7 +458,7 @@ public struct WorkflowDecoder: YAMLReader {
         }
     }
 
-    private mutating func concurrency(_ node: YAMLNode, scope: ContextScope) -> Concurrency? {
+    mutating func concurrency(_ node: YAMLNode, scope: ContextScope) -> Concurrency? {
         if node.scalar != nil {
             return templateString(node, scope: scope).map { Concurrency(group: $0, cancelInProgress: nil) }
         }

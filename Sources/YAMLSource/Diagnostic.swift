@@ -47,9 +47,13 @@ public struct SourceError: Error, Sendable, CustomStringConvertible {
     /// The problems, sorted by position.
     public let diagnostics: [Diagnostic]
 
-    /// Creates an error from diagnostics (sorted by position).
+    /// Creates an error from diagnostics, sorted by position. A problem found again at the
+    /// same place (inside a YAML anchor that several aliases repeat) is listed once.
     public init(_ diagnostics: [Diagnostic]) {
-        self.diagnostics = diagnostics.sorted { $0.location < $1.location }
+        var seen = Set<String>()
+        self.diagnostics = diagnostics.sorted { $0.location < $1.location }.filter {
+            seen.insert("\($0.location):\($0.rule):\($0.message)").inserted
+        }
     }
 
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
