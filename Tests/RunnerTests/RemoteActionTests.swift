@@ -8,6 +8,8 @@ final class LoopbackGitServer: @unchecked Sendable {
     let base: String
     private(set) var port = 0
     private var pid: Int32?
+    /// The repositories served, `owner/name`, in the order published.
+    private(set) var published: [String] = []
 
     init() throws {
         base = FileManager.default.temporaryDirectory.appendingPathComponent("mlgate-gitd-\(UUID().uuidString.prefix(8))").path
@@ -50,7 +52,7 @@ final class LoopbackGitServer: @unchecked Sendable {
             for _ in 0..<50 {
                 usleep(50_000)
                 guard kill(pid, 0) == 0 else { break }
-                if let probe = try? ProcessRunner.run("/usr/bin/env", ["git", "ls-remote", "git://127.0.0.1:\(candidate)/acme/greeter"], in: base), probe.status == 0 {
+                if let probe = try? ProcessRunner.run("/usr/bin/env", ["git", "ls-remote", "git://127.0.0.1:\(candidate)/\(published.first ?? "")"], in: base), probe.status == 0 {
                     port = candidate
                     self.pid = pid
                     return
@@ -72,6 +74,13 @@ final class LoopbackGitServer: @unchecked Sendable {
     /// Makes or updates `owner/name` from the files given, committed on `branch` (and tagged).
     @discardableResult
     func publish(_ name: String, files: [String: String], branch: String = "main", tag: String? = nil) throws -> String {
+        try publish(name, files: files, branch: branch, tags: tag.map { [$0] } ?? [])
+    }
+
+    /// Makes or updates `owner/name` from the files given, committed on `branch` and tagged
+    /// with each of `tags`.
+    @discardableResult
+    func publish(_ name: String, files: [String: String], branch: String = "main", tags: [String]) throws -> String {
         let work = base + "/../" + name.replacingOccurrences(of: "/", with: "-") + "-work-\(UUID().uuidString.prefix(6))"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
@@ -80,6 +89,7 @@ final class LoopbackGitServer: @unchecked Sendable {
             guard result.status == 0 else { throw TestSupportError("git \(arguments): \(result.stderr)") }
         }
         let bare = base + "/" + name
+        if !published.contains(name) { published.append(name) }
         if FileManager.default.fileExists(atPath: bare) {
             try git("clone", "-q", "-b", branch, bare, ".")
         } else {
@@ -92,12 +102,12 @@ final class LoopbackGitServer: @unchecked Sendable {
         }
         try git("add", "-A")
         try git("-c", "user.name=T", "-c", "user.email=t@x", "commit", "-q", "-m", "publish")
-        if let tag { try git("tag", "-f", tag) }
+        for tag in tags { try git("tag", "-f", tag) }
         if !FileManager.default.fileExists(atPath: bare) {
             try git("clone", "-q", "--bare", ".", bare)
         } else {
             try git("push", "-q", "-f", bare, branch)
-            if let tag { try git("push", "-q", "-f", bare, "refs/tags/\(tag)") }
+            for tag in tags { try git("push", "-q", "-f", bare, "refs/tags/\(tag)") }
         }
         return try ProcessRunner.run("/usr/bin/env", ["git", "rev-parse", "HEAD"], in: work).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
