@@ -135,7 +135,7 @@ struct JobInstance: Sendable {
             try jobEnv.set(job.env) { evaluationContext(env: $0, state: state, temp: temp, includeSteps: false) }
             if let template = job.defaults.shellTemplate {
                 let shell = try template.evaluate(in: evaluationContext(env: jobEnv, state: state, temp: temp, includeSteps: false))
-                state.defaultShell = WorkflowDecoder.canonicalShell(shell)
+                state.defaultShell = shell
             }
             state.defaultWorkingDirectory = try (job.defaults.workingDirectory ?? run.workflow.defaults.workingDirectory)?
                 .evaluate(in: evaluationContext(env: jobEnv, state: state, temp: temp, includeSteps: false))

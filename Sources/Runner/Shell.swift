@@ -12,27 +12,37 @@ struct Shell: Sendable {
     }
 
     /// Resolves `shell:` (nil: `bash -e {0}`, or `sh -e {0}` without bash) for `scriptPath`.
+    /// As GitHub's runner: a known name picks its arguments whatever its case, and the
+    /// command is looked up on PATH as written, so on Linux `shell: Bash` finds no `Bash`.
     static func resolve(_ shell: String?, scriptPath: String, path: String?) throws(Unavailable) -> Shell {
         func has(_ name: String) -> Bool { PosixProcessLauncher.resolve(name, path: path).hasPrefix("/") }
-        switch shell {
-        case nil:
+        func found(_ name: String) throws(Unavailable) -> String {
+            guard has(name) else { throw Unavailable(description: "\(name): command not found (shell: \(name) is looked up on PATH as written)") }
+            return name
+        }
+        guard let shell else {
             return has("bash") ? Shell(executable: "bash", arguments: ["-e", scriptPath], fileExtension: ".sh")
                                : Shell(executable: "sh", arguments: ["-e", scriptPath], fileExtension: ".sh")
+        }
+        switch shell.lowercased() {
         case "bash":
-            return Shell(executable: "bash", arguments: ["--noprofile", "--norc", "-eo", "pipefail", scriptPath], fileExtension: ".sh")
+            return Shell(executable: try found(shell), arguments: ["--noprofile", "--norc", "-eo", "pipefail", scriptPath], fileExtension: ".sh")
         case "sh":
-            return Shell(executable: "sh", arguments: ["-e", scriptPath], fileExtension: ".sh")
+            return Shell(executable: try found(shell), arguments: ["-e", scriptPath], fileExtension: ".sh")
         case "python":
-            let python = has("python") ? "python" : "python3"
-            guard has(python) else { throw Unavailable(description: "shell 'python' needs python or python3 on PATH") }
+            // `python`, else python3 (Debian has no `python`).
+            let python = shell == "python" && !has("python") ? "python3" : shell
+            guard has(python) else { throw Unavailable(description: "shell '\(shell)' needs \(shell == "python" ? "python or python3" : shell) on PATH") }
             return Shell(executable: python, arguments: [scriptPath], fileExtension: ".py")
         case "pwsh", "powershell":
-            guard has("pwsh") else { throw Unavailable(description: "shell '\(shell!)' needs pwsh (PowerShell) on PATH") }
-            return Shell(executable: "pwsh", arguments: ["-command", ". '\(scriptPath)'"], fileExtension: ".ps1")
+            // Windows PowerShell is pwsh on Linux.
+            let command = shell == "pwsh" || shell == "powershell" ? "pwsh" : shell
+            guard has(command) else { throw Unavailable(description: "shell '\(shell)' needs \(command) (PowerShell) on PATH") }
+            return Shell(executable: command, arguments: ["-command", ". '\(scriptPath)'"], fileExtension: ".ps1")
         case "cmd":
             throw Unavailable(description: "shell 'cmd' runs only on Windows")
-        case let custom?:
-            let words = custom.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        default:
+            let words = shell.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             guard let first = words.first else { throw Unavailable(description: "empty shell") }
             return Shell(executable: first, arguments: words.dropFirst().map { $0.replacingOccurrences(of: "{0}", with: scriptPath) },
                          fileExtension: "")
@@ -48,7 +58,7 @@ struct Shell: Sendable {
 
     /// The file extension a shell's script gets, decided before the script path exists.
     static func fileExtension(for shell: String?) -> String {
-        switch shell {
+        switch shell?.lowercased() {
         case nil, "bash", "sh": ".sh"
         case "python": ".py"
         case "pwsh", "powershell": ".ps1"

@@ -388,7 +388,7 @@ public struct WorkflowDecoder: YAMLReader {
         if let id, let idNode = map["id"], !Self.isValidId(id) {
             report(idNode, "step id '\(id)' is invalid; ids start with a letter or '_' and contain only letters, digits, '-' and '_'")
         }
-        let shell = map["shell"].flatMap { string($0, "shell") }.map(Self.canonicalShell)
+        let shell = map["shell"].flatMap { string($0, "shell") }
         if let shell, let shellNode = map["shell"] { checkShell(shell, shellNode) }
         return Step(
             id: id,
@@ -408,13 +408,11 @@ public struct WorkflowDecoder: YAMLReader {
 
     static let builtinShells: Set<String> = ["bash", "sh", "pwsh", "powershell", "python", "cmd"]
 
-    /// GitHub's runner matches shell names without regard to case (`PowerShell`, `Bash`).
-    public static func canonicalShell(_ shell: String) -> String {
-        builtinShells.contains(shell.lowercased()) ? shell.lowercased() : shell
-    }
 
     private mutating func checkShell(_ shell: String, _ node: YAMLNode) {
-        if Self.builtinShells.contains(shell) { return }
+        // GitHub accepts the names in any case (`PowerShell`); its runner then looks the
+        // name up on PATH as written (see `Shell.resolve`).
+        if Self.builtinShells.contains(shell.lowercased()) { return }
         if !shell.contains("{0}") {
             report(node, "unknown shell '\(shell)'; use bash, sh, python, pwsh, or a command with '{0}' for the script path", rule: "shell-name")
         }
@@ -423,7 +421,7 @@ public struct WorkflowDecoder: YAMLReader {
     private mutating func runDefaults(_ node: YAMLNode, scope: ContextScope) -> RunDefaults {
         guard let map = mapping(node, "defaults", keys: ["run"]), let runNode = map["run"],
               let run = mapping(runNode, "defaults.run", keys: ["shell", "working-directory"]) else { return .none }
-        var shell = run["shell"].flatMap { string($0, "shell") }.map(Self.canonicalShell)
+        var shell = run["shell"].flatMap { string($0, "shell") }
         // A job's shell may be an expression, as its working-directory may (GitHub's schema);
         // a workflow's may not, and its expression is reported by the scope's contexts.
         var shellTemplate: TemplateString?
