@@ -4,7 +4,8 @@
 
 Each difference is either an act deviation from GitHub (listed in the README) or a bug.
 """
-import json, os, shutil, subprocess, sys, tempfile
+import json
+import re, os, shutil, subprocess, sys, tempfile
 
 here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 mlgate = os.path.abspath(sys.argv[1])
@@ -26,11 +27,25 @@ def repo_for(folder):
     subprocess.run(git + ["commit", "-q", "-m", "scenario"], cwd=path, check=True)
     return path
 
-def act_args(args):
+def local_repositories(directory, repo):
+    """--action-dir DIR → act's --local-repository OWNER/REPO@REF=PATH for each use in the workflows."""
+    base = os.path.join(repo, directory)
+    out = []
+    workflows = os.path.join(repo, ".github", "workflows")
+    for name in sorted(os.listdir(workflows)):
+        text = open(os.path.join(workflows, name)).read()
+        for uses in sorted(set(re.findall(r"uses:\s*([\w.-]+/[\w.-]+)@([\w.-]+)", text))):
+            path = os.path.join(base, uses[0])
+            if os.path.isdir(path):
+                out += ["--local-repository", f"{uses[0]}@{uses[1]}={path}"]
+    return out
+
+def act_args(args, repo):
     """mlgate run options → act options."""
     out, event, i = [], [], 0
     while i < len(args):
         a = args[i]
+        if a == "--action-dir": out += local_repositories(args[i + 1], repo); i += 2; continue
         if a == "--event": event = [args[i + 1]]; i += 2; continue
         if a == "--max-parallel": out += ["--concurrent-jobs", args[i + 1]]; i += 2; continue
         if a in ("--input", "--secret", "--var", "--secret-file", "--var-file", "--env-file", "--eventpath", "-j", "--job"):
@@ -69,7 +84,7 @@ for name in sorted(os.listdir(os.path.join(here, "fixtures", "runner"))):
     repo = repo_for(folder)
     try:
         m = subprocess.run([mlgate, "run", "--json"] + args, cwd=repo, env=env, capture_output=True, text=True, timeout=300)
-        a = subprocess.run([act, "-P", "ubuntu-latest=-self-hosted", "--json"] + act_args(args), cwd=repo, env=env,
+        a = subprocess.run([act, "-P", "ubuntu-latest=-self-hosted", "--json"] + act_args(args, repo), cwd=repo, env=env,
                            capture_output=True, text=True, timeout=300)
     finally:
         shutil.rmtree(repo, ignore_errors=True)
