@@ -164,7 +164,8 @@ ms=$(awk -v t="$t_mlgate" 'BEGIN {printf "%.0f", t*1000}')
 echo "(k) run --list over 50 workflows using remote actions: mlgate ${ms}ms (target < 50ms) $(awk -v t="$t_mlgate" 'BEGIN {print (t < 0.050) ? "PASS" : "MISS"}')"
 
 # (l) a cold fetch of one action repository (300 commits) from a git server on loopback, as
-# the action cache does it (libgit2 1.5 has no shallow fetch), against git clone --depth 1.
+# the action cache does it (depth 1 over git's protocol v2, the pack indexed by libgit2),
+# against git clone --depth 1.
 src="$work/action-src"; mkdir -p "$src" && git -C "$src" init -q -b main
 for i in $(seq 300); do
   head -c 4096 /dev/urandom | base64 > "$src/file$((i % 40)).txt"

@@ -83,7 +83,11 @@ public final class ActionCache: @unchecked Sendable {
             ? ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"]
             : ["+refs/tags/\(ref):refs/tags/\(ref)", "+refs/heads/\(ref):refs/heads/\(ref)"]
         do {
-            try repository.fetch(from: url, refspecs: specs, token: token)
+            // Depth 1 over git's protocol v2 (only the tree at the ref, like the runner's
+            // download); the whole history through libgit2 when the server cannot.
+            if try !repository.fetchShallow(from: url, ref: ref, token: token) {
+                try repository.fetch(from: url, refspecs: specs, token: token)
+            }
         } catch {
             // The server cannot be reached: what the cache holds of a tag or branch is used.
             if !isCommit, (try? repository.resolveCommit(ref)) != nil { return nil }

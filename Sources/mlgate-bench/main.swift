@@ -58,7 +58,10 @@ func runGitOperation(_ arguments: [String]) -> Bool {
             if arguments[0] == "fetch" {
                 try? FileManager.default.removeItem(atPath: arguments[2])
                 let ref = arguments[3]
-                try Repository(bareAt: arguments[2]).fetch(from: arguments[1], refspecs: ["+refs/tags/\(ref):refs/tags/\(ref)", "+refs/heads/\(ref):refs/heads/\(ref)"])
+                let repository = try Repository(bareAt: arguments[2])
+                if try !repository.fetchShallow(from: arguments[1], ref: ref) {
+                    try repository.fetch(from: arguments[1], refspecs: ["+refs/tags/\(ref):refs/tags/\(ref)", "+refs/heads/\(ref):refs/heads/\(ref)"])
+                }
                 return ""
             }
             let repository = try Repository(discovering: arguments[1])

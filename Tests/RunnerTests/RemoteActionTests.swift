@@ -195,6 +195,11 @@ struct RemoteActionTests {
         try server.start()
         let moved = try run(repo, server: server, cache: cache)
         #expect(moved.stdout.contains("| hello v2 ci"), "a branch is fetched again in a new run: \(moved.stdout)")
+        // Fetched at depth 1 (git's protocol v2): the branch's commit without its parent.
+        let cached = cache + "/mlgate/actions/acme/greeter"
+        #expect(FileManager.default.fileExists(atPath: cached + "/shallow"))
+        let count = try ProcessRunner.run("/usr/bin/env", ["git", "rev-list", "--count", "refs/heads/main"], in: cached)
+        #expect(count.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "only the tip is fetched: \(count.stdout)\(count.stderr)")
         let tagged = try run(try project("acme/greeter@v1"), server: server, cache: cache)
         #expect(tagged.stdout.contains("| hello v1 ci"), "a tag is read as tagged: \(tagged.stdout)")
     }
