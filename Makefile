@@ -30,13 +30,17 @@ test-tools:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-# GTO (PyPI gto), the registry peer the interop tests write and read with; never a
-# dependency of mlgate itself.
+# GTO (PyPI gto), the registry peer the interop tests write and read with, and
+# scikit-learn, the metrics tests' reference; never dependencies of mlgate itself.
 PEERS_VENV := .build/peers-venv
 peers:
 	@if [ ! -x $(PEERS_VENV)/bin/gto ]; then \
 	  echo "installing GTO into $(PEERS_VENV) for the registry interop tests"; \
 	  python3 -m venv $(PEERS_VENV) && $(PEERS_VENV)/bin/pip install -q gto; \
+	fi
+	@if ! $(PEERS_VENV)/bin/python -c 'import sklearn, pandas' 2>/dev/null; then \
+	  echo "installing scikit-learn and pandas into $(PEERS_VENV) for the metrics cross-check"; \
+	  $(PEERS_VENV)/bin/pip install -q scikit-learn pandas; \
 	fi
 
 build: deps

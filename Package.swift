@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "Reports", exclude: ["README.md"]),
         // Gate checks and their CheckResult.
         .target(name: "Checks", dependencies: [
-            "GitState", "Expressions",
+            "GitState", "Expressions", "YAMLSource",
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["README.md"]),
         // The model registry (GTO's tags), evidence notes, and later policy, decisions and approvals.
@@ -61,6 +61,7 @@ let package = Package(
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "TestSupport"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"]),
         .testTarget(name: "GitStateTests", dependencies: ["GitState", "TestSupport"]),
+        .testTarget(name: "ChecksTests", dependencies: ["Checks", "TestSupport"]),
         .testTarget(name: "PromotionTests", dependencies: ["Promotion", "Checks", "GitState", "YAMLSource", "TestSupport"]),
         // Stress, fault injection, crash rate and fuzzing, against the built executable and
         // the parsers in process.

@@ -27,6 +27,52 @@ public struct CheckResult: Codable, Sendable, Equatable {
         public init(path: String, sha256: String) { (self.path, self.sha256) = (path, sha256) }
     }
 
+    /// One rule a check applied: the measurement, what it was compared with, the champion's
+    /// value and the difference where there is a champion, and the verdict.
+    public struct Rule: Codable, Sendable, Equatable {
+        /// The rule as written (`f1 >= champion - 0.01`, `non_inferior(roc_auc, 0.01)`).
+        public var rule: String
+        public var metric: String
+        /// The slice the rule was applied to (`region=eu`); nil for all rows.
+        public var slice: String?
+        /// The candidate's value.
+        public var value: Double?
+        /// `>=`, `<=`, `>`, `<`, `==`, `!=`, `non_inferior` or `superior`.
+        public var comparison: String
+        /// The bound the value was compared with (for champion rules, computed from it).
+        public var threshold: Double?
+        public var champion: Double?
+        /// value − champion.
+        public var delta: Double?
+        /// The confidence interval of the difference (paired bootstrap).
+        public var ciLow: Double?
+        public var ciHigh: Double?
+        /// McNemar's test on the same rows (accuracy of classifiers).
+        public var pValue: Double?
+        /// pass, fail, or error (the rule could not be decided: a missing metric, no champion).
+        public var verdict: Status
+        /// Why, in words a reader can act on.
+        public var message: String
+
+        public init(rule: String, metric: String, slice: String? = nil, value: Double?, comparison: String, threshold: Double?,
+                    champion: Double? = nil, delta: Double? = nil, ciLow: Double? = nil, ciHigh: Double? = nil,
+                    pValue: Double? = nil, verdict: Status, message: String) {
+            self.rule = rule
+            self.metric = metric
+            self.slice = slice
+            self.value = value.flatMap { $0.isFinite ? $0 : nil }
+            self.comparison = comparison
+            self.threshold = threshold.flatMap { $0.isFinite ? $0 : nil }
+            self.champion = champion.flatMap { $0.isFinite ? $0 : nil }
+            self.delta = delta.flatMap { $0.isFinite ? $0 : nil }
+            self.ciLow = ciLow.flatMap { $0.isFinite ? $0 : nil }
+            self.ciHigh = ciHigh.flatMap { $0.isFinite ? $0 : nil }
+            self.pValue = pValue.flatMap { $0.isFinite ? $0 : nil }
+            self.verdict = verdict
+            self.message = message
+        }
+    }
+
     public var check: String
     public var kind: Kind
     public var status: Status
@@ -40,10 +86,14 @@ public struct CheckResult: Codable, Sendable, Equatable {
     /// ISO 8601, UTC.
     public var startedAt: String
     public var durationMs: Int
+    /// The rules applied, one per rule and slice (absent from the JSON when there are none,
+    /// so results recorded before rules existed keep their digests).
+    public var rules: [Rule]
 
     public init(check: String, kind: Kind, status: Status, summary: String, measurements: [String: Double] = [:],
                 findings: [Finding] = [], inputs: [Input] = [], commit: String, model: String? = nil,
-                startedAt: String, durationMs: Int) {
+                startedAt: String, durationMs: Int, rules: [Rule] = []) {
+        self.rules = rules
         self.check = check
         self.kind = kind
         self.status = status
@@ -55,6 +105,42 @@ public struct CheckResult: Codable, Sendable, Equatable {
         self.model = model
         self.startedAt = startedAt
         self.durationMs = durationMs
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case check, kind, status, summary, measurements, findings, inputs, commit, model, startedAt, durationMs, rules
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        check = try c.decode(String.self, forKey: .check)
+        kind = try c.decode(Kind.self, forKey: .kind)
+        status = try c.decode(Status.self, forKey: .status)
+        summary = try c.decode(String.self, forKey: .summary)
+        measurements = try c.decodeIfPresent([String: Double].self, forKey: .measurements) ?? [:]
+        findings = try c.decodeIfPresent([Finding].self, forKey: .findings) ?? []
+        inputs = try c.decodeIfPresent([Input].self, forKey: .inputs) ?? []
+        commit = try c.decode(String.self, forKey: .commit)
+        model = try c.decodeIfPresent(String.self, forKey: .model)
+        startedAt = try c.decode(String.self, forKey: .startedAt)
+        durationMs = try c.decode(Int.self, forKey: .durationMs)
+        rules = try c.decodeIfPresent([Rule].self, forKey: .rules) ?? []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(check, forKey: .check)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(status, forKey: .status)
+        try c.encode(summary, forKey: .summary)
+        try c.encode(measurements, forKey: .measurements)
+        try c.encode(findings, forKey: .findings)
+        try c.encode(inputs, forKey: .inputs)
+        try c.encode(commit, forKey: .commit)
+        try c.encodeIfPresent(model, forKey: .model)
+        try c.encode(startedAt, forKey: .startedAt)
+        try c.encode(durationMs, forKey: .durationMs)
+        if !rules.isEmpty { try c.encode(rules, forKey: .rules) }
     }
 
     /// The canonical JSON text: keys sorted, no insignificant whitespace.
@@ -76,6 +162,11 @@ public struct CheckResult: Codable, Sendable, Equatable {
 }
 
 extension CheckResult {
+    /// sha256 of `data`, in hex.
+    public static func sha256(of data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
     /// sha256 of a file's contents, in hex; nil when it cannot be read.
     public static func sha256(ofFile path: String) -> String? {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }

@@ -10,7 +10,7 @@ struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Run a gate check and report a CheckResult (recorded as evidence with --record, and always inside mlgate run).",
-        subcommands: [CommandCheckCommand.self])
+        subcommands: [CommandCheckCommand.self, TestsCheckCommand.self, MetricsCheckCommand.self, RunChecksCommand.self])
 }
 
 /// Options every check shares.
@@ -26,6 +26,9 @@ struct CheckOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Print the CheckResult as JSON.")
     var json = false
+
+    @Option(name: .long, help: "Also write the result as a JUnit report to this file (one test case per rule), for CI test views.")
+    var junit: String?
 
     @Option(name: .long, help: "Compare against the champion: the version this stage holds now. Its version, commit and recorded evidence reach the check as MLGATE_CHAMPION_VERSION, MLGATE_CHAMPION_COMMIT and MLGATE_CHAMPION_EVIDENCE (a JSON file).")
     var against: String?
@@ -75,23 +78,32 @@ struct CheckOptions: ParsableArguments {
         return (environment, file)
     }
 
+    /// Records `result` as evidence when `--record` is given or inside `mlgate run`.
+    func recordIfAsked(_ result: CheckResult, repository: Repository) -> (recorded: Bool, failure: RegistryError?) {
+        guard record || insideRun else { return (false, nil) }
+        do {
+            try EvidenceStore(repository: repository).record(result)
+            return (true, nil)
+        } catch {
+            return (false, error)
+        }
+    }
+
     /// Prints the result, records it when asked, and exits with the check's status.
     func finish(_ result: CheckResult, repository: Repository, console: ConsoleOutput) throws {
-        var recorded = false
-        var recordingFailure: RegistryError?
-        if record || insideRun {
-            do {
-                try EvidenceStore(repository: repository).record(result)
-                recorded = true
-            } catch {
-                recordingFailure = error
+        if let junit {
+            do { try Data(result.junitXML.utf8).write(to: URL(fileURLWithPath: junit)) } catch {
+                console.err("mlgate: cannot write the JUnit report \(junit): \(error.localizedDescription)")
+                throw ExitCode(ExitStatus.invalid)
             }
         }
+        let (recorded, recordingFailure) = recordIfAsked(result, repository: repository)
         if json {
             console.out(result.canonicalJSON)
         } else {
             let mark = switch result.status { case .pass: "✓"; case .warn: "!"; case .fail: "✗"; case .error: "✗" }
             console.out("\(mark) \(result.check) \(result.status.rawValue): \(result.summary)")
+            if !result.rules.isEmpty { console.out(RuleTable.render(result.rules)) }
             for finding in result.findings {
                 console.out("  \(finding.severity) [\(finding.rule)] \(finding.message)" + (finding.location.map { " (\($0))" } ?? ""))
             }
@@ -131,13 +143,19 @@ struct CommandCheckCommand: ParsableCommand {
 
     func run() throws {
         let console = ConsoleOutput()
+        let (result, repository) = try result(console: console)
+        try options.finish(result, repository: repository, console: console)
+    }
+
+    /// The check's result (bad input is printed and thrown as exit 2).
+    func result(console: ConsoleOutput) throws -> (CheckResult, Repository) {
         let (repository, commit) = try options.target(console: console)
         let directory = FileManager.default.currentDirectoryPath
         let (champion, file) = try options.championEnvironment(repository: repository, console: console)
         defer { if let file { try? FileManager.default.removeItem(atPath: file) } }
         let result = CommandCheck(name: name, command: command, model: options.model, inputs: input)
             .run(in: directory, commit: commit, environment: champion)
-        try options.finish(result, repository: repository, console: console)
+        return (result, repository)
     }
 }
 
@@ -172,5 +190,286 @@ struct EvidenceCommand: ParsableCommand {
         }
         console.out("Evidence on \(commit.prefix(7)):")
         console.out(Table.render(rows))
+    }
+}
+
+/// `mlgate check tests NAME --report FILE…`: JUnit/xUnit reports against thresholds.
+struct TestsCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tests",
+        abstract: "Check test reports (JUnit/xUnit XML: pytest --junitxml, swift test --xunit-output, jest-junit, Maven Surefire).",
+        discussion: """
+            Totals are counted from the test cases. Fails when more than --max-failures tests \
+            failed or errored, when fewer than --min-tests ran (a report with no tests fails), \
+            and on --min-pass-rate (passed ÷ tests that were not skipped) and --max-skipped.
+            Example: mlgate check tests unit-tests --report 'reports/*.xml' --model fraud --run -- pytest --junitxml=reports/unit.xml
+            """)
+
+    @Argument(help: "The check's name (evidence is kept per model and name).")
+    var name: String
+
+    @Option(name: .customLong("report"), help: "A report file or pattern ('reports/**/*.xml'; repeatable).")
+    var reports: [String] = []
+
+    @Option(name: .customLong("max-failures"), help: "Failed plus errored tests allowed.")
+    var maxFailures: Int = 0
+
+    @Option(name: .customLong("min-pass-rate"), help: "Passed ÷ tests that were not skipped, at least (0–1).")
+    var minPassRate: Double?
+
+    @Option(name: .customLong("max-skipped"), help: "Skipped tests allowed.")
+    var maxSkipped: Int?
+
+    @Option(name: .customLong("min-tests"), help: "Tests that must be in the reports.")
+    var minTests: Int = 1
+
+    @Flag(name: .customLong("run"), help: "Run the command after -- first (its exit status is not the verdict: the report is).")
+    var runFirst = false
+
+    @OptionGroup var options: CheckOptions
+
+    @Argument(parsing: .postTerminator, help: "With --run: the test command, after --.")
+    var command: [String] = []
+
+    func validate() throws {
+        if name.isEmpty || name.contains(where: { $0.isWhitespace }) { throw ValidationError("the check's name must be one word, not '\(name)'") }
+        if reports.isEmpty { throw ValidationError("give the report files, e.g. mlgate check tests \(name) --report reports/junit.xml") }
+        if runFirst, command.isEmpty { throw ValidationError("--run needs the test command after --") }
+        if !runFirst, !command.isEmpty { throw ValidationError("a command after -- needs --run") }
+        if maxFailures < 0 || minTests < 0 || (maxSkipped ?? 0) < 0 { throw ValidationError("counts must be 0 or more") }
+        if let rate = minPassRate, !(0...1).contains(rate) { throw ValidationError("--min-pass-rate is a fraction from 0 to 1, not \(rate)") }
+    }
+
+    func run() throws {
+        let console = ConsoleOutput()
+        let (result, repository) = try result(console: console)
+        try options.finish(result, repository: repository, console: console)
+    }
+
+    /// The check's result (bad input is printed and thrown as exit 2).
+    func result(console: ConsoleOutput) throws -> (CheckResult, Repository) {
+        let (repository, commit) = try options.target(console: console)
+        let directory = FileManager.default.currentDirectoryPath
+        if runFirst {
+            // The command's own exit status is not the verdict (pytest exits 1 when a test
+            // fails); the report it writes is.
+            let ran = CommandCheck(name: name, command: command).run(in: directory, commit: commit)
+            if ran.status == .error { console.err("mlgate: \(ran.summary)"); throw ExitCode(ExitStatus.invalid) }
+        }
+        var thresholds = TestsCheck.Thresholds()
+        thresholds.maxFailures = maxFailures
+        thresholds.minPassRate = minPassRate
+        thresholds.maxSkipped = maxSkipped
+        thresholds.minTests = minTests
+        let result: CheckResult
+        do {
+            result = try TestsCheck(name: name, reports: reports, thresholds: thresholds, model: options.model)
+                .run(in: directory, commit: commit)
+        } catch {
+            console.err("mlgate: \(error.description)")
+            throw ExitCode(ExitStatus.invalid)
+        }
+        return (result, repository)
+    }
+}
+
+/// The rules a check applied, as one table: metric, champion, candidate, delta, CI, rule, verdict.
+enum RuleTable {
+    static func render(_ rules: [CheckResult.Rule]) -> String {
+        func number(_ value: Double?) -> String {
+            guard let value else { return "" }
+            if value == value.rounded(), abs(value) < 1e12 { return String(Int64(value)) }
+            return String(format: "%.4f", value)
+        }
+        var rows = [["METRIC", "CHAMPION", "CANDIDATE", "DELTA", "CI", "RULE", "VERDICT"]]
+        for rule in rules {
+            let ci = rule.ciLow.map { low in "[\(number(low)), \(number(rule.ciHigh))]" } ?? ""
+            let delta = rule.delta.map { ($0 >= 0 ? "+" : "") + number($0) } ?? ""
+            rows.append([rule.metric + (rule.slice.map { " [\($0)]" } ?? ""), number(rule.champion), number(rule.value), delta, ci,
+                         rule.rule, rule.verdict.rawValue])
+        }
+        return Table.render(rows).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+    }
+}
+
+/// `mlgate check metrics NAME …`: metrics from a file or computed from predictions, against rules.
+struct MetricsCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "metrics",
+        abstract: "Check model metrics: from a metrics file, or computed from a predictions CSV, against rules.",
+        discussion: """
+            Metrics computed from --predictions equal scikit-learn's: accuracy, precision, recall, f1 \\
+            (binary, and _macro/_weighted), roc_auc, pr_auc (average precision), log_loss, brier; \\
+            rmse, mae, mape, r2 for --task regression.
+            Rules (--rule, repeatable): roc_auc >= 0.85 · f1 >= champion - 0.01 · recall >= champion * 0.98 · \\
+            non_inferior(roc_auc, 0.01) · superior(f1) · per_slice(recall) >= 0.7 (with --slice).
+            The champion is the version --against STAGE holds: its recorded metrics for this check, \\
+            and its predictions on the same rows from --baseline FILE or REV:PATH (REV may be \\
+            'champion'), joined on --id.
+            Example: mlgate check metrics performance --model fraud --predictions predictions/holdout.csv \\
+            --label label --score score --rule 'roc_auc >= 0.8' --against production --baseline champion:predictions/holdout.csv --id id --rule 'non_inferior(roc_auc, 0.02)'
+            """)
+
+    @Argument(help: "The check's name (evidence is kept per model and name).")
+    var name: String
+
+    @Option(name: .customLong("metrics"), help: "A JSON or YAML metrics file (nested keys as a.b.c).")
+    var metricsFile: String?
+
+    @Option(name: .long, help: "A predictions CSV to compute the metrics from.")
+    var predictions: String?
+
+    @Option(name: .long, help: "The column of true labels.")
+    var label: String?
+
+    @Option(name: .long, help: "The column of predicted probabilities of the positive class (binary).")
+    var score: String?
+
+    @Option(name: .long, help: "With --score: the probability from which a row is predicted positive.")
+    var threshold: Double = 0.5
+
+    @Option(name: .long, help: "The column of predicted classes (or estimates, for regression).")
+    var prediction: String?
+
+    @Option(name: .long, help: "binary, multiclass or regression (default: from the columns).")
+    var task: String?
+
+    @Option(name: .long, help: "A column to compute every metric per value of (for per_slice rules).")
+    var slice: String?
+
+    @Option(name: .long, help: "The column that identifies a row, to join with the champion's predictions.")
+    var id: String?
+
+    @Option(name: .long, help: "A rule (repeatable).")
+    var rule: [String] = []
+
+    @Option(name: .long, help: "The champion's predictions on the same rows: a file, or REV:PATH read from git (REV may be 'champion').")
+    var baseline: String?
+
+    @Option(name: .long, help: "Bootstrap resamples for non_inferior and superior.")
+    var resamples: Int = 1000
+
+    @Option(name: .long, help: "Confidence of their intervals.")
+    var confidence: Double = 0.95
+
+    @Option(name: .long, help: "The bootstrap's seed (the same seed gives the same interval).")
+    var seed: UInt64 = 1
+
+    @Flag(name: .customLong("allow-no-baseline"), help: "Let rules that need a champion pass when there is none (a first release).")
+    var allowNoBaseline = false
+
+    @OptionGroup var options: CheckOptions
+
+    func validate() throws {
+        if name.isEmpty || name.contains(where: { $0.isWhitespace }) { throw ValidationError("the check's name must be one word, not '\(name)'") }
+        if !(1...100_000).contains(resamples) { throw ValidationError("--resamples is from 1 to 100000, not \(resamples)") }
+        if !(confidence > 0 && confidence < 1) { throw ValidationError("--confidence is between 0 and 1, not \(confidence)") }
+        if !threshold.isFinite || !(0...1).contains(threshold) { throw ValidationError("--threshold is a probability from 0 to 1, not \(threshold)") }
+        if score != nil, prediction != nil, task == "regression" { throw ValidationError("give --score or --prediction for a regression, not both") }
+    }
+
+    func run() throws {
+        let console = ConsoleOutput()
+        let (result, repository) = try result(console: console)
+        try options.finish(result, repository: repository, console: console)
+    }
+
+    /// The check's result (bad input is printed and thrown as exit 2).
+    func result(console: ConsoleOutput) throws -> (CheckResult, Repository) {
+        let (repository, commit) = try options.target(console: console)
+        let directory = FileManager.default.currentDirectoryPath
+        var settings = MetricsCheck.Options(name: name)
+        settings.model = options.model
+        settings.metricsFile = metricsFile
+        settings.predictions = predictions
+        settings.label = label
+        settings.score = score
+        settings.prediction = prediction
+        settings.threshold = threshold
+        settings.task = task
+        settings.id = id
+        settings.slice = slice
+        settings.rules = rule
+        settings.resamples = resamples
+        settings.confidence = confidence
+        settings.seed = seed
+        settings.allowNoBaseline = allowNoBaseline
+        let (champion, temporary) = try resolveChampion(repository: repository, console: console)
+        defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }
+        let result: CheckResult
+        do {
+            result = try MetricsCheck(settings).run(in: directory, commit: commit, champion: champion)
+        } catch {
+            console.err("mlgate: \(error.description)")
+            throw ExitCode(ExitStatus.invalid)
+        }
+        return (result, repository)
+    }
+
+    /// The champion: the version `--against` names in the registry, its recorded metrics for
+    /// this check, and `--baseline` predictions (a file, or REV:PATH read through libgit2).
+    private func resolveChampion(repository: Repository, console: ConsoleOutput) throws -> (MetricsCheck.Champion?, String?) {
+        var champion: MetricsCheck.Champion?
+        var championCommit: String?
+        if let stage = options.against {
+            guard let model = options.model else {
+                console.err("mlgate: --against needs --model: the champion is the model's version in \(stage)")
+                throw ExitCode(ExitStatus.invalid)
+            }
+            let state: RegistryState
+            do { state = try RegistryState(repository: repository) } catch {
+                console.err("mlgate: cannot read the registry: \(error)")
+                throw ExitCode(ExitStatus.failed)
+            }
+            champion = MetricsCheck.Champion(version: nil)
+            if let current = state.model(model)?.current(in: stage) {
+                championCommit = current.stamp.commit
+                champion?.version = current.version
+                let results: [CheckResult]
+                do { results = try EvidenceStore(repository: repository).results(on: current.stamp.commit) } catch {
+                    throw fail(error, console: console)
+                }
+                champion?.measurements = results.first { $0.check == name && ($0.model == nil || $0.model == model) }?.measurements
+            }
+        }
+        guard let baseline else { return (champion, nil) }
+        if champion == nil { champion = MetricsCheck.Champion(version: nil) }
+        if FileManager.default.fileExists(atPath: baseline) {
+            champion?.predictions = baseline
+            champion?.predictionsDisplay = baseline
+            return (champion, nil)
+        }
+        guard let colon = baseline.firstIndex(of: ":") else {
+            console.err("mlgate: --baseline \(baseline): no such file; give a file, or REV:PATH to read it from git")
+            throw ExitCode(ExitStatus.invalid)
+        }
+        let revision = String(baseline[..<colon]), path = String(baseline[baseline.index(after: colon)...])
+        let commit: String
+        if revision == "champion" {
+            // No champion yet: rules that need one decide (a fail, or a pass with --allow-no-baseline).
+            guard let championCommit else {
+                if options.against == nil {
+                    console.err("mlgate: --baseline champion:\(path) needs --against STAGE")
+                    throw ExitCode(ExitStatus.invalid)
+                }
+                return (champion, nil)
+            }
+            commit = championCommit
+        } else {
+            do { commit = try repository.resolveCommit(revision) } catch {
+                console.err("mlgate: --baseline \(baseline): '\(revision)' does not name a commit (\(error.message))")
+                throw ExitCode(ExitStatus.invalid)
+            }
+        }
+        let data: Data
+        do { data = try repository.contents(of: path, at: commit) } catch {
+            console.err("mlgate: --baseline \(baseline): \(error.message)")
+            throw ExitCode(ExitStatus.invalid)
+        }
+        let file = NSTemporaryDirectory() + "mlgate-baseline-\(UUID().uuidString).csv"
+        try data.write(to: URL(fileURLWithPath: file))
+        champion?.predictions = file
+        champion?.predictionsDisplay = "\(path)@\(commit.prefix(7))"
+        return (champion, file)
     }
 }

@@ -125,7 +125,11 @@ public struct Gate {
             case .pass: notes.append("check \(requirement.name) passed: \(result.summary)")
             case .warn where requirement.allowWarn: notes.append("check \(requirement.name) warned, which \(stage.name) allows: \(result.summary)")
             case .warn: rejections.append("check \(requirement.name) warned and \(stage.name) requires a pass: \(result.summary)")
-            case .fail, .error: rejections.append("check \(requirement.name) \(result.status == .fail ? "failed" : "could not run"): \(result.summary)")
+            case .fail, .error:
+                // The failing measurements, as the check stated them ("f1 0.812 < champion 0.83 − 0.01").
+                let failing = result.rules.filter { $0.verdict != .pass }.map(\.message)
+                rejections.append("check \(requirement.name) \(result.status == .fail ? "failed" : "could not run"): "
+                                  + (failing.isEmpty ? result.summary : failing.joined(separator: "; ")))
             }
         }
         let evidenceDigest = Self.evidenceDigest(verdicts)

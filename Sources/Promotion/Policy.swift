@@ -50,6 +50,8 @@ public struct Policy: Sendable {
     public let models: [Model]
     /// Stages in promotion order.
     public let stages: [Stage]
+    /// Checks declared with their kind and options (`checks:`), in the order written.
+    public var checks: [DeclaredCheck] = []
     /// The file it was read from, as shown in messages.
     public let file: String
 
@@ -58,6 +60,7 @@ public struct Policy: Sendable {
 
     public func stage(_ name: String) -> Stage? { stages.first { $0.name == name } }
     public func model(_ name: String) -> Model? { models.first { $0.name == name } }
+    public func check(_ name: String) -> DeclaredCheck? { checks.first { $0.name == name } }
 }
 
 /// Argo Rollouts' analysis: metrics measured after a deployment.

@@ -1,3 +1,4 @@
+import Checks
 import Expressions
 import Foundation
 import YAMLSource
@@ -60,7 +61,7 @@ public struct PolicyDecoder: YAMLReader {
     }
 
     private mutating func policy(_ root: YAMLNode, fileExists: (String) -> Bool) -> Policy? {
-        guard let map = mapping(root, "the policy", keys: ["models", "stages"]) else { return nil }
+        guard let map = mapping(root, "the policy", keys: ["models", "stages", "checks"]) else { return nil }
         var models: [Policy.Model] = []
         if let node = map["models"] {
             for (name, value) in namedEntries(node, "models") {
@@ -91,7 +92,94 @@ public struct PolicyDecoder: YAMLReader {
         } else {
             stages = Policy.defaultStageNames.map { Policy.Stage(name: $0, from: nil, checks: [], wait: nil, branches: [], approvals: nil, analysis: nil) }
         }
-        return Policy(models: models, stages: stages, file: file)
+        var policy = Policy(models: models, stages: stages, file: file)
+        if let node = map["checks"] { policy.checks = declaredChecks(node) }
+        return policy
+    }
+
+    /// `checks:`: NAME: { kind: tests|metrics|command, …the kind's flags… }.
+    private mutating func declaredChecks(_ node: YAMLNode) -> [DeclaredCheck] {
+        var checks: [DeclaredCheck] = []
+        for (name, value) in namedEntries(node, "checks") {
+            if name.text.isEmpty || name.text.contains(where: \.isWhitespace) {
+                report(name.node, "check name '\(name.text)' must be one word")
+            }
+            guard case .mapping(let pairs) = value.content else {
+                report(value, "check '\(name.text)' must be a mapping with 'kind:' and its options")
+                continue
+            }
+            guard let kindNode = pairs.first(where: { $0.0.scalar == "kind" })?.1 else {
+                report(name.node, "check '\(name.text)' needs 'kind:' (tests, metrics or command)")
+                continue
+            }
+            guard let kindText = string(kindNode, "kind"), let kind = CheckResult.Kind(rawValue: kindText),
+                  let allowed = DeclaredCheck.optionsByKind[kind] else {
+                report(kindNode, "unknown check kind '\(kindNode.scalar ?? "")'; use tests, metrics or command")
+                continue
+            }
+            var options: [(key: String, value: DeclaredCheck.Value)] = []
+            for (keyNode, valueNode) in pairs {
+                guard let written = keyNode.scalar, written != "kind" else { continue }
+                let key = DeclaredCheck.aliases[written] ?? written
+                guard allowed.contains(key) else {
+                    report(keyNode, "unknown option '\(written)' for a \(kind.rawValue) check; it takes \(allowed.sorted().joined(separator: ", "))")
+                    continue
+                }
+                let value: DeclaredCheck.Value
+                switch valueNode.content {
+                case .sequence(let items):
+                    let texts = items.compactMap { string($0, "'\(written)'") }
+                    value = .list(texts)
+                case .scalar(let text, let quoted):
+                    if !quoted, text == "true" || text == "false" { value = .flag(text == "true") } else { value = .scalar(text) }
+                case .mapping:
+                    report(valueNode, "'\(written)' must be a value or a list, not a mapping")
+                    continue
+                }
+                // What the flags would refuse, refused here with the position.
+                switch key {
+                case "rule":
+                    let rules: [String]
+                    switch value { case .scalar(let t): rules = [t]; case .list(let l): rules = l; case .flag: rules = [] }
+                    for (index, rule) in rules.enumerated() {
+                        do { _ = try MetricRule(rule) } catch {
+                            let at: YAMLNode
+                            if case .sequence(let items) = valueNode.content, index < items.count { at = items[index] } else { at = valueNode }
+                            report(at, error.description)
+                        }
+                    }
+                case "max-failures", "max-skipped", "min-tests", "resamples", "seed":
+                    if case .scalar(let t) = value, Int(t).map({ $0 >= 0 }) != true { report(valueNode, "'\(written)' must be a whole number, 0 or more") }
+                case "min-pass-rate", "threshold", "confidence":
+                    if case .scalar(let t) = value, Double(t).map({ (0...1).contains($0) }) != true { report(valueNode, "'\(written)' must be a number from 0 to 1") }
+                case "task":
+                    if case .scalar(let t) = value, !["binary", "multiclass", "regression"].contains(t) {
+                        report(valueNode, "'task' is binary, multiclass or regression, not '\(t)'")
+                    }
+                case "allow-no-baseline":
+                    if case .flag = value {} else { report(valueNode, "'allow-no-baseline' is true or false") }
+                default:
+                    if case .flag = value, !["allow-no-baseline"].contains(key) {
+                        report(valueNode, "'\(written)' needs a value, not \(valueNode.scalar ?? "a boolean")")
+                    }
+                }
+                options.append((key, value))
+            }
+            let keys = Set(options.map(\.key))
+            switch kind {
+            case .tests where !keys.contains("report"):
+                report(name.node, "tests check '\(name.text)' needs 'report:' (the JUnit files it reads)")
+            case .metrics where !keys.contains("metrics") && !keys.contains("predictions"):
+                report(name.node, "metrics check '\(name.text)' needs 'metrics:' (a file) or 'predictions:' (with 'label:')")
+            case .metrics where keys.contains("predictions") && !keys.contains("label"):
+                report(name.node, "metrics check '\(name.text)' reads predictions and needs 'label:' (the column of true labels)")
+            case .command where !keys.contains("run"):
+                report(name.node, "command check '\(name.text)' needs 'run:' (the command)")
+            default: break
+            }
+            checks.append(DeclaredCheck(name: name.text, kind: kind, options: options, location: name.node.location))
+        }
+        return checks
     }
 
     private mutating func checkStageName(_ name: String, _ node: YAMLNode) {
