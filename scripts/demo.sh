@@ -4,7 +4,8 @@
 #   2. the model gate: checks recorded as evidence, registered, promoted to staging, deployed;
 #   3. production held for an approval, approved with an SSH key, promoted, deployed, watched;
 #   4. a retrained version promoted the same way, whose production analysis fails: rolled
-#      back automatically.
+#      back automatically;
+#   5. a challenger whose higher ROC-AUC is within noise: blocked by a non-inferiority rule.
 set -euo pipefail
 mlgate="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -35,7 +36,7 @@ mlgate policy check
 say "mlgate run .github/workflows/model-ci.yml  (tests, data validation per split, evaluation, metrics gate)"
 mlgate run .github/workflows/model-ci.yml
 
-say "mlgate run .github/workflows/model-gate.yml  (checks recorded as evidence, register, promote to staging, deploy)"
+say "mlgate run .github/workflows/model-gate.yml  (mlgate check run: the declared checks recorded as evidence; register, promote to staging, deploy)"
 mlgate run .github/workflows/model-gate.yml
 mlgate evidence HEAD
 
@@ -65,3 +66,16 @@ echo "exit status $status (1: the analysis failed and rolled production back)"
 say "mlgate status, mlgate history fraud"
 mlgate status
 mlgate history fraud
+
+say "A challenger with a higher holdout ROC-AUC: on 60 rows the gain is within noise, so non_inferior(roc_auc, 0.01) blocks it"
+cp predictions/challenger.csv predictions/holdout.csv
+git commit -q -am "Challenger: retrained with new features"
+set +e
+mlgate check run --stage staging --record
+status=$?
+echo "exit status $status (1: the paired bootstrap's interval reaches past the margin, though the point estimate is higher)"
+mlgate register fraud HEAD --bump patch > /dev/null
+mlgate gate fraud --to staging
+status=$?
+set -e
+echo "exit status $status (1: rejected, with the failing measurement as the reason)"

@@ -4,7 +4,10 @@ extension CheckResult {
     /// The result as a JUnit report, so CI test views show gate results: a `testsuite` named
     /// after the check, one `testcase` per rule (a `failure` when it failed, an `error` when
     /// it could not be decided), or one for the whole check when it applied no rules.
-    public var junitXML: String {
+    public var junitXML: String { Self.junitXML([self]) }
+
+    /// Several results as one JUnit report, a `testsuite` each.
+    public static func junitXML(_ results: [CheckResult]) -> String {
         func escape(_ text: String) -> String {
             var out = ""
             for c in text.unicodeScalars {
@@ -22,24 +25,31 @@ extension CheckResult {
             return out
         }
         struct Case { let name: String; let status: Status; let message: String }
-        let cases: [Case] = rules.isEmpty
-            ? [Case(name: check, status: status, message: summary)]
-            : rules.map { rule in Case(name: rule.slice.map { "\(rule.rule) [\($0)]" } ?? rule.rule, status: rule.verdict, message: rule.message) }
-        let failures = cases.filter { $0.status == .fail }.count
-        let errors = cases.filter { $0.status == .error }.count
-        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        xml += "<testsuites name=\"mlgate\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
-        xml += "  <testsuite name=\"\(escape(check))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"0\" time=\"\(Double(durationMs) / 1000)\" timestamp=\"\(escape(startedAt))\">\n"
-        let classname = escape("mlgate." + kind.rawValue + "." + check)
-        for c in cases {
-            xml += "    <testcase classname=\"\(classname)\" name=\"\(escape(c.name))\""
-            switch c.status {
-            case .pass, .warn: xml += ">\(c.status == .warn ? "<system-out>\(escape(c.message))</system-out>" : "")</testcase>\n"
-            case .fail: xml += "><failure message=\"\(escape(c.message))\" type=\"gate\"/></testcase>\n"
-            case .error: xml += "><error message=\"\(escape(c.message))\" type=\"gate\"/></testcase>\n"
+        var suites = ""
+        var allCases = 0, allFailures = 0, allErrors = 0
+        for result in results {
+            let cases: [Case] = result.rules.isEmpty
+                ? [Case(name: result.check, status: result.status, message: result.summary)]
+                : result.rules.map { rule in Case(name: rule.slice.map { "\(rule.rule) [\($0)]" } ?? rule.rule, status: rule.verdict, message: rule.message) }
+            let failures = cases.filter { $0.status == .fail }.count
+            let errors = cases.filter { $0.status == .error }.count
+            allCases += cases.count
+            allFailures += failures
+            allErrors += errors
+            suites += "  <testsuite name=\"\(escape(result.check))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"0\" time=\"\(Double(result.durationMs) / 1000)\" timestamp=\"\(escape(result.startedAt))\">\n"
+            let classname = escape("mlgate." + result.kind.rawValue + "." + result.check)
+            for c in cases {
+                suites += "    <testcase classname=\"\(classname)\" name=\"\(escape(c.name))\""
+                switch c.status {
+                case .pass, .warn: suites += ">\(c.status == .warn ? "<system-out>\(escape(c.message))</system-out>" : "")</testcase>\n"
+                case .fail: suites += "><failure message=\"\(escape(c.message))\" type=\"gate\"/></testcase>\n"
+                case .error: suites += "><error message=\"\(escape(c.message))\" type=\"gate\"/></testcase>\n"
+                }
             }
+            suites += "  </testsuite>\n"
         }
-        xml += "  </testsuite>\n</testsuites>\n"
-        return xml
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            + "<testsuites name=\"mlgate\" tests=\"\(allCases)\" failures=\"\(allFailures)\" errors=\"\(allErrors)\">\n"
+            + suites + "</testsuites>\n"
     }
 }

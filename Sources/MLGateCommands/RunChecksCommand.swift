@@ -37,6 +37,9 @@ struct RunChecksCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the results as a JSON array.")
     var json = false
 
+    @Option(name: .long, help: "Also write the results as one JUnit report (a test suite per check, a test case per rule).")
+    var junit: String?
+
     @OptionGroup var repository: RepositoryOption
 
     func run() throws {
@@ -118,6 +121,16 @@ struct RunChecksCommand: ParsableCommand {
             results.append(result)
             worst = max(worst, result.exitStatus)
             rows.append([result.check, result.kind.rawValue, result.status.rawValue, result.summary])
+        }
+        if let junit {
+            do {
+                let url = URL(fileURLWithPath: junit)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(CheckResult.junitXML(results).utf8).write(to: url)
+            } catch {
+                console.err("mlgate: cannot write the JUnit report \(junit): \(error.localizedDescription)")
+                worst = max(worst, ExitStatus.invalid)
+            }
         }
         if json {
             console.out(CanonicalJSON.text(results))

@@ -6,7 +6,7 @@ import TestSupport
 /// project, end to end, the way `make demo` shows them.
 @Suite("Shipped gate workflows")
 struct ShippedGateWorkflowTests {
-    @Test("the example goes to staging, is held for and given an approval, reaches production, and a failing version is rolled back")
+    @Test("the example goes to staging, is held for and given an approval, reaches production, a failing version is rolled back, and a noisy challenger is blocked")
     func story() throws {
         let demo = try ProcessRunner.run("/usr/bin/env", ["bash", ProjectPaths.root + "/scripts/demo.sh", MLGateExecutable.path],
                                          in: ProjectPaths.root)
@@ -30,6 +30,13 @@ struct ShippedGateWorkflowTests {
             "exit status 1 (1: the analysis failed and rolled production back)",
             "fraud  production  v0.0.1",
             "rolled back     v0.0.2   production",
+            // A challenger whose higher ROC-AUC is within noise: blocked by non_inferior.
+            "performance  metrics  fail",
+            "roc_auc   0.8423    0.8516     +0.0093",
+            "non_inferior(roc_auc, 0.01)  fail",
+            "✗ reject: fraud v0.0.3",
+            "check performance failed: roc_auc 0.8516 vs champion v0.0.1 0.8423 (+0.0093)",
+            "reaches past the margin −0.01",
         ]
         var rest = Substring(out)
         for line in story {
