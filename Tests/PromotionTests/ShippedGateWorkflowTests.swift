@@ -31,7 +31,7 @@ struct ShippedGateWorkflowTests {
             "fraud  production  v0.0.1",
             "rolled back     v0.0.2   production",
             // A challenger whose higher ROC-AUC is within noise: blocked by non_inferior.
-            "performance  metrics  fail",
+            "metrics  fail    roc_auc 0.8516 vs champion v0.0.1 0.8423",
             "roc_auc   0.8423    0.8516     +0.0093",
             "non_inferior(roc_auc, 0.01)  fail",
             "✗ reject: fraud v0.0.3",
