@@ -38,6 +38,9 @@ struct PolicyCheckCommand: ParsableCommand {
                 if let analysis = stage.analysis { needs.append("analysis of \(analysis.metrics.map(\.name).joined(separator: ", "))") }
                 console.out("  \(stage.name): " + (needs.isEmpty ? "no requirements" : needs.joined(separator: "; ")))
             }
+            if !policy.checks.isEmpty {
+                console.out("  declared checks: " + policy.checks.map { "\($0.name) (\($0.kind.rawValue))" }.joined(separator: ", "))
+            }
         } catch {
             console.err(error.description)
             console.err("mlgate: \(error.diagnostics.count) problem\(error.diagnostics.count == 1 ? "" : "s") in the policy")
