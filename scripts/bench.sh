@@ -249,3 +249,68 @@ lost_before=$(git -C "$j" tag -l | sort | comm -23 "$work/j-before" - | wc -l)
 git_tags=$(git -C "$j" tag -l 'git-*' | wc -l)
 main_ok=$( [ "$(git -C "$j" rev-parse -q --verify refs/heads/main)" = "$head_j" ] && echo yes || echo NO)
 echo "(j) 8 concurrent promote processes × 50 from ${loose_before} loose tags, git tagging meanwhile: ${recorded} assignments recorded (${distinct} distinct counters), ${lost} lost; pre-existing tags lost: ${lost_before}; git's tags ${git_tags}/50; main intact: ${main_ok}; in ${elapsed}s $( [ "$recorded" -eq 400 ] && [ "$distinct" -eq 400 ] && [ "$lost_before" -eq 0 ] && [ "$git_tags" -eq 50 ] && [ "$main_ok" = yes ] && echo PASS || echo MISS)"
+
+# The model checks (issue 10), against scikit-learn with pandas and numpy (PyPI), installed
+# beside the other peers.
+if ! "$venv/bin/python" -c 'import sklearn, pandas' 2>/dev/null; then "$venv/bin/pip" install -q scikit-learn pandas; fi
+py="$venv/bin/python"
+m="$work/metrics"; mkdir -p "$m"; git -C "$m" init -q -b main; git -C "$m" -c user.name=bench -c user.email=b@x commit -q --allow-empty -m bench
+heavy_runs=${BENCH_HEAVY_RUNS:-3}
+
+# (m) ROC-AUC, F1 and log-loss of 10,000,000 binary predictions read from CSV.
+awk 'BEGIN { srand(1); print "id,label,score"; for (i = 0; i < 10000000; i++) { y = (rand() < 0.3); s = 0.3 + 0.25 * y + (rand() - 0.5) * 0.6; if (s < 0) s = 0; if (s > 1) s = 1; printf "%d,%d,%.6f\n", i, y, s } }' > "$m/big.csv"
+cat > "$m/peer_metrics.py" <<'PY'
+import sys, pandas as pd
+from sklearn.metrics import roc_auc_score, f1_score, log_loss
+d = pd.read_csv(sys.argv[1]); y = d.label.values; s = d.score.values
+print(roc_auc_score(y, s), f1_score(y, s >= 0.5), log_loss(y, s))
+PY
+size=$(stat -c %s "$m/big.csv")
+saved_runs=$runs; runs=$heavy_runs
+results=$(cd "$m" && interleaved "mlgate=$mlgate check metrics big --predictions big.csv --label label --score score --rule 'roc_auc >= 0' --rule 'f1 >= 0' --rule 'log_loss <= 100'" "sklearn=$py peer_metrics.py big.csv")
+runs=$saved_runs
+t_m=$(pick mlgate <<< "$results"); t_s=$(pick sklearn <<< "$results")
+rss=$(cd "$m" && /usr/bin/time -f %M "$mlgate" check metrics big --predictions big.csv --label label --score score 2>&1 >/dev/null | tail -1)
+mem_ratio=$(awk -v r="$rss" -v s="$size" 'BEGIN {printf "%.2f", r * 1024 / s}')
+echo "(m) ROC-AUC + F1 + log-loss of 10,000,000 predictions from a $((size / 1000000)) MB CSV: mlgate ${t_m}s · scikit-learn with pandas ${t_s}s"
+echo "    vs scikit-learn: $(ratio "$t_s" "$t_m")× faster (target ≥ 3×) $(verdict_of "$t_s" "$t_m" ">=" 3); peak memory $((rss / 1024)) MB = ${mem_ratio}× the file (target ≤ 2×) $(verdict "$mem_ratio" "<=" 2)"
+rm -f "$m/big.csv"
+
+# (n) the paired bootstrap: 1,000 resamples of ROC-AUC on 100,000 rows, two models.
+cat > "$m/make_pair.py" <<'PY'
+import numpy as np, pandas as pd
+rng = np.random.default_rng(11); n = 100000
+y = (rng.random(n) < 0.3).astype(int)
+champ = np.clip(0.3 + 0.25 * y + (rng.random(n) - 0.5) * 0.6, 0, 1).round(6)
+chal = np.clip(champ + rng.normal(0, 0.05, n), 0, 1).round(6)
+pd.DataFrame({"id": np.arange(n), "label": y, "score": champ}).to_csv("champ.csv", index=False)
+pd.DataFrame({"id": np.arange(n), "label": y, "score": chal}).to_csv("chal.csv", index=False)
+PY
+cat > "$m/peer_bootstrap.py" <<'PY'
+import sys, numpy as np, pandas as pd
+from sklearn.metrics import roc_auc_score
+a = pd.read_csv("chal.csv"); b = pd.read_csv("champ.csv"); d = a.merge(b, on="id", suffixes=("_a", "_b"))
+y = d.label_a.values; sa = d.score_a.values; sb = d.score_b.values
+rng = np.random.default_rng(1); n = len(y); diffs = np.empty(1000)
+for k in range(1000):
+    i = rng.integers(0, n, n)
+    diffs[k] = roc_auc_score(y[i], sa[i]) - roc_auc_score(y[i], sb[i])
+print(np.percentile(diffs, [2.5, 97.5]))
+PY
+(cd "$m" && "$py" make_pair.py)
+saved_runs=$runs; runs=$heavy_runs
+results=$(cd "$m" && interleaved "mlgate=$mlgate check metrics boot --predictions chal.csv --baseline champ.csv --label label --score score --id id --rule 'non_inferior(roc_auc, 0.01)'")
+runs=1
+peer=$(cd "$m" && interleaved "numpy=$py peer_bootstrap.py")
+runs=$saved_runs
+t_m=$(pick mlgate <<< "$results"); t_n=$(pick numpy <<< "$peer")
+echo "(n) paired bootstrap, 1,000 resamples of ROC-AUC on 100,000 rows: mlgate ${t_m}s (target < 2s) $(verdict "$t_m" "<=" 2) · numpy + scikit-learn loop ${t_n}s"
+echo "    vs numpy + scikit-learn: $(ratio "$t_n" "$t_m")× faster (target ≥ 10×) $(verdict_of "$t_n" "$t_m" ">=" 10)"
+
+# (o) a 50 MB JUnit report (pytest's shape: 10% failing with tracebacks, captured output).
+awk 'BEGIN { print "<?xml version=\"1.0\" encoding=\"utf-8\"?><testsuites>"; for (s = 0; s < 270; s++) { print "<testsuite name=\"suite" s "\" tests=\"1000\">"; for (i = 0; i < 1000; i++) { if (i % 10 == 0) printf "<testcase classname=\"tests.test_mod%d\" name=\"test_case_%d\" time=\"0.001\"><failure message=\"assert x &gt; %d\">Traceback (most recent call last):\n  File &quot;tests/test.py&quot;, line %d, in test_case\n    assert x &gt; %d\nAssertionError: the model output was not what the test expected</failure><system-out><![CDATA[some <captured> output line for this test case\nmore output]]></system-out></testcase>\n", s, i, i, i, i; else printf "<testcase classname=\"tests.test_mod%d\" name=\"test_case_%d\" time=\"0.001\"><system-out>captured stdout of the test case, a line of text</system-out></testcase>\n", s, i }; print "</testsuite>" }; print "</testsuites>" }' > "$m/junit.xml"
+size=$(stat -c %s "$m/junit.xml")
+results=$(cd "$m" && interleaved "mlgate=$mlgate check tests unit --report junit.xml --max-failures 100000000")
+t_m=$(pick mlgate <<< "$results")
+rate=$(awk -v s="$size" -v t="$t_m" 'BEGIN {printf "%.0f", s / 1e6 / t}')
+echo "(o) JUnit report of $((size / 1000000)) MB (270,000 test cases): mlgate ${t_m}s, whole process = ${rate} MB/s (target ≥ 100 MB/s) $(verdict "$rate" ">=" 100)"

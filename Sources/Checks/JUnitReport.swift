@@ -7,7 +7,7 @@ import Foundation
 public struct JUnitReport: Sendable {
     public enum Outcome: String, Sendable { case passed, failed, errored, skipped }
 
-    /// One test case.
+    /// One test case that did not pass.
     public struct TestCase: Sendable {
         /// `classname.name` (or `name` alone).
         public let name: String
@@ -28,12 +28,14 @@ public struct JUnitReport: Sendable {
         public var description: String { "\(file):\(line):\(column): \(message)" }
     }
 
+    /// The test cases that did not pass (failed, errored or skipped), in report order.
     public private(set) var cases: [TestCase] = []
+    private var counts: [Outcome: Int] = [:]
 
     public init() {}
 
-    public var total: Int { cases.count }
-    public func count(_ outcome: Outcome) -> Int { cases.reduce(0) { $0 + ($1.outcome == outcome ? 1 : 0) } }
+    public var total: Int { counts.values.reduce(0, +) }
+    public func count(_ outcome: Outcome) -> Int { counts[outcome] ?? 0 }
 
     /// Adds the test cases of the report `text` (read from `file`).
     public mutating func read(_ data: Data, file: String) throws(Malformed) {
@@ -54,15 +56,18 @@ public struct JUnitReport: Sendable {
             throw Malformed(file: file, line: 1, column: 1, message: "no <testsuite> or <testsuites>: this is not a JUnit report")
         }
         cases += collector.cases
+        for (outcome, n) in collector.counts { counts[outcome, default: 0] += n }
     }
 
-    /// Collects test cases while the scanner walks a report.
+    /// Collects test cases while the scanner walks a report. A passing test is only
+    /// counted: its name is read only when it did not pass.
     private struct Collector: XMLScanner.Handler {
         let file: String
         var cases: [TestCase] = []
+        var counts: [Outcome: Int] = [:]
         var sawSuite = false
-        // The test case being read.
-        var current: (name: String, seconds: Double?)?
+        // The test case being read: where its name, class name and time are.
+        var current: (name: Range<Int>?, classname: Range<Int>?, time: Range<Int>?, document: XMLScanner.Document)?
         var outcome: Outcome = .passed
         var message: String?
         var collectingText = false
@@ -72,50 +77,46 @@ public struct JUnitReport: Sendable {
 
         var wantsText: Bool { collectingText }
 
-        mutating func start(_ name: String, attributes: [(String, String)]) {
-            switch name {
-            case "testsuite", "testsuites":
-                sawSuite = true
-            case "testcase":
-                func attribute(_ key: String) -> String? { attributes.first { $0.0 == key }?.1 }
-                let base = attribute("name") ?? "(unnamed)"
-                let qualified = attribute("classname").map { $0.isEmpty ? base : $0 + "." + base } ?? base
-                current = (qualified, attribute("time").flatMap(Double.init))
+        mutating func start(_ name: XMLScanner.Name, attributes: XMLScanner.Attributes) {
+            if name.is("testcase") {
+                current = (attributes.range("name"), attributes.range("classname"), attributes.range("time"), attributes.document)
                 outcome = .passed
                 message = nil
-            case "failure", "error", "skipped":
+            } else if name.is("failure") || name.is("error") || name.is("skipped") {
                 guard current != nil else { return }
                 // The first failure, error or skip decides (Surefire's rerun elements do not).
-                let found: Outcome = name == "failure" ? .failed : name == "error" ? .errored : .skipped
+                let found: Outcome = name.is("failure") ? .failed : name.is("error") ? .errored : .skipped
                 if outcome == .passed || (outcome == .skipped && found != .skipped) {
                     outcome = found
-                    message = attributes.first { $0.0 == "message" }?.1
+                    message = attributes.value("message")
                     if message?.isEmpty ?? true {
                         message = nil
                         collectingText = true
                         text = ""
                     }
                 }
-            default:
-                break
+            } else if name.is("testsuite") || name.is("testsuites") {
+                sawSuite = true
             }
         }
 
-        mutating func end(_ name: String) {
-            switch name {
-            case "testcase":
+        mutating func end(_ name: XMLScanner.Name) {
+            if name.is("testcase") {
                 if let current {
-                    cases.append(TestCase(name: current.name, outcome: outcome, message: message, seconds: current.seconds, file: file))
+                    counts[outcome, default: 0] += 1
+                    if outcome != .passed {
+                        let base = current.name.flatMap { current.document.text(at: $0) } ?? "(unnamed)"
+                        let classname = current.classname.flatMap { current.document.text(at: $0) }
+                        let qualified = classname.map { $0.isEmpty ? base : $0 + "." + base } ?? base
+                        cases.append(TestCase(name: qualified, outcome: outcome, message: message,
+                                              seconds: current.time.flatMap { current.document.text(at: $0) }.flatMap(Double.init), file: file))
+                    }
                 }
                 current = nil
-            case "failure", "error", "skipped":
-                if collectingText {
-                    collectingText = false
-                    let first = text.split(whereSeparator: \.isNewline).first { !$0.allSatisfy(\.isWhitespace) }
-                    message = first.map { String($0).trimmingCharacters(in: .whitespaces) }
-                }
-            default:
-                break
+            } else if collectingText, name.is("failure") || name.is("error") || name.is("skipped") {
+                collectingText = false
+                let first = text.split(whereSeparator: \.isNewline).first { !$0.allSatisfy(\.isWhitespace) }
+                message = first.map { String($0).trimmingCharacters(in: .whitespaces) }
             }
         }
 

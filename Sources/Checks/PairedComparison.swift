@@ -40,29 +40,102 @@ enum PairedComparison {
 
     /// The paired bootstrap: `resamples` times, draw the rows with replacement, compute the
     /// metric for both models on the draw, and keep candidate − champion. Returns the
-    /// percentile interval at `confidence` and the resamples' differences.
+    /// percentile interval at `confidence`. Each resample draws from its own generator,
+    /// seeded from `seed` and its index, so the interval is the same however the resamples
+    /// are shared between the machine's cores.
     static func bootstrap(candidate: Predictions, champion: Predictions, metric: String,
                           resamples: Int, confidence: Double, seed: UInt64) -> (low: Double, high: Double)? {
         let n = candidate.count
         guard n > 0, resamples > 0 else { return nil }
-        var generator = Generator(seed: seed)
-        var weights = [Double](repeating: 0, count: n)
-        var differences: [Double] = []
-        differences.reserveCapacity(resamples)
-        // Rank metrics walk rows sorted once by score, with the draw's weights.
-        let rankCandidate = candidate.scores.map(RankOrder.init)
-        let rankChampion = champion.scores.map(RankOrder.init)
-        for _ in 0..<resamples {
-            for k in 0..<n { weights[k] = 0 }
-            for _ in 0..<n { weights[generator.below(n)] += 1 }
-            let a = Self.metric(metric, of: candidate, weights: weights, rank: rankCandidate)
-            let b = Self.metric(metric, of: champion, weights: weights, rank: rankChampion)
-            if let a, let b { differences.append(a - b) }
+        // ROC-AUC walks the rows sorted once by score, with integer counts; other metrics
+        // take the draw as a weight per row.
+        let fastAUC = metric == "roc_auc" && candidate.task == .binary
+        let aucCandidate = fastAUC ? candidate.scores.map { WeightedAUC(scores: $0, labels: candidate.labels) } : nil
+        let aucChampion = fastAUC ? champion.scores.map { WeightedAUC(scores: $0, labels: champion.labels) } : nil
+        let rankCandidate = fastAUC ? nil : candidate.scores.map(RankOrder.init)
+        let rankChampion = fastAUC ? nil : champion.scores.map(RankOrder.init)
+        /// One slot per resample, each written by one worker only.
+        final class Slots: @unchecked Sendable {
+            let values: UnsafeMutableBufferPointer<Double>
+            init(_ count: Int) {
+                values = .allocate(capacity: count)
+                values.initialize(repeating: .nan)
+            }
+            deinit { values.deallocate() }
         }
-        guard !differences.isEmpty else { return nil }
-        differences.sort()
+        let slots = Slots(resamples)
+        let differences = slots.values
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, resamples))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let differences = slots.values
+            var counts = [Int32](repeating: 0, count: n)
+            var weights = fastAUC ? [] : [Double](repeating: 0, count: n)
+            var r = worker
+            while r < resamples {
+                var generator = Generator(seed: seed &+ UInt64(r) &* 0x9E37_79B9_7F4A_7C15)
+                counts.withUnsafeMutableBufferPointer { c in
+                    for k in 0..<n { c[k] = 0 }
+                    for _ in 0..<n { c[generator.below(n)] += 1 }
+                }
+                if let aucCandidate, let aucChampion {
+                    let a = counts.withUnsafeBufferPointer { aucCandidate.auc(counts: $0) }
+                    let b = counts.withUnsafeBufferPointer { aucChampion.auc(counts: $0) }
+                    if a.isFinite, b.isFinite { differences[r] = a - b }
+                } else {
+                    for k in 0..<n { weights[k] = Double(counts[k]) }
+                    let a = Self.metric(metric, of: candidate, weights: weights, rank: rankCandidate)
+                    let b = Self.metric(metric, of: champion, weights: weights, rank: rankChampion)
+                    if let a, let b, a.isFinite, b.isFinite { differences[r] = a - b }
+                }
+                r += workers
+            }
+        }
+        let kept = differences.filter { !$0.isNaN }.sorted()
+        guard !kept.isEmpty else { return nil }
         let alpha = (1 - confidence) / 2
-        return (percentile(differences, alpha), percentile(differences, 1 - alpha))
+        return (percentile(kept, alpha), percentile(kept, 1 - alpha))
+    }
+
+    /// ROC-AUC with an integer weight per row, over rows sorted once by score: one pass per
+    /// resample, exact in integers (ties count half).
+    struct WeightedAUC: Sendable {
+        let order: [Int32]
+        let positive: [Bool]
+        /// Whether the next sorted row has the same score.
+        let tiedWithNext: [Bool]
+
+        init(scores: [Double], labels: [UInt8]) {
+            let keys = scores.map(ClassificationMetrics.sortKey)
+            let sorted = keys.indices.sorted { keys[$0] < keys[$1] }
+            order = sorted.map { Int32($0) }
+            positive = sorted.map { labels[$0] == 1 }
+            tiedWithNext = sorted.indices.map { $0 + 1 < sorted.count && keys[sorted[$0]] == keys[sorted[$0 + 1]] }
+        }
+
+        func auc(counts: UnsafeBufferPointer<Int32>) -> Double {
+            var negativesBelow: Int64 = 0, positives: Int64 = 0
+            var twiceNumerator: Int64 = 0
+            var groupP: Int64 = 0, groupN: Int64 = 0
+            order.withUnsafeBufferPointer { order in
+                positive.withUnsafeBufferPointer { positive in
+                    tiedWithNext.withUnsafeBufferPointer { tied in
+                        for k in 0..<order.count {
+                            let w = Int64(counts[Int(order[k])])
+                            if positive[k] { groupP += w } else { groupN += w }
+                            if !tied[k] {
+                                twiceNumerator += groupP * (2 * negativesBelow + groupN)
+                                negativesBelow += groupN
+                                positives += groupP
+                                groupP = 0
+                                groupN = 0
+                            }
+                        }
+                    }
+                }
+            }
+            guard positives > 0, negativesBelow > 0 else { return .nan }
+            return Double(twiceNumerator) / (2 * Double(positives) * Double(negativesBelow))
+        }
     }
 
     /// One metric only (the bootstrap's inner loop computes no others when it can).

@@ -3,7 +3,7 @@ import Foundation
 /// A model's predictions on evaluation rows, read from a CSV file: the label, and a score
 /// (binary), a predicted class, or an estimate (regression); optionally an id per row (to
 /// join with the champion's) and a slice column.
-struct Predictions {
+struct Predictions: Sendable {
     enum Task: String, Sendable, CaseIterable { case binary, multiclass, regression }
 
     /// Which columns hold what.
@@ -325,7 +325,7 @@ struct Predictions {
 
 /// Rows sorted once by score (ascending), with the end of each run of equal scores: what
 /// weighted rank metrics walk on every bootstrap resample.
-struct RankOrder {
+struct RankOrder: Sendable {
     let order: [Int32]
     let groupEnds: [Int32]
 

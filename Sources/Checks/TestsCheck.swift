@@ -42,7 +42,10 @@ public struct TestsCheck: Sendable {
         var inputs: [CheckResult.Input] = []
         for file in files {
             let path = Self.absolute(file, in: directory)
-            guard let data = FileManager.default.contents(atPath: path) else { throw CheckFailure("cannot read the test report \(file)") }
+            // Mapped, not copied: reports can be tens of megabytes.
+            guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
+                throw CheckFailure("cannot read the test report \(file)")
+            }
             do { try report.read(data, file: file) } catch { throw CheckFailure("malformed test report \(error.description)") }
             inputs.append(.init(path: file, sha256: CheckResult.sha256(of: data)))
         }
@@ -63,7 +66,7 @@ public struct TestsCheck: Sendable {
         if let rate = thresholds.minPassRate { rule("pass_rate >= \(Measurement.format(rate))", "pass_rate", passRate, ">=", rate) }
         if let most = thresholds.maxSkipped { rule("skipped <= \(most)", "skipped", Double(skipped), "<=", Double(most)) }
 
-        let findings = report.cases.filter { $0.outcome == .failed || $0.outcome == .errored }.prefix(100).map {
+        let findings = report.cases.lazy.filter { $0.outcome == .failed || $0.outcome == .errored }.prefix(100).map {
             CheckResult.Finding(severity: "error", rule: $0.outcome == .failed ? "test-failed" : "test-errored",
                                 message: $0.name + ($0.message.map { ": " + $0.prefix(300) } ?? ""), location: $0.file)
         }

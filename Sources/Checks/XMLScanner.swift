@@ -13,10 +13,56 @@ struct XMLScanner {
         let offset: Int
     }
 
+    /// An element's attributes, decoded only when asked for (most are never read).
+    struct Attributes {
+        fileprivate let base: UnsafeBufferPointer<UInt8>
+        fileprivate let ranges: UnsafeBufferPointer<(name: Range<Int>, value: Range<Int>)>
+
+        /// Where the value of attribute `name` is, in the document; nil when absent.
+        func range(_ name: StaticString) -> Range<Int>? {
+            for (n, v) in ranges where n.count == name.utf8CodeUnitCount {
+                if memcmp(base.baseAddress! + n.lowerBound, name.utf8Start, n.count) == 0 { return v }
+            }
+            return nil
+        }
+
+        /// The value of attribute `name`, entities decoded; nil when absent or malformed.
+        func value(_ name: StaticString) -> String? {
+            range(name).flatMap { document.text(at: $0) }
+        }
+
+        /// The document, to read a value later in the scan.
+        var document: Document { Document(base: base) }
+    }
+
+    /// The document being scanned, to read an attribute value after its element's start
+    /// (valid until the scan returns).
+    struct Document {
+        fileprivate let base: UnsafeBufferPointer<UInt8>
+
+        /// The text at `range` (an attribute value), entities decoded.
+        func text(at range: Range<Int>) -> String? {
+            try? XMLScanner.decode(base, from: range.lowerBound, to: range.upperBound)
+        }
+    }
+
+    /// An element's name, as bytes of the document (compared without making a String).
+    struct Name {
+        fileprivate let bytes: UnsafeBufferPointer<UInt8>
+
+        /// Whether the name is `text` (ASCII).
+        func `is`(_ text: StaticString) -> Bool {
+            guard bytes.count == text.utf8CodeUnitCount else { return false }
+            return memcmp(bytes.baseAddress!, text.utf8Start, bytes.count) == 0
+        }
+
+        var string: String { String(decoding: bytes, as: UTF8.self) }
+    }
+
     /// What the scanner reports, in document order.
     protocol Handler {
-        mutating func start(_ name: String, attributes: [(String, String)])
-        mutating func end(_ name: String)
+        mutating func start(_ name: Name, attributes: Attributes)
+        mutating func end(_ name: Name)
         /// Text inside the current element (entities decoded), only when `wantsText` is true.
         mutating func text(_ text: String)
         var wantsText: Bool { get }
@@ -27,7 +73,13 @@ struct XMLScanner {
         let b = bytes.bindMemory(to: UInt8.self)
         let n = b.count
         var i = 0
-        var stack: [String] = []
+        var stack: [Range<Int>] = []
+        var attributes: [(name: Range<Int>, value: Range<Int>)] = []
+        attributes.reserveCapacity(8)
+        func named(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[range]), as: UTF8.self) }
+        func same(_ x: Range<Int>, _ y: Range<Int>) -> Bool {
+            x.count == y.count && memcmp(b.baseAddress! + x.lowerBound, b.baseAddress! + y.lowerBound, x.count) == 0
+        }
         var textStart = 0
 
         func failure(_ message: String, at offset: Int) -> Failure { Failure(message: message, offset: offset) }
@@ -87,20 +139,21 @@ struct XMLScanner {
             } else if next == 0x2F {  // </name>
                 var j = i + 2
                 while j < n, isNameByte(b[j]) { j += 1 }
-                let name = String(decoding: UnsafeBufferPointer(rebasing: b[(i + 2)..<j]), as: UTF8.self)
+                let nameRange = (i + 2)..<j
                 while j < n, isSpace(b[j]) { j += 1 }
-                guard j < n, b[j] == 0x3E else { throw failure("'</\(name)' is not closed with '>'", at: i) }
-                guard let open = stack.last else { throw failure("'</\(name)>' closes nothing", at: i) }
-                guard open == name else { throw failure("'</\(name)>' closes '<\(open)>'; expected '</\(open)>'", at: i) }
+                guard j < n, b[j] == 0x3E else { throw failure("'</\(named(nameRange))' is not closed with '>'", at: i) }
+                guard let open = stack.last else { throw failure("'</\(named(nameRange))>' closes nothing", at: i) }
+                guard same(open, nameRange) else { throw failure("'</\(named(nameRange))>' closes '<\(named(open))>'; expected '</\(named(open))>'", at: i) }
                 stack.removeLast()
-                handler.end(name)
+                handler.end(Name(bytes: UnsafeBufferPointer(rebasing: b[nameRange])))
                 i = j + 1
             } else {  // <name attr="value" … /?>
                 var j = i + 1
                 while j < n, isNameByte(b[j]) { j += 1 }
                 guard j > i + 1 else { throw failure("a '<' that starts no tag (write &lt; in text)", at: i) }
-                let name = String(decoding: UnsafeBufferPointer(rebasing: b[(i + 1)..<j]), as: UTF8.self)
-                var attributes: [(String, String)] = []
+                let nameRange = (i + 1)..<j
+                var name: String { named(nameRange) }
+                attributes.removeAll(keepingCapacity: true)
                 var selfClosing = false
                 while true {
                     while j < n, isSpace(b[j]) { j += 1 }
@@ -115,7 +168,8 @@ struct XMLScanner {
                     let nameStart = j
                     while j < n, isNameByte(b[j]) { j += 1 }
                     guard j > nameStart else { throw failure("an unexpected character in '<\(name)'", at: j) }
-                    let attribute = String(decoding: UnsafeBufferPointer(rebasing: b[nameStart..<j]), as: UTF8.self)
+                    let attributeEnd = j
+                    var attribute: String { String(decoding: UnsafeBufferPointer(rebasing: b[nameStart..<attributeEnd]), as: UTF8.self) }
                     while j < n, isSpace(b[j]) { j += 1 }
                     guard j < n, b[j] == 0x3D else { throw failure("attribute '\(attribute)' of '<\(name)>' has no value", at: j) }
                     j += 1
@@ -129,24 +183,25 @@ struct XMLScanner {
                         j += 1
                     }
                     guard j < n else { throw failure("the value of '\(attribute)' is not closed", at: valueStart - 1) }
-                    attributes.append((attribute, try decode(b, from: valueStart, to: j)))
+                    attributes.append((nameStart..<attributeEnd, valueStart..<j))
                     j += 1
                 }
-                handler.start(name, attributes: attributes)
+                let element = Name(bytes: UnsafeBufferPointer(rebasing: b[nameRange]))
+                attributes.withUnsafeBufferPointer { handler.start(element, attributes: Attributes(base: b, ranges: $0)) }
                 if selfClosing {
-                    handler.end(name)
+                    handler.end(element)
                 } else {
-                    stack.append(name)
+                    stack.append(nameRange)
                 }
                 i = j
             }
             textStart = i
         }
-        if let open = stack.last { throw failure("'<\(open)>' is never closed", at: n) }
+        if let open = stack.last { throw failure("'<\(named(open))>' is never closed", at: n) }
     }
 
     /// The text of `b[from..<to]` with entities decoded.
-    private static func decode(_ b: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) throws(Failure) -> String {
+    fileprivate static func decode(_ b: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) throws(Failure) -> String {
         var hasEntity = false
         for j in start..<end where b[j] == 0x26 { hasEntity = true; break }
         guard hasEntity else { return String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self) }
