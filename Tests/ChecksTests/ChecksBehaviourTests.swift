@@ -48,23 +48,39 @@ struct ChecksBehaviourTests {
         </testsuites>
         """
 
-    @Test("pytest, Surefire and jest-junit reports: totals counted from the test cases, failing tests with their messages")
+    /// What `swift test --xunit-output` writes.
+    static let xunit = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <testsuites>
+          <testsuite name="TestResults" errors="0" tests="2" failures="1" time="0.2">
+            <testcase classname="ModelTests.ScoreTests" name="testRange" time="0.1">
+            </testcase>
+            <testcase classname="ModelTests.ScoreTests" name="testCalibration" time="0.1">
+              <failure message="XCTAssertLessThan failed: (&quot;0.2&quot;) is not less than (&quot;0.1&quot;)"></failure>
+            </testcase>
+          </testsuite>
+        </testsuites>
+        """
+
+    @Test("pytest, swift test --xunit-output, Surefire and jest-junit reports: totals counted from the test cases, failing tests with their messages")
     func reports() throws {
-        let dir = try folder(["reports/unit.xml": Self.pytest, "reports/java/TEST-model.xml": Self.surefire, "reports/js/junit.xml": Self.jest])
+        let dir = try folder(["reports/unit.xml": Self.pytest, "reports/java/TEST-model.xml": Self.surefire, "reports/js/junit.xml": Self.jest,
+                              "reports/swift/xunit.xml": Self.xunit])
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var thresholds = TestsCheck.Thresholds()
-        thresholds.maxFailures = 2
+        thresholds.maxFailures = 3
         let result = try TestsCheck(name: "tests", reports: ["reports/**/*.xml"], thresholds: thresholds, model: nil).run(in: dir, commit: Self.commit)
-        #expect(result.measurements["tests"] == 10)
-        #expect(result.measurements["failed"] == 1)
+        #expect(result.measurements["tests"] == 12)
+        #expect(result.measurements["failed"] == 2)
         #expect(result.measurements["errors"] == 1)
         #expect(result.measurements["skipped"] == 1)
-        #expect(result.measurements["passed"] == 7)
+        #expect(result.measurements["passed"] == 8)
         #expect(result.status == .pass, "\(result.summary)")
-        #expect(result.inputs.map(\.path) == ["reports/java/TEST-model.xml", "reports/js/junit.xml", "reports/unit.xml"])
+        #expect(result.inputs.map(\.path) == ["reports/java/TEST-model.xml", "reports/js/junit.xml", "reports/swift/xunit.xml", "reports/unit.xml"])
         let messages = result.findings.map(\.message)
         #expect(messages.contains("tests.test_model.test_auc: assert 0.71 >= 0.8"), "\(messages)")
         #expect(messages.contains("tests.test_data.test_load: FileNotFoundError: data.csv"), "\(messages)")
+        #expect(messages.contains("ModelTests.ScoreTests.testCalibration: XCTAssertLessThan failed: (\"0.2\") is not less than (\"0.1\")"), "\(messages)")
 
         let strict = try TestsCheck(name: "tests", reports: ["reports/unit.xml"], thresholds: .init(), model: nil).run(in: dir, commit: Self.commit)
         #expect(strict.status == .fail)
