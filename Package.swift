@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "PromotionTests", dependencies: ["Promotion", "Checks", "GitState", "YAMLSource", "TestSupport"]),
         // Stress, fault injection, crash rate and fuzzing, against the built executable and
         // the parsers in process.
-        .testTarget(name: "ReliabilityTests", dependencies: ["Expressions", "Workflow", "YAMLSource", "Promotion", "TestSupport"]),
+        .testTarget(name: "ReliabilityTests", dependencies: ["Expressions", "Workflow", "YAMLSource", "Promotion", "Checks", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

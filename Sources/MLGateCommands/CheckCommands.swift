@@ -13,6 +13,27 @@ struct CheckCommand: ParsableCommand {
         subcommands: [CommandCheckCommand.self, TestsCheckCommand.self, MetricsCheckCommand.self, RunChecksCommand.self])
 }
 
+/// A `mlgate check KIND` subcommand: it makes its result, then prints, records and exits
+/// as every check does. `mlgate check run` calls `result(console:)` for declared checks.
+protocol CheckSubcommand: ParsableCommand {
+    var options: CheckOptions { get }
+    /// The check's result (bad input is printed and thrown as exit 2).
+    func result(console: ConsoleOutput) throws -> (CheckResult, Repository)
+}
+
+extension CheckSubcommand {
+    func run() throws {
+        let console = ConsoleOutput()
+        let (result, repository) = try result(console: console)
+        try options.finish(result, repository: repository, console: console)
+    }
+
+    /// A check's name is one word: evidence is kept by it.
+    static func validateName(_ name: String) throws {
+        if name.isEmpty || name.contains(where: { $0.isWhitespace }) { throw ValidationError("the check's name must be one word, not '\(name)'") }
+    }
+}
+
 /// Options every check shares.
 struct CheckOptions: ParsableArguments {
     @Option(name: .long, help: "The model the check is about.")
@@ -119,7 +140,7 @@ struct CheckOptions: ParsableArguments {
 }
 
 /// `mlgate check command NAME -- CMD…`: any command as a check.
-struct CommandCheckCommand: ParsableCommand {
+struct CommandCheckCommand: CheckSubcommand {
     static let configuration = CommandConfiguration(
         commandName: "command",
         abstract: "Run any command as a check: pass when it exits 0.",
@@ -138,13 +159,7 @@ struct CommandCheckCommand: ParsableCommand {
 
     func validate() throws {
         if command.isEmpty { throw ValidationError("give the command after --, e.g. mlgate check command \(name) -- pytest -q") }
-        if name.isEmpty || name.contains(where: { $0.isWhitespace }) { throw ValidationError("the check's name must be one word, not '\(name)'") }
-    }
-
-    func run() throws {
-        let console = ConsoleOutput()
-        let (result, repository) = try result(console: console)
-        try options.finish(result, repository: repository, console: console)
+        try Self.validateName(name)
     }
 
     /// The check's result (bad input is printed and thrown as exit 2).
@@ -194,7 +209,7 @@ struct EvidenceCommand: ParsableCommand {
 }
 
 /// `mlgate check tests NAME --report FILE…`: JUnit/xUnit reports against thresholds.
-struct TestsCheckCommand: ParsableCommand {
+struct TestsCheckCommand: CheckSubcommand {
     static let configuration = CommandConfiguration(
         commandName: "tests",
         abstract: "Check test reports (JUnit/xUnit XML: pytest --junitxml, swift test --xunit-output, jest-junit, Maven Surefire).",
@@ -232,18 +247,12 @@ struct TestsCheckCommand: ParsableCommand {
     var command: [String] = []
 
     func validate() throws {
-        if name.isEmpty || name.contains(where: { $0.isWhitespace }) { throw ValidationError("the check's name must be one word, not '\(name)'") }
+        try Self.validateName(name)
         if reports.isEmpty { throw ValidationError("give the report files, e.g. mlgate check tests \(name) --report reports/junit.xml") }
         if runFirst, command.isEmpty { throw ValidationError("--run needs the test command after --") }
         if !runFirst, !command.isEmpty { throw ValidationError("a command after -- needs --run") }
         if maxFailures < 0 || minTests < 0 || (maxSkipped ?? 0) < 0 { throw ValidationError("counts must be 0 or more") }
         if let rate = minPassRate, !(0...1).contains(rate) { throw ValidationError("--min-pass-rate is a fraction from 0 to 1, not \(rate)") }
-    }
-
-    func run() throws {
-        let console = ConsoleOutput()
-        let (result, repository) = try result(console: console)
-        try options.finish(result, repository: repository, console: console)
     }
 
     /// The check's result (bad input is printed and thrown as exit 2).
@@ -293,7 +302,7 @@ enum RuleTable {
 }
 
 /// `mlgate check metrics NAME …`: metrics from a file or computed from predictions, against rules.
-struct MetricsCheckCommand: ParsableCommand {
+struct MetricsCheckCommand: CheckSubcommand {
     static let configuration = CommandConfiguration(
         commandName: "metrics",
         abstract: "Check model metrics: from a metrics file, or computed from a predictions CSV, against rules.",
@@ -361,17 +370,11 @@ struct MetricsCheckCommand: ParsableCommand {
     @OptionGroup var options: CheckOptions
 
     func validate() throws {
-        if name.isEmpty || name.contains(where: { $0.isWhitespace }) { throw ValidationError("the check's name must be one word, not '\(name)'") }
+        try Self.validateName(name)
         if !(1...100_000).contains(resamples) { throw ValidationError("--resamples is from 1 to 100000, not \(resamples)") }
         if !(confidence > 0 && confidence < 1) { throw ValidationError("--confidence is between 0 and 1, not \(confidence)") }
         if !threshold.isFinite || !(0...1).contains(threshold) { throw ValidationError("--threshold is a probability from 0 to 1, not \(threshold)") }
         if score != nil, prediction != nil, task == "regression" { throw ValidationError("give --score or --prediction for a regression, not both") }
-    }
-
-    func run() throws {
-        let console = ConsoleOutput()
-        let (result, repository) = try result(console: console)
-        try options.finish(result, repository: repository, console: console)
     }
 
     /// The check's result (bad input is printed and thrown as exit 2).
