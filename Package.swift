@@ -19,6 +19,8 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
+        // zlib (Debian's zlib1g-dev, which libgit2-dev brings), for gzip-compressed data files.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Initialises libgit2 once, on first use (owned by GitState).
         .target(name: "CGitStartup", dependencies: ["CLibGit2"], exclude: ["README.md"]),
         .target(name: "GitState", dependencies: ["CLibGit2", "CGitStartup"], exclude: ["README.md"]),
@@ -39,7 +41,7 @@ let package = Package(
         .target(name: "Reports", exclude: ["README.md"]),
         // Gate checks and their CheckResult.
         .target(name: "Checks", dependencies: [
-            "GitState", "Expressions", "YAMLSource",
+            "GitState", "Expressions", "YAMLSource", "CZlib",
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["README.md"]),
         // The model registry (GTO's tags), evidence notes, and later policy, decisions and approvals.

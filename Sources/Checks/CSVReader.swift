@@ -12,7 +12,9 @@ struct CSVReader {
         let file: String
         let row: Int
         let message: String
-        var description: String { "\(file): row \(row): \(message)" }
+        /// The byte offset of the row in the (uncompressed) data, when known.
+        var offset: Int? = nil
+        var description: String { "\(file): row \(row)\(offset.map { " (byte \($0))" } ?? ""): \(message)" }
     }
 
     /// One row's fields, valid only during the callback.
@@ -21,6 +23,17 @@ struct CSVReader {
         fileprivate let bounds: [(start: Int, end: Int, quoted: Bool)]
         /// The 1-based row number in the file (the header is row 1).
         let number: Int
+        /// The byte offset where the row starts in the (uncompressed) data.
+        let offset: Int
+        /// The 1-based line where the row starts (quoted fields may span lines).
+        let line: Int
+
+        /// The field as text when it is valid UTF-8 (quotes removed), else nil.
+        func validString(_ index: Int) -> String? {
+            let b = bounds[index]
+            guard let text = String(validating: bytes(index), as: UTF8.self) else { return nil }
+            return b.quoted ? text.replacingOccurrences(of: "\"\"", with: "\"") : text
+        }
 
         var count: Int { bounds.count }
 
@@ -45,13 +58,26 @@ struct CSVReader {
 
     let path: String
     let display: String
+    /// The field separator (`,`; `;` or a tab in some exports).
+    var delimiter: UInt8 = 0x2C
+    /// Hand rows with another number of fields than the header to the caller, instead of
+    /// refusing the file.
+    var allowRagged = false
+
+    init(path: String, display: String, delimiter: UInt8 = 0x2C, allowRagged: Bool = false) {
+        (self.path, self.display, self.delimiter, self.allowRagged) = (path, display, delimiter, allowRagged)
+    }
 
     /// Calls `header` with the header's fields, then `row` for every data row. Empty lines
-    /// are skipped.
+    /// are skipped. A gzip-compressed file is read as its data.
     func read(header: ([String]) throws -> Void, row handleRow: (Row) throws -> Void) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw Failure(file: display, row: 0, message: "cannot be read: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
+        let source: ByteReader
+        do { source = try ByteReader(path: path, display: display) } catch {
+            throw Failure(file: display, row: 0, message: error.description.hasPrefix(display) ? String(error.description.dropFirst(display.count)).trimmingCharacters(in: CharacterSet(charactersIn: ": ")) : error.description)
+        }
+        let delimiter = self.delimiter
+        var base = 0  // the offset of buffer[0] in the data
+        var line = 1
         let chunk = 1 << 22
         var buffer = [UInt8](repeating: 0, count: chunk)
         var filled = 0
@@ -64,10 +90,17 @@ struct CSVReader {
         while true {
             if !atEnd {
                 if filled == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }  // a row longer than the buffer
-                let got = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
-                if got < 0 {
-                    if errno == EINTR { continue }
-                    throw Failure(file: display, row: rowNumber, message: "cannot be read: \(String(cString: strerror(errno)))")
+                let got: Int
+                do {
+                    got = try buffer.withUnsafeMutableBytes { (raw) throws(ByteReader.Failure) -> Int in
+                        try source.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]))
+                    }
+                } catch let failure as ByteReader.Failure {
+                    var message = failure.description
+                    if message.hasPrefix(display) { message = String(message.dropFirst(display.count)).trimmingCharacters(in: CharacterSet(charactersIn: ": ")) }
+                    throw Failure(file: display, row: rowNumber + 1, message: message, offset: base + filled)
+                } catch {
+                    throw Failure(file: display, row: rowNumber + 1, message: "\(error)", offset: base + filled)
                 }
                 if got == 0 { atEnd = true } else { filled += got }
             }
@@ -96,7 +129,7 @@ struct CSVReader {
                                 k += 1
                             }
                             guard closed else {
-                                if atEnd { throw Failure(file: display, row: rowNumber + 1, message: "a quoted field is not closed") }
+                                if atEnd { throw Failure(file: display, row: rowNumber + 1, message: "a quoted field is not closed", offset: base + j) }
                                 break rows  // need more bytes
                             }
                             bounds.append((j + 1, k, true))
@@ -105,14 +138,14 @@ struct CSVReader {
                                 if atEnd { complete = true }
                                 break
                             }
-                            if b[j] == 0x2C { j += 1; fieldStart = j; continue }
+                            if b[j] == delimiter { j += 1; fieldStart = j; continue }
                             if b[j] == 0x0A || b[j] == 0x0D {
                                 complete = true
                                 break
                             }
-                            throw Failure(file: display, row: rowNumber + 1, message: "text after a closing quote")
+                            throw Failure(file: display, row: rowNumber + 1, message: "text after a closing quote", offset: base + j)
                         }
-                        if c == 0x2C {
+                        if c == delimiter {
                             bounds.append((fieldStart, j, false))
                             j += 1
                             fieldStart = j
@@ -138,16 +171,23 @@ struct CSVReader {
                     if next < filled, b[next] == 0x0D { next += 1 }
                     if next < filled, b[next] == 0x0A { next += 1 }
                     if !complete { next = filled }
+                    let rowLine = line
+                    if bounds.contains(where: \.quoted) {
+                        // A quoted field may hold line ends.
+                        for k in i..<next where b[k] == 0x0A { line += 1 }
+                    } else {
+                        line += 1
+                    }
                     if !bounds.isEmpty {
                         rowNumber += 1
-                        let row = Row(base: b, bounds: bounds, number: rowNumber)
+                        let row = Row(base: b, bounds: bounds, number: rowNumber, offset: base + i, line: rowLine)
                         if !sawHeader {
                             sawHeader = true
                             width = bounds.count
                             try header((0..<row.count).map { row.string($0).trimmingCharacters(in: .whitespaces) })
                         } else {
-                            guard bounds.count == width else {
-                                throw Failure(file: display, row: rowNumber, message: "\(bounds.count) fields, but the header has \(width)")
+                            guard bounds.count == width || allowRagged else {
+                                throw Failure(file: display, row: rowNumber, message: "\(bounds.count) fields, but the header has \(width)", offset: base + i)
                             }
                             try handleRow(row)
                         }
@@ -161,6 +201,7 @@ struct CSVReader {
                     if consumed < filled { memmove(b.baseAddress!, b.baseAddress! + consumed, filled - consumed) }
                 }
                 filled -= consumed
+                base += consumed
             }
             if atEnd, filled == 0 || consumed == 0 { break }
         }

@@ -137,7 +137,7 @@ struct ChecksBehaviourTests {
         } throws: { "\($0)".contains("p.csv: row 3: score 'oops, no' is not a number") }
         #expect {
             try metrics(["p.csv": "label,score\n1,0.9\n0,0.1,7\n"], { $0.predictions = "p.csv"; $0.label = "label"; $0.score = "score" })
-        } throws: { "\($0)".contains("row 3: 3 fields, but the header has 2") }
+        } throws: { "\($0)".contains("row 3 (byte 18): 3 fields, but the header has 2") }
         #expect {
             try metrics(["p.csv": "y,score\n1,0.9\n"], { $0.predictions = "p.csv"; $0.label = "label"; $0.score = "score" })
         } throws: { "\($0)".contains("no column 'label' (--label); the columns are y, score") }
