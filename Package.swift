@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "Reports", exclude: ["README.md"]),
         // Gate checks and their CheckResult.
         .target(name: "Checks", dependencies: [
-            "GitState", "Expressions", "YAMLSource", "CZlib",
+            "GitState", "Expressions", "YAMLSource", "CZlib", "CProcess",
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["README.md"]),
         // The model registry (GTO's tags), evidence notes, and later policy, decisions and approvals.

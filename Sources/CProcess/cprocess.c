@@ -68,3 +68,12 @@ int mlgate_has_exited(pid_t pid) {
     if (result < 0) return 1;  // not our child any more: treat as gone
     return info.si_pid == pid;
 }
+
+int mlgate_parse_time(const char *text, const char *format, long long *seconds) {
+    struct tm t;
+    memset(&t, 0, sizeof t);
+    const char *end = strptime(text, format, &t);
+    if (end == NULL || *end != '\0') return 0;
+    *seconds = (long long)timegm(&t);
+    return 1;
+}

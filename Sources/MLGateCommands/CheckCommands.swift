@@ -10,7 +10,7 @@ struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Run a gate check and report a CheckResult (recorded as evidence with --record, and always inside mlgate run).",
-        subcommands: [CommandCheckCommand.self, TestsCheckCommand.self, MetricsCheckCommand.self, RunChecksCommand.self])
+        subcommands: [CommandCheckCommand.self, TestsCheckCommand.self, MetricsCheckCommand.self, DataCheckCommand.self, RunChecksCommand.self])
 }
 
 /// A `mlgate check KIND` subcommand: it makes its result, then prints, records and exits
@@ -297,6 +297,9 @@ enum RuleTable {
             rows.append([rule.metric + (rule.slice.map { " [\($0)]" } ?? ""), number(rule.champion), number(rule.value), delta, ci,
                          rule.rule, rule.verdict.rawValue])
         }
+        // Columns no rule fills (no champion, no interval) are left out.
+        let shown = rows[0].indices.filter { column in column == 0 || rows.dropFirst().contains { !$0[column].isEmpty } }
+        rows = rows.map { row in shown.map { row[$0] } }
         return Table.render(rows).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
     }
 }
@@ -474,5 +477,76 @@ struct MetricsCheckCommand: CheckSubcommand {
         champion?.predictions = file
         champion?.predictionsDisplay = "\(path)@\(commit.prefix(7))"
         return (champion, file)
+    }
+}
+
+/// `mlgate check data NAME --contract FILE DATA…`: data files against a contract.
+struct DataCheckCommand: CheckSubcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "data",
+        abstract: "Check data files (CSV or JSON Lines, gzip or not) against a data contract.",
+        discussion: """
+            The contract (YAML, see docs/data-contract.md) names the columns and their rules: type, \\
+            nullable, min/max, in, regex, min_length/max_length, unique, mostly, severity; \\
+            the columns' order, other columns, row counts, compound unique keys and freshness. \\
+            One streaming pass: memory does not grow with the file.
+            Example: mlgate check data training-data --contract data/contract.yml data/train.csv data/holdout.csv
+            """)
+
+    @Argument(help: "The check's name (evidence is kept per model and name).")
+    var name: String
+
+    @Argument(help: "The data files (CSV, or JSON Lines: .jsonl, .ndjson; .gz read as they are).")
+    var files: [String] = []
+
+    @Option(name: .long, help: "The data contract (YAML).")
+    var contract: String
+
+    @Option(name: .long, help: "The CSV field separator: one character, or 'tab'.")
+    var delimiter: String = ","
+
+    @Option(name: .long, help: "csv or jsonl (default: from each file's name).")
+    var format: String?
+
+    @Option(name: .long, help: "Sample rows shown per failing rule.")
+    var samples: Int = 5
+
+    @OptionGroup var options: CheckOptions
+
+    func validate() throws {
+        try Self.validateName(name)
+        if files.isEmpty { throw ValidationError("give the data files, e.g. mlgate check data \(name) --contract contract.yml data/train.csv") }
+        if delimiter != "tab", delimiter.utf8.count != 1 { throw ValidationError("--delimiter is one character (or 'tab'), not '\(delimiter)'") }
+        if let format, DataCheck.Format(rawValue: format) == nil { throw ValidationError("--format is csv or jsonl, not '\(format)'") }
+        if !(0...1000).contains(samples) { throw ValidationError("--samples is from 0 to 1000") }
+    }
+
+    func result(console: ConsoleOutput) throws -> (CheckResult, Repository) {
+        let (repository, commit) = try options.target(console: console)
+        let directory = FileManager.default.currentDirectoryPath
+        let path = contract.hasPrefix("/") ? contract : directory + "/" + contract
+        guard let data = FileManager.default.contents(atPath: path) else {
+            console.err("mlgate: cannot read the contract \(contract)")
+            throw ExitCode(ExitStatus.invalid)
+        }
+        let parsed: DataContract
+        do { parsed = try DataContract.decode(String(decoding: data, as: UTF8.self), file: contract) } catch {
+            console.err(error.description)
+            console.err("mlgate: the contract \(contract) is invalid; nothing was checked")
+            throw ExitCode(ExitStatus.invalid)
+        }
+        var settings = DataCheck.Options(name: name, contract: parsed)
+        settings.model = options.model
+        settings.contractFile = contract
+        settings.files = files
+        settings.delimiter = delimiter == "tab" ? 0x09 : delimiter.utf8.first!
+        settings.format = format.flatMap(DataCheck.Format.init)
+        settings.samples = samples
+        let result: CheckResult
+        do { result = try DataCheck(settings).run(in: directory, commit: commit) } catch {
+            console.err("mlgate: \(error.description)")
+            throw ExitCode(ExitStatus.invalid)
+        }
+        return (result, repository)
     }
 }

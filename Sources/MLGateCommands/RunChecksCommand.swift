@@ -99,7 +99,8 @@ struct RunChecksCommand: ParsableCommand {
                 case .tests: outcome = try TestsCheckCommand.parse(arguments).result(console: console)
                 case .metrics: outcome = try MetricsCheckCommand.parse(arguments).result(console: console)
                 case .command: outcome = try CommandCheckCommand.parse(arguments).result(console: console)
-                case .data, .security: outcome = nil
+                case .data: outcome = try DataCheckCommand.parse(arguments).result(console: console)
+                case .security: outcome = nil
                 }
             } catch let exit as ExitCode {
                 worst = max(worst, exit.rawValue == 0 ? 0 : ExitStatus.invalid)

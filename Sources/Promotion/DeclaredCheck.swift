@@ -25,6 +25,7 @@ public struct DeclaredCheck: Sendable {
         .tests: ["report", "run", "max-failures", "min-pass-rate", "max-skipped", "min-tests", "model"],
         .metrics: ["metrics", "predictions", "label", "score", "threshold", "prediction", "task", "slice", "id", "rule",
                    "baseline", "against", "resamples", "confidence", "seed", "allow-no-baseline", "model"],
+        .data: ["contract", "data", "delimiter", "format", "samples", "model"],
     ]
 
     /// Plural spellings accepted for the repeatable options.
@@ -35,7 +36,15 @@ public struct DeclaredCheck: Sendable {
     public var arguments: [String] {
         var words = [name]
         var command: [String] = []
-        for (key, value) in options {
+        for (key, value) in options where key == "data" {
+            // The data files are the command's arguments.
+            switch value {
+            case .scalar(let text): words.append(text)
+            case .list(let items): words += items
+            case .flag: break
+            }
+        }
+        for (key, value) in options where key != "data" {
             if key == "run" {
                 switch value {
                 case .scalar(let text): command = ["sh", "-c", text]

@@ -109,12 +109,12 @@ public struct PolicyDecoder: YAMLReader {
                 continue
             }
             guard let kindNode = pairs.first(where: { $0.0.scalar == "kind" })?.1 else {
-                report(name.node, "check '\(name.text)' needs 'kind:' (tests, metrics or command)")
+                report(name.node, "check '\(name.text)' needs 'kind:' (tests, metrics, data or command)")
                 continue
             }
             guard let kindText = string(kindNode, "kind"), let kind = CheckResult.Kind(rawValue: kindText),
                   let allowed = DeclaredCheck.optionsByKind[kind] else {
-                report(kindNode, "unknown check kind '\(kindNode.scalar ?? "")'; use tests, metrics or command")
+                report(kindNode, "unknown check kind '\(kindNode.scalar ?? "")'; use tests, metrics, data or command")
                 continue
             }
             var options: [(key: String, value: DeclaredCheck.Value)] = []
@@ -175,6 +175,8 @@ public struct PolicyDecoder: YAMLReader {
                 report(name.node, "metrics check '\(name.text)' reads predictions and needs 'label:' (the column of true labels)")
             case .command where !keys.contains("run"):
                 report(name.node, "command check '\(name.text)' needs 'run:' (the command)")
+            case .data where !keys.contains("contract") || !keys.contains("data"):
+                report(name.node, "data check '\(name.text)' needs 'contract:' (the contract file) and 'data:' (the files)")
             default: break
             }
             checks.append(DeclaredCheck(name: name.text, kind: kind, options: options, location: name.node.location))

@@ -24,4 +24,8 @@ int mlgate_write_all_nosigpipe(int fd, const void *bytes, size_t length);
 /// 1 when the child `pid` has exited (it is left to be reaped), 0 while it runs.
 int mlgate_has_exited(pid_t pid);
 
+/// strptime(text, format) as UTC seconds since 1970 in *seconds; 1 when the whole text
+/// matched the format, 0 otherwise.
+int mlgate_parse_time(const char *text, const char *format, long long *seconds);
+
 #endif
