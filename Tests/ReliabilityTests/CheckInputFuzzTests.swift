@@ -104,6 +104,35 @@ struct CheckInputFuzzTests {
         #expect(refused > 300, "the mutations should break many files: \(refused)")
     }
 
+    @Test("data files against a contract: 3,000 mutations give a result or a refusal naming the row, in time")
+    func dataFiles() throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let contract = try DataContract.decode("""
+            columns:
+              - { name: id, type: int, unique: true }
+              - { name: region, in: [eu, "us, east", us], regex: '^[a-z, ]+$' }
+              - { name: label, type: int, nullable: false }
+              - { name: score, type: float, min: 0, max: 1, mostly: 0.8 }
+            rows: { min: 1 }
+            unique: [[id, region]]
+            """, file: "c.yml")
+        var random = SeededRandom(state: 13)
+        for round in 0..<3000 {
+            let text = mutate(Self.predictions, random: &random)
+            try text.write(toFile: dir + "/p.csv", atomically: false, encoding: .utf8)
+            var options = DataCheck.Options(name: "d", contract: contract)
+            options.files = ["p.csv"]
+            let started = ContinuousClock.now
+            do {
+                _ = try DataCheck(options).run(in: dir, commit: Self.commit)
+            } catch {
+                #expect(error.description.contains("p.csv: row "), "round \(round): \(error.description)\n\(text)")
+            }
+            #expect(ContinuousClock.now - started < .seconds(1), "round \(round) took too long:\n\(text)")
+        }
+    }
+
     @Test("rules: 5,000 mutations parse or are refused with the forms, never crash")
     func rules() {
         var random = SeededRandom(state: 12)
