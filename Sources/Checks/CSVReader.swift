@@ -28,10 +28,34 @@ struct CSVReader {
         /// The 1-based line where the row starts (quoted fields may span lines).
         let line: Int
 
+        /// The field's bytes with quotes removed; a quoted field with `""` inside is unescaped
+        /// into `scratch`.
+        func unescapedBytes(_ index: Int, scratch: inout [UInt8]) -> UnsafeBufferPointer<UInt8> {
+            let field = bytes(index)
+            guard bounds[index].quoted, field.contains(0x22) else { return field }
+            scratch.removeAll(keepingCapacity: true)
+            var k = 0
+            while k < field.count {
+                scratch.append(field[k])
+                k += field[k] == 0x22 ? 2 : 1
+            }
+            return scratch.withUnsafeBufferPointer { $0 }
+        }
+
         /// The field as text when it is valid UTF-8 (quotes removed), else nil.
         func validString(_ index: Int) -> String? {
             let b = bounds[index]
-            guard let text = String(validating: bytes(index), as: UTF8.self) else { return nil }
+            let field = bytes(index)
+            // ASCII (most data) is valid as it is; anything else is checked.
+            var ascii = true
+            for byte in field where byte >= 0x80 { ascii = false; break }
+            let text: String
+            if ascii {
+                text = String(decoding: field, as: UTF8.self)
+            } else {
+                guard let valid = String(validating: field, as: UTF8.self) else { return nil }
+                text = valid
+            }
             return b.quoted ? text.replacingOccurrences(of: "\"\"", with: "\"") : text
         }
 

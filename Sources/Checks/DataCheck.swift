@@ -66,7 +66,7 @@ public struct DataCheck: Sendable {
         var null: Tally?
         var type: Tally?
         var range: Tally?
-        var allowed: (Tally, Set<String>)?
+        var allowed: (Tally, [UInt128: [UInt8]])?
         var pattern: (Tally, RegexMatcher)?
         var length: Tally?
         var unique: (Tally, Set<UInt128>)?
@@ -93,7 +93,9 @@ public struct DataCheck: Sendable {
             if column.min != nil || column.max != nil {
                 r.range = Tally(column: column.name, rule: "range", description: "values within [\(column.min.map(Measurement.format) ?? "−∞"), \(column.max.map(Measurement.format) ?? "∞")]", severity: column.severity, mostly: column.mostly)
             }
-            if let allowed = column.allowed { r.allowed = (Tally(column: column.name, rule: "in", description: "values in {\(allowed.prefix(8).joined(separator: ", "))\(allowed.count > 8 ? ", …" : "")}", severity: column.severity, mostly: column.mostly), Set(allowed)) }
+            if let allowed = column.allowed { r.allowed = (Tally(column: column.name, rule: "in", description: "values in {\(allowed.prefix(8).joined(separator: ", "))\(allowed.count > 8 ? ", …" : "")}", severity: column.severity, mostly: column.mostly),
+                                                      Dictionary(allowed.map { text in let bytes = Array(text.utf8); return (bytes.withUnsafeBufferPointer { Self.hash($0) }, bytes) },
+                                                                 uniquingKeysWith: { a, _ in a })) }
             if let pattern = column.pattern, let matcher = RegexMatcher(pattern) {
                 r.pattern = (Tally(column: column.name, rule: "regex", description: "values match /\(pattern)/", severity: column.severity, mostly: column.mostly), matcher)
             }
@@ -103,12 +105,18 @@ public struct DataCheck: Sendable {
             if column.unique { r.unique = (Tally(column: column.name, rule: "unique", description: "no value twice", severity: column.severity, mostly: column.mostly), []) }
             return r
         }
-        var compound: [(key: [String], tally: Tally, seen: Set<UInt128>)] = contract.uniqueKeys.map {
-            ($0, Tally(column: $0.joined(separator: "+"), rule: "unique", description: "no (\($0.joined(separator: ", "))) twice", severity: .error), [])
+        var compound: [(columns: [Int], tally: Tally, seen: Set<UInt128>)] = contract.uniqueKeys.map { key in
+            (key.compactMap { name in contract.columns.firstIndex { $0.name == name } },
+             Tally(column: key.joined(separator: "+"), rule: "unique", description: "no (\(key.joined(separator: ", "))) twice", severity: .error), [])
         }
         var rowCount = 0
         var newest: Double?
         let freshnessIndex = contract.freshnessColumn.flatMap { name in contract.columns.firstIndex { $0.name == name } }
+        let keyColumns = Set(contract.uniqueKeys.flatMap { $0 })
+        let needed = rules.enumerated().map { index, r in
+            r.null != nil || r.type != nil || r.range != nil || r.allowed != nil || r.pattern != nil || r.length != nil || r.unique != nil
+                || keyColumns.contains(r.column.name) || index == freshnessIndex
+        }
 
         for file in options.files {
             let path = Self.absolute(file, in: directory)
@@ -129,13 +137,12 @@ public struct DataCheck: Sendable {
                 }
                 schema.record(problems.isEmpty, sample: "\(file): " + problems.joined(separator: "; "), keep: keep)
             }
-            func value(_ text: String?, row: Int, line: Int, offset: Int) {
-                _ = (row, line, offset)
-            }
-            // Applies every rule to one row's values (nil: null).
-            func evaluate(_ values: [String?], row: Int, line: Int) {
+            // Applies every rule to one row's fields, as bytes (nil: null).
+            func evaluate(_ values: UnsafeBufferPointer<UnsafeBufferPointer<UInt8>?>, row: Int, line: Int) {
                 rowCount += 1
-                let at = "\(file):\(line) (row \(row))"
+                // Where the row is, written only for a sample.
+                var at: String { "\(file):\(line) (row \(row))" }
+                func text(_ b: UnsafeBufferPointer<UInt8>) -> String { Self.quoted(String(decoding: b, as: UTF8.self)) }
                 for index in rules.indices {
                     let value = values[index]
                     let name = rules[index].column.name
@@ -145,7 +152,7 @@ public struct DataCheck: Sendable {
                     if let tally = rules[index].type, let type = rules[index].column.type {
                         number = Self.parse(value, as: type, format: rules[index].column.format)
                         let ok = type == .string || number != nil
-                        tally.record(ok, sample: "\(at): \(name) = \(Self.quoted(value)) is not \(type.rawValue)", keep: keep)
+                        tally.record(ok, sample: "\(at): \(name) = \(text(value)) is not \(type.rawValue)", keep: keep)
                         if !ok { continue }
                     } else if rules[index].range != nil {
                         number = NumberParser.parse(value)
@@ -153,38 +160,48 @@ public struct DataCheck: Sendable {
                     if let tally = rules[index].range {
                         let column = rules[index].column
                         let ok = number.map { x in (column.min.map { x >= $0 } ?? true) && (column.max.map { x <= $0 } ?? true) } ?? false
-                        tally.record(ok, sample: "\(at): \(name) = \(Self.quoted(value))", keep: keep)
+                        tally.record(ok, sample: "\(at): \(name) = \(text(value))", keep: keep)
                     }
                     if let (tally, allowed) = rules[index].allowed {
-                        tally.record(allowed.contains(value), sample: "\(at): \(name) = \(Self.quoted(value))", keep: keep)
+                        let ok = allowed[Self.hash(value)].map { $0.elementsEqual(value) } ?? false
+                        tally.record(ok, sample: "\(at): \(name) = \(text(value))", keep: keep)
                     }
                     if let (tally, matcher) = rules[index].pattern {
-                        tally.record(matcher.matches(value), sample: "\(at): \(name) = \(Self.quoted(value))", keep: keep)
+                        tally.record(matcher.matches(value), sample: "\(at): \(name) = \(text(value))", keep: keep)
                     }
                     if let tally = rules[index].length {
-                        let count = value.count
+                        // Characters as Python and pandas count them: Unicode scalars.
+                        var count = 0
+                        for byte in value where byte & 0xC0 != 0x80 { count += 1 }
                         let column = rules[index].column
                         tally.record(count >= (column.minLength ?? 0) && count <= (column.maxLength ?? .max),
                                      sample: "\(at): \(name) has \(count) characters", keep: keep)
                     }
                     if rules[index].unique != nil {
                         let inserted = rules[index].unique!.1.insert(Self.hash(value)).inserted
-                        rules[index].unique!.0.record(inserted, sample: "\(at): \(name) = \(Self.quoted(value)) again", keep: keep)
+                        rules[index].unique!.0.record(inserted, sample: "\(at): \(name) = \(text(value)) again", keep: keep)
                     }
                     if index == freshnessIndex, let type = rules[index].column.type, let time = number ?? Self.parse(value, as: type, format: rules[index].column.format) {
                         newest = max(newest ?? time, time)
                     }
                 }
                 for k in compound.indices {
-                    let parts = compound[k].key.map { key in contract.columns.firstIndex { $0.name == key }.flatMap { values[$0] } ?? "" }
-                    let inserted = compound[k].seen.insert(Self.hash(parts.joined(separator: "\u{1F}"))).inserted
-                    compound[k].tally.record(inserted, sample: "\(at): (\(parts.joined(separator: ", "))) again", keep: keep)
+                    var parts: [UInt8] = []
+                    for (n, column) in compound[k].columns.enumerated() {
+                        if n > 0 { parts.append(0x1F) }
+                        if let value = values[column] { parts.append(contentsOf: value) }
+                    }
+                    let inserted = parts.withUnsafeBufferPointer { compound[k].seen.insert(Self.hash($0)).inserted }
+                    compound[k].tally.record(inserted, sample: "\(at): (\(String(decoding: parts.map { $0 == 0x1F ? 0x2C : $0 }, as: UTF8.self).replacingOccurrences(of: ",", with: ", "))) again", keep: keep)
                 }
             }
 
             switch format {
             case .csv:
                 var width = 0
+                // Reused for every row: the fields' bytes, and room to unescape quoted ones.
+                var fields = [UnsafeBufferPointer<UInt8>?](repeating: nil, count: rules.count)
+                var scratch = [[UInt8]](repeating: [], count: rules.count)
                 do {
                     try CSVReader(path: path, display: file, delimiter: options.delimiter, allowRagged: true).read(header: { names in
                         width = names.count
@@ -194,18 +211,23 @@ public struct DataCheck: Sendable {
                             malformed.record(false, sample: "\(file):\(row.line) (row \(row.number - 1), byte \(row.offset)): \(row.count) fields, but the header has \(width)", keep: keep)
                             return
                         }
-                        var values: [String?] = []
-                        values.reserveCapacity(position.count)
-                        for p in position {
-                            guard let p else { values.append(nil); continue }
-                            guard let text = row.validString(p) else {
-                                malformed.record(false, sample: "\(file):\(row.line) (row \(row.number - 1), byte \(row.offset)): invalid UTF-8", keep: keep)
-                                return
+                        // Every field must be UTF-8, read or not (a corrupt row is counted).
+                        var invalid = false
+                        for k in 0..<row.count where !Self.isValidUTF8(row.bytes(k)) { invalid = true; break }
+                        if !invalid { fields.withUnsafeMutableBufferPointer { slots in
+                            for (index, p) in position.enumerated() {
+                                // A column no rule reads (nor a key, nor freshness) is not read.
+                                guard let p, needed[index] else { slots[index] = nil; continue }
+                                let field = row.unescapedBytes(p, scratch: &scratch[index])
+                                slots[index] = field.isEmpty ? nil : field
                             }
-                            values.append(text.isEmpty ? nil : text)
+                        } }
+                        if invalid {
+                            malformed.record(false, sample: "\(file):\(row.line) (row \(row.number - 1), byte \(row.offset)): invalid UTF-8", keep: keep)
+                            return
                         }
                         malformed.record(true, sample: "", keep: keep)
-                        evaluate(values, row: row.number - 1, line: row.line)
+                        fields.withUnsafeBufferPointer { evaluate($0, row: row.number - 1, line: row.line) }
                     })
                 } catch let failure as CSVReader.Failure {
                     throw CheckFailure(failure.description)
@@ -222,7 +244,16 @@ public struct DataCheck: Sendable {
                         return
                     }
                     malformed.record(true, sample: "", keep: keep)
-                    evaluate(names.map { JSONLines.text(object[$0]) }, row: line, line: line)
+                    let texts = names.map { JSONLines.text(object[$0]).map { Array($0.utf8) } }
+                    func withFields(_ index: Int, _ collected: [UnsafeBufferPointer<UInt8>?]) {
+                        guard index < texts.count else {
+                            collected.withUnsafeBufferPointer { evaluate($0, row: line, line: line) }
+                            return
+                        }
+                        guard let bytes = texts[index] else { return withFields(index + 1, collected + [nil]) }
+                        bytes.withUnsafeBufferPointer { withFields(index + 1, collected + [$0]) }
+                    }
+                    withFields(0, [])
                 }
             }
         }
@@ -300,9 +331,9 @@ public struct DataCheck: Sendable {
 
     /// 128 bits of a value (two 64-bit FNV-1a hashes with different bases): uniqueness is
     /// decided on these, and a collision among a billion values is below 10⁻²⁰.
-    static func hash(_ value: String) -> UInt128 {
-        var a: UInt64 = 0xcbf2_9ce4_8422_2325, b: UInt64 = 0x84222325_cbf29ce4
-        for byte in value.utf8 {
+    static func hash(_ value: UnsafeBufferPointer<UInt8>) -> UInt128 {
+        var a: UInt64 = 0xcbf2_9ce4_8422_2325, b: UInt64 = 0x8422_2325_cbf2_9ce4
+        for byte in value {
             a = (a ^ UInt64(byte)) &* 0x100_0000_01b3
             b = (b ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 ^ (b >> 29)
         }
@@ -311,21 +342,48 @@ public struct DataCheck: Sendable {
 
     /// The value as a number of its type (a date or timestamp as seconds since 1970), or nil
     /// when it is not one. Strings are always strings.
-    static func parse(_ value: String, as type: DataContract.ValueType, format: String?) -> Double? {
+    static func parse(_ b: UnsafeBufferPointer<UInt8>, as type: DataContract.ValueType, format: String?) -> Double? {
         switch type {
         case .string: return 0
         case .int:
-            let trimmed = value.trimmingCharacters(in: .whitespaces)
-            return Int64(trimmed.hasPrefix("+") ? String(trimmed.dropFirst()) : trimmed).map(Double.init)
-        case .float: return NumberParser.parse(value)
-        case .bool:
-            switch value.lowercased() {
-            case "true", "false", "1", "0", "yes", "no", "t", "f": return 0
-            default: return nil
+            // Digits with an optional sign and surrounding spaces.
+            var i = 0, end = b.count
+            while i < end, b[i] == 0x20 || b[i] == 0x09 { i += 1 }
+            while end > i, b[end - 1] == 0x20 || b[end - 1] == 0x09 { end -= 1 }
+            var negative = false
+            if i < end, b[i] == 0x2B || b[i] == 0x2D { negative = b[i] == 0x2D; i += 1 }
+            guard i < end else { return nil }
+            var v: Int64 = 0
+            while i < end {
+                let d = b[i] &- 0x30
+                guard d < 10 else { return nil }
+                let (m, o1) = v.multipliedReportingOverflow(by: 10)
+                let (a, o2) = m.addingReportingOverflow(Int64(d))
+                guard !o1, !o2 else { return nil }
+                v = a
+                i += 1
             }
+            return Double(negative ? -v : v)
+        case .float: return NumberParser.parse(b)
+        case .bool:
+            guard b.count <= 5 else { return nil }
+            let lower = String(decoding: b.map { $0 | 0x20 }, as: UTF8.self)
+            return ["true", "false", "1", "0", "yes", "no", "t", "f"].contains(lower) ? 0 : nil
         case .date, .timestamp:
-            return Timestamps.parse(value, format: format ?? (type == .date ? "%Y-%m-%d" : nil))
+            return Timestamps.parse(b, format: format ?? (type == .date ? "%Y-%m-%d" : nil))
         }
+    }
+
+    /// The same for a string value.
+    static func parse(_ value: String, as type: DataContract.ValueType, format: String?) -> Double? {
+        var copy = value
+        return copy.withUTF8 { parse($0, as: type, format: format) }
+    }
+
+    /// Whether `b` is valid UTF-8 (ASCII is checked first, as most data is).
+    static func isValidUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in b where byte >= 0x80 { return String(validating: b, as: UTF8.self) != nil }
+        return true
     }
 
     static func describe(age seconds: Double) -> String {
@@ -347,14 +405,21 @@ extension NumberParser {
 /// Dates and timestamps in data files: a strptime format, or ISO 8601
 /// (`2026-11-29`, `2026-11-29T10:00:00`, with `.fff`, `Z` or `±hh:mm`).
 enum Timestamps {
-    static func parse(_ text: String, format: String?) -> Double? {
+    static func parse(_ b: UnsafeBufferPointer<UInt8>, format: String?) -> Double? {
         if let format {
+            // strptime needs a C string.
+            var text = Array(b)
+            text.append(0)
             var seconds: Int64 = 0
-            guard mlgate_parse_time(text, format, &seconds) == 1 else { return nil }
-            return Double(seconds)
+            let matched = text.withUnsafeBufferPointer { t in
+                t.baseAddress!.withMemoryRebound(to: CChar.self, capacity: t.count) { mlgate_parse_time($0, format, &seconds) }
+            }
+            return matched == 1 ? Double(seconds) : nil
         }
-        // ISO 8601.
-        let b = Array(text.utf8)
+        return iso8601(b)
+    }
+
+    private static func iso8601(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
         func digits(_ at: Int, _ count: Int) -> Int? {
             guard at + count <= b.count else { return nil }
             var v = 0

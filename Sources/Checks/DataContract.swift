@@ -226,4 +226,14 @@ final class RegexMatcher: @unchecked Sendable {
     func matches(_ text: String) -> Bool {
         regexec(&compiled, text, 0, nil, 0) == 0
     }
+
+    /// Matches bytes (copied into a reused C string).
+    func matches(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if buffer.count < bytes.count + 1 { buffer = [CChar](repeating: 0, count: bytes.count + 64) }
+        for k in 0..<bytes.count { buffer[k] = CChar(bitPattern: bytes[k]) }
+        buffer[bytes.count] = 0
+        return regexec(&compiled, buffer, 0, nil, 0) == 0
+    }
+
+    private var buffer = [CChar](repeating: 0, count: 256)
 }
