@@ -522,8 +522,16 @@ struct DataCheckCommand: CheckSubcommand {
     }
 
     func result(console: ConsoleOutput) throws -> (CheckResult, Repository) {
+        try result(console: console, inline: nil, policy: nil)
+    }
+
+    /// The result; `inline` is a contract written in the policy file `policy` (declared checks).
+    func result(console: ConsoleOutput, inline: DataContract?, policy: String?) throws -> (CheckResult, Repository) {
         let (repository, commit) = try options.target(console: console)
         let directory = FileManager.default.currentDirectoryPath
+        if let inline {
+            return (try run(inline, source: policy, repository: repository, commit: commit, directory: directory, console: console), repository)
+        }
         let path = contract.hasPrefix("/") ? contract : directory + "/" + contract
         guard let data = FileManager.default.contents(atPath: path) else {
             console.err("mlgate: cannot read the contract \(contract)")
@@ -535,18 +543,21 @@ struct DataCheckCommand: CheckSubcommand {
             console.err("mlgate: the contract \(contract) is invalid; nothing was checked")
             throw ExitCode(ExitStatus.invalid)
         }
+        return (try run(parsed, source: contract, repository: repository, commit: commit, directory: directory, console: console), repository)
+    }
+
+    private func run(_ parsed: DataContract, source: String?, repository: Repository, commit: String, directory: String,
+                     console: ConsoleOutput) throws -> CheckResult {
         var settings = DataCheck.Options(name: name, contract: parsed)
         settings.model = options.model
-        settings.contractFile = contract
+        settings.contractFile = source
         settings.files = files
         settings.delimiter = delimiter == "tab" ? 0x09 : delimiter.utf8.first!
         settings.format = format.flatMap(DataCheck.Format.init)
         settings.samples = samples
-        let result: CheckResult
-        do { result = try DataCheck(settings).run(in: directory, commit: commit) } catch {
+        do { return try DataCheck(settings).run(in: directory, commit: commit) } catch {
             console.err("mlgate: \(error.description)")
             throw ExitCode(ExitStatus.invalid)
         }
-        return (result, repository)
     }
 }

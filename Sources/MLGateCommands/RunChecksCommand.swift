@@ -99,7 +99,12 @@ struct RunChecksCommand: ParsableCommand {
                 case .tests: outcome = try TestsCheckCommand.parse(arguments).result(console: console)
                 case .metrics: outcome = try MetricsCheckCommand.parse(arguments).result(console: console)
                 case .command: outcome = try CommandCheckCommand.parse(arguments).result(console: console)
-                case .data: outcome = try DataCheckCommand.parse(arguments).result(console: console)
+                case .data:
+                    if let contract = check.contract {
+                        outcome = try DataCheckCommand.parse(arguments + ["--contract", "-"]).result(console: console, inline: contract, policy: policy)
+                    } else {
+                        outcome = try DataCheckCommand.parse(arguments).result(console: console)
+                    }
                 case .security: outcome = nil
                 }
             } catch let exit as ExitCode {

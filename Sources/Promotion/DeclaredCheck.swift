@@ -18,6 +18,13 @@ public struct DeclaredCheck: Sendable {
     public let options: [(key: String, value: Value)]
     /// Where it was declared.
     public let location: SourceLocation
+    /// A data check's contract, when written inline (`contract:` as a mapping).
+    public var contract: DataContract?
+
+    public init(name: String, kind: CheckResult.Kind, options: [(key: String, value: Value)], location: SourceLocation,
+                contract: DataContract? = nil) {
+        (self.name, self.kind, self.options, self.location, self.contract) = (name, kind, options, location, contract)
+    }
 
     /// The options each kind takes (as its flags are named), and those that are lists.
     static let optionsByKind: [CheckResult.Kind: Set<String>] = [

@@ -118,6 +118,8 @@ public struct PolicyDecoder: YAMLReader {
                 continue
             }
             var options: [(key: String, value: DeclaredCheck.Value)] = []
+            var inlineContract: DataContract?
+            var writtenInline = false
             for (keyNode, valueNode) in pairs {
                 guard let written = keyNode.scalar, written != "kind" else { continue }
                 let key = DeclaredCheck.aliases[written] ?? written
@@ -132,6 +134,13 @@ public struct PolicyDecoder: YAMLReader {
                     value = .list(texts)
                 case .scalar(let text, let quoted):
                     if !quoted, text == "true" || text == "false" { value = .flag(text == "true") } else { value = .scalar(text) }
+                case .mapping where key == "contract" && kind == .data:
+                    // A data contract written inline, checked here at its positions.
+                    writtenInline = true
+                    do { inlineContract = try DataContract.decode(valueNode) } catch {
+                        diagnostics += error.diagnostics
+                    }
+                    continue
                 case .mapping:
                     report(valueNode, "'\(written)' must be a value or a list, not a mapping")
                     continue
@@ -165,7 +174,8 @@ public struct PolicyDecoder: YAMLReader {
                 }
                 options.append((key, value))
             }
-            let keys = Set(options.map(\.key))
+            var keys = Set(options.map(\.key))
+            if writtenInline { keys.insert("contract") }
             switch kind {
             case .tests where !keys.contains("report"):
                 report(name.node, "tests check '\(name.text)' needs 'report:' (the JUnit files it reads)")
@@ -179,7 +189,7 @@ public struct PolicyDecoder: YAMLReader {
                 report(name.node, "data check '\(name.text)' needs 'contract:' (the contract file) and 'data:' (the files)")
             default: break
             }
-            checks.append(DeclaredCheck(name: name.text, kind: kind, options: options, location: name.node.location))
+            checks.append(DeclaredCheck(name: name.text, kind: kind, options: options, location: name.node.location, contract: inlineContract))
         }
         return checks
     }

@@ -85,6 +85,31 @@ struct CheckCommandTests {
         #expect(malformed.stderr.contains("predictions.csv:1:1"), "\(malformed.stderr)")
     }
 
+    @Test("a data contract written inline in mlgate.yml: checked by policy check at its lines, run by check run")
+    func inlineContract() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("data.csv", "id,score\n1,0.5\n2,1.5\n2,0.1\n")
+        try repo.write("mlgate.yml", """
+            checks:
+              inputs:
+                kind: data
+                data: [data.csv]
+                contract:
+                  columns:
+                    - { name: id, type: int, unique: true }
+                    - { name: score, type: float, min: 0, max: 1 }
+            stages: [staging]
+            """)
+        try repo.commitAll()
+        let run = try MLGateExecutable.run(["check", "run", "inputs"], in: repo.path)
+        #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("inputs  data  fail    3 rows; id: unique, score: range fail"), "\(run.stdout)")
+        try repo.write("mlgate.yml", "checks:\n  inputs:\n    kind: data\n    data: [data.csv]\n    contract:\n      columns:\n        - { name: id, type: integr }\nstages: [staging]\n")
+        let bad = try MLGateExecutable.run(["policy", "check"], in: repo.path)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("mlgate.yml:7:29: unknown type 'integr'"), "\(bad.stderr)")
+    }
+
     @Test("mlgate policy check reports a declared check's problems at their lines")
     func policyCheck() throws {
         let repo = try TemporaryRepository()
