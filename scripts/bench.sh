@@ -314,3 +314,46 @@ results=$(cd "$m" && interleaved "mlgate=$mlgate check tests unit --report junit
 t_m=$(pick mlgate <<< "$results")
 rate=$(awk -v s="$size" -v t="$t_m" 'BEGIN {printf "%.0f", s / 1e6 / t}')
 echo "(o) JUnit report of $((size / 1000000)) MB (275,000 test cases): mlgate ${t_m}s, whole process = ${rate} MB/s (target ≥ 100 MB/s) $(verdict "$rate" ">=" 100)"
+
+# The data checks (issue 11): a contract of 10 rules on 1,000,000 rows × 10 columns, against
+# pandas + pandera (PyPI) doing the same checks, each tool's peak memory printed.
+if ! "$venv/bin/python" -c 'import pandera' 2>/dev/null; then "$venv/bin/pip" install -q pandera; fi
+awk 'BEGIN { srand(2); print "id,f1,f2,f3,f4,f5,cat,flag,ts,name"; split("alpha beta gamma delta", cats, " "); for (i = 0; i < 1000000; i++) printf "%d,%.4f,%.4f,%.4f,%.4f,%.4f,%s,%s,2026-11-%02dT%02d:%02d:%02dZ,user_%d\n", i, rand(), rand() * 100, rand() - 0.5, rand() * 1000, rand(), cats[1 + int(rand() * 4)], (rand() < 0.5 ? "true" : "false"), 1 + int(rand() * 28), int(rand() * 24), int(rand() * 60), int(rand() * 60), int(rand() * 50000) }' > "$m/wide.csv"
+cat > "$m/contract.yml" <<'YAML'
+columns:
+  - { name: id, type: int, nullable: false, unique: true }
+  - { name: f1, type: float, min: 0, max: 1 }
+  - { name: f2, type: float }
+  - { name: f3, min: -0.5, max: 0.5 }
+  - { name: f4 }
+  - { name: f5 }
+  - { name: cat, in: [alpha, beta, gamma, delta] }
+  - { name: flag, type: bool }
+  - { name: ts, type: timestamp }
+  - { name: name, regex: '^user_[0-9]+$' }
+YAML
+cat > "$m/peer_pandera.py" <<'PY'
+import sys, pandas as pd, pandera.pandas as pa
+schema = pa.DataFrameSchema({
+    "id": pa.Column(int, nullable=False, unique=True),
+    "f1": pa.Column(float, pa.Check.in_range(0, 1), nullable=True),
+    "f2": pa.Column(float, nullable=True),
+    "f3": pa.Column(float, pa.Check.in_range(-0.5, 0.5), nullable=True),
+    "cat": pa.Column(str, pa.Check.isin(["alpha", "beta", "gamma", "delta"]), nullable=True),
+    "flag": pa.Column(bool, nullable=True),
+    "ts": pa.Column(pa.DateTime, nullable=True, coerce=True),
+    "name": pa.Column(str, pa.Check.str_matches(r"^user_[0-9]+$"), nullable=True),
+})
+schema.validate(pd.read_csv(sys.argv[1]), lazy=True)
+PY
+size=$(stat -c %s "$m/wide.csv")
+saved_runs=$runs; runs=$heavy_runs
+results=$(cd "$m" && interleaved "mlgate=$mlgate check data wide --contract contract.yml wide.csv" "pandera=$venv/bin/python peer_pandera.py wide.csv" "wc=wc -l wide.csv")
+runs=$saved_runs
+t_m=$(pick mlgate <<< "$results"); t_p=$(pick pandera <<< "$results"); t_w=$(pick wc <<< "$results")
+rss_m=$(cd "$m" && /usr/bin/time -f %M "$mlgate" check data wide --contract contract.yml wide.csv 2>&1 >/dev/null | tail -1)
+rss_p=$(cd "$m" && /usr/bin/time -f %M "$venv/bin/python" peer_pandera.py wide.csv 2>&1 >/dev/null | tail -1)
+echo "(p) contract of 10 rules, 1,000,000 rows × 10 columns ($((size / 1000000)) MB): mlgate ${t_m}s · pandas + pandera ${t_p}s"
+echo "    vs pandera: $(ratio "$t_p" "$t_m")× faster (target ≥ 5×) $(verdict_of "$t_p" "$t_m" ">=" 5); peak RSS mlgate $((rss_m / 1024)) MB (target ≤ 100 MB) $(verdict "$((rss_m / 1024))" "<=" 100), pandera $((rss_p / 1024)) MB"
+echo "    CSV scan: mlgate $(awk -v s="$size" -v t="$t_m" 'BEGIN {printf "%.0f", s / 1e6 / t}') MB/s with every rule; the floor, wc -l, $(awk -v s="$size" -v t="$t_w" 'BEGIN {printf "%.0f", s / 1e6 / t}') MB/s"
+rm -f "$m/wide.csv"
