@@ -81,6 +81,13 @@ public struct MetricsCheck: Sendable {
             let read = try Predictions.read(path, display: file, columns: columns)
             candidate = read
             for (k, v) in read.metrics() { values[k] = v }
+            // With --slice, every metric per value of the column too (`recall[region=eu]`).
+            if let slices = read.sliceOf, let column = options.slice {
+                for (code, sliceName) in read.sliceNames.enumerated() {
+                    let weights = slices.map { $0 == Int32(code) ? 1.0 : 0.0 }
+                    for (k, v) in read.metrics(weights: weights) { values["\(k)[\(column)=\(sliceName)]"] = v }
+                }
+            }
             inputs.append(.init(path: file, sha256: CheckResult.sha256(ofFile: path) ?? ""))
         }
         for rule in rules where values[rule.metric] == nil {
@@ -132,7 +139,6 @@ public struct MetricsCheck: Sendable {
                 outcomes.append(pairedRule(rule, paired: paired, championName: championName))
             }
         }
-        for outcome in outcomes { if let slice = outcome.slice, let v = outcome.value { values["\(outcome.metric)[\(slice)]"] = v } }
 
         let failed = outcomes.filter { $0.verdict != .pass }
         let status: CheckResult.Status = failed.isEmpty ? .pass : .fail

@@ -160,6 +160,8 @@ struct ChecksBehaviourTests {
         #expect(verdicts == ["accuracy >= 0.6: pass", "f1 >= champion - 0.01: fail",
                              "per_slice(recall) >= 0.6 [region=eu]: fail", "per_slice(recall) >= 0.6 [region=us]: pass"], "\(verdicts)")
         #expect(result.status == .fail)
+        // Every metric per slice, not only those a rule reads.
+        #expect(result.measurements["recall[region=eu]"] == 0.5 && result.measurements["accuracy[region=us]"] != nil, "\(result.measurements.keys.sorted())")
         #expect(result.summary.contains("f1 0.6667 < champion 1.2.0 0.9 − 0.01"), "\(result.summary)")
         let f1 = try #require(result.rules.first { $0.metric == "f1" })
         #expect(f1.champion == 0.9 && abs((f1.delta ?? 0) - (2.0 / 3 - 0.9)) < 1e-12 && abs((f1.threshold ?? 0) - 0.89) < 1e-12)
