@@ -10,7 +10,7 @@ struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Run a gate check and report a CheckResult (recorded as evidence with --record, and always inside mlgate run).",
-        subcommands: [CommandCheckCommand.self, TestsCheckCommand.self, MetricsCheckCommand.self, DataCheckCommand.self, RunChecksCommand.self])
+        subcommands: [CommandCheckCommand.self, TestsCheckCommand.self, MetricsCheckCommand.self, DataCheckCommand.self, DriftCheckCommand.self, RunChecksCommand.self])
 }
 
 /// A `mlgate check KIND` subcommand: it makes its result, then prints, records and exits
@@ -556,6 +556,131 @@ struct DataCheckCommand: CheckSubcommand {
         settings.format = format.flatMap(DataCheck.Format.init)
         settings.samples = samples
         do { return try DataCheck(settings).run(in: directory, commit: commit) } catch {
+            console.err("mlgate: \(error.description)")
+            throw ExitCode(ExitStatus.invalid)
+        }
+    }
+}
+
+/// `mlgate check drift NAME --reference FILE --current FILE`: has the data moved away from the reference?
+struct DriftCheckCommand: CheckSubcommand {
+    static let configuration = CommandConfiguration(
+        commandName: "drift",
+        abstract: "Compare data with a reference, column by column, with Evidently's default tests and thresholds.",
+        discussion: """
+            Per column, as Evidently's DataDriftPreset chooses: a reference of at most 1,000 rows is \\
+            compared with Kolmogorov–Smirnov (numbers) or chi-square / a Z-test for two categories \\
+            (drift when p < 0.05); a larger one with the Wasserstein distance normed by the \\
+            reference's standard deviation (numbers) or Jensen–Shannon (categories), drift at ≥ 0.1. \\
+            Numeric columns with at most 5 values count as categories. Dataset drift when the share \\
+            of drifted columns reaches --drift-share (0.5).
+            The reference may be REV:PATH read from git, or champion:PATH with --against STAGE.
+            Example: mlgate check drift inputs --reference champion:data/train.csv --current data/live.csv --model fraud --against production
+            """)
+
+    @Argument(help: "The check's name (evidence is kept per model and name).")
+    var name: String
+
+    @Option(name: .long, help: "The reference data (CSV): a file, REV:PATH, or champion:PATH.")
+    var reference: String
+
+    @Option(name: .long, help: "The current data (CSV).")
+    var current: String
+
+    @Option(name: .customLong("column"), help: "A column to compare (repeatable; default: all columns both files have).")
+    var columns: [String] = []
+
+    @Option(name: .long, help: "The test for every column: ks, chisquare, z, wasserstein, jensenshannon, psi.")
+    var stattest: String?
+
+    @Option(name: .customLong("stattest-for"), help: "COLUMN=TEST for one column (repeatable).")
+    var stattestFor: [String] = []
+
+    @Option(name: .long, help: "The threshold for every column (a p-value, or a distance).")
+    var threshold: Double?
+
+    @Option(name: .customLong("threshold-for"), help: "COLUMN=THRESHOLD for one column (repeatable).")
+    var thresholdFor: [String] = []
+
+    @Option(name: .customLong("drift-share"), help: "The share of drifted columns that is dataset drift.")
+    var driftShare: Double = 0.5
+
+    @Option(name: .long, help: "The CSV field separator: one character, or 'tab'.")
+    var delimiter: String = ","
+
+    @OptionGroup var options: CheckOptions
+
+    func validate() throws {
+        try Self.validateName(name)
+        if let stattest, DriftCheck.StatTest(rawValue: stattest) == nil {
+            throw ValidationError("--stattest is one of \(DriftCheck.StatTest.allCases.map(\.rawValue).joined(separator: ", ")), not '\(stattest)'")
+        }
+        for pair in stattestFor + thresholdFor where !pair.contains("=") { throw ValidationError("'\(pair)' must be COLUMN=VALUE") }
+        if !(driftShare > 0 && driftShare <= 1) { throw ValidationError("--drift-share is a fraction above 0, at most 1") }
+        if delimiter != "tab", delimiter.utf8.count != 1 { throw ValidationError("--delimiter is one character (or 'tab')") }
+    }
+
+    func result(console: ConsoleOutput) throws -> (CheckResult, Repository) {
+        let (repository, commit) = try options.target(console: console)
+        let directory = FileManager.default.currentDirectoryPath
+        var settings = DriftCheck.Options(name: name, reference: reference, current: current)
+        var temporary: String?
+        defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }
+        if !FileManager.default.fileExists(atPath: reference.hasPrefix("/") ? reference : directory + "/" + reference),
+           let colon = reference.firstIndex(of: ":") {
+            // A reference read from git: REV:PATH, or the champion's commit.
+            let revision = String(reference[..<colon]), path = String(reference[reference.index(after: colon)...])
+            var commitOfReference: String
+            if revision == "champion" {
+                guard let stage = options.against, let model = options.model else {
+                    console.err("mlgate: --reference champion:\(path) needs --against STAGE and --model")
+                    throw ExitCode(ExitStatus.invalid)
+                }
+                guard let champion = (try? RegistryState(repository: repository))?.model(model)?.current(in: stage) else {
+                    console.err("mlgate: \(stage) holds no version of \(model): there is no champion's reference to compare with")
+                    throw ExitCode(ExitStatus.invalid)
+                }
+                commitOfReference = champion.stamp.commit
+            } else {
+                do { commitOfReference = try repository.resolveCommit(revision) } catch {
+                    console.err("mlgate: --reference \(reference): '\(revision)' does not name a commit (\(error.message))")
+                    throw ExitCode(ExitStatus.invalid)
+                }
+            }
+            let data: Data
+            do { data = try repository.contents(of: path, at: commitOfReference) } catch {
+                console.err("mlgate: --reference \(reference): \(error.message)")
+                throw ExitCode(ExitStatus.invalid)
+            }
+            let file = NSTemporaryDirectory() + "mlgate-reference-\(UUID().uuidString).csv"
+            try data.write(to: URL(fileURLWithPath: file))
+            temporary = file
+            settings.reference = file
+            settings.referenceDisplay = "\(path)@\(commitOfReference.prefix(7))"
+        }
+        settings.model = options.model
+        settings.columns = columns
+        settings.stattest = stattest.flatMap(DriftCheck.StatTest.init)
+        for pair in stattestFor {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard let test = DriftCheck.StatTest(rawValue: parts[1]) else {
+                console.err("mlgate: --stattest-for \(pair): unknown test '\(parts[1])'")
+                throw ExitCode(ExitStatus.invalid)
+            }
+            settings.stattestFor[parts[0]] = test
+        }
+        for pair in thresholdFor {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard let value = Double(parts[1]), value.isFinite, value >= 0 else {
+                console.err("mlgate: --threshold-for \(pair): '\(parts[1])' is not a threshold")
+                throw ExitCode(ExitStatus.invalid)
+            }
+            settings.thresholdFor[parts[0]] = value
+        }
+        settings.threshold = threshold
+        settings.driftShare = driftShare
+        settings.delimiter = delimiter == "tab" ? 0x09 : delimiter.utf8.first!
+        do { return (try DriftCheck(settings).run(in: directory, commit: commit), repository) } catch {
             console.err("mlgate: \(error.description)")
             throw ExitCode(ExitStatus.invalid)
         }

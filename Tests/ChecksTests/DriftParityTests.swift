@@ -95,3 +95,56 @@ struct DriftParityTests {
         #expect(abs(z.pValue - expected["zp"]!) < 1e-6, "\(z.pValue) vs \(expected["zp"]!)")
     }
 }
+
+/// `mlgate check drift` chooses Evidently's test per column by the reference's size and the
+/// column's kind, and decides column and dataset drift as Evidently does.
+@Suite("Drift check")
+struct DriftCheckTests {
+    func files(_ reference: [[String]], _ current: [[String]], header: String) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mlgate-driftcheck-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try ([header] + reference.map { $0.joined(separator: ",") }).joined(separator: "\n").write(toFile: dir + "/ref.csv", atomically: true, encoding: .utf8)
+        try ([header] + current.map { $0.joined(separator: ",") }).joined(separator: "\n").write(toFile: dir + "/cur.csv", atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    func rows(_ n: Int, shift: Double, seed: UInt64, catShare: Double) -> [[String]] {
+        var random = MetricsParityTests.Random(state: seed)
+        return (0..<n).map { _ in
+            let x = (0..<12).reduce(0.0) { acc, _ in acc + random.next() } - 6 + shift
+            let category = random.next() < catShare ? "web" : (random.next() < 0.5 ? "app" : "shop")
+            return [String(format: "%.3f", x), category, random.next() < catShare ? "1" : "0"]
+        }
+    }
+
+    @Test("a reference of at most 1,000 rows: KS, chi-square and the Z-test; a shifted feature drifts, the others do not")
+    func smallReference() throws {
+        let dir = try files(rows(800, shift: 0, seed: 9, catShare: 0.3), rows(900, shift: 0.5, seed: 10, catShare: 0.3), header: "amount,channel,foreign")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let result = try DriftCheck(.init(name: "drift", reference: "ref.csv", current: "cur.csv")).run(in: dir, commit: String(repeating: "e", count: 40))
+        let verdicts = Dictionary(uniqueKeysWithValues: result.rules.map { (String($0.rule.split(separator: " ").prefix(2).joined(separator: " ")), $0.verdict) })
+        #expect(verdicts["amount: ks"] == .fail, "\(result.rules.map(\.rule))")
+        #expect(verdicts["channel: chisquare"] == .pass)
+        #expect(verdicts["foreign: z"] == .pass)
+        #expect(result.status == .warn, "1 of 3 drifted: below the dataset share")
+        #expect(result.summary == "1 of 3 columns drifted (amount)")
+    }
+
+    @Test("a larger reference: normed Wasserstein and Jensen–Shannon; dataset drift at the share; tests and thresholds chosen per column")
+    func largeReference() throws {
+        let dir = try files(rows(3000, shift: 0, seed: 3, catShare: 0.3), rows(2000, shift: 0.5, seed: 4, catShare: 0.7), header: "amount,channel,foreign")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let result = try DriftCheck(.init(name: "drift", reference: "ref.csv", current: "cur.csv")).run(in: dir, commit: String(repeating: "e", count: 40))
+        #expect(result.rules.map { $0.rule.split(separator: " ").prefix(2).joined(separator: " ") }
+                == ["amount: wasserstein", "channel: jensenshannon", "foreign: jensenshannon", "dataset drift"], "\(result.rules.map(\.rule))")
+        #expect(result.status == .fail)
+        #expect(result.summary.hasSuffix("; dataset drift"))
+        var options = DriftCheck.Options(name: "drift", reference: "ref.csv", current: "cur.csv")
+        options.stattestFor = ["amount": .psi]
+        options.thresholdFor = ["channel": 0.9]
+        options.columns = ["amount", "channel"]
+        let tuned = try DriftCheck(options).run(in: dir, commit: String(repeating: "e", count: 40))
+        #expect(tuned.rules.first?.rule.hasPrefix("amount: psi distance ≥ 0.1") == true, "\(tuned.rules.map(\.rule))")
+        #expect(tuned.rules.first { $0.metric == "channel.jensenshannon" }?.verdict == .pass)
+    }
+}
