@@ -5,7 +5,8 @@
 #   3. production held for an approval, approved with an SSH key, promoted, deployed, watched;
 #   4. a retrained version promoted the same way, whose production analysis fails: rolled
 #      back automatically;
-#   5. a challenger whose higher ROC-AUC is within noise: blocked by a non-inferiority rule.
+#   5. a challenger whose higher ROC-AUC is within noise: blocked by a non-inferiority rule;
+#   6. a data batch whose amounts have drifted: blocked by the drift check.
 set -euo pipefail
 mlgate="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -79,3 +80,17 @@ mlgate gate fraud --to staging
 status=$?
 set -e
 echo "exit status $status (1: rejected, with the failing measurement as the reason)"
+
+say "A new holdout batch whose amounts have moved: check drift finds it and the gate stops the promotion"
+git checkout -q HEAD~1 -- predictions/holdout.csv   # the champion's predictions again
+awk -F, 'BEGIN { OFS = "," } NR > 1 { $2 = sprintf("%.2f", $2 * 3 + 40) } { print }' data/holdout.csv > data/holdout.next && mv data/holdout.next data/holdout.csv
+git commit -q -am "New holdout batch"
+set +e
+mlgate check run --stage staging --record
+status=$?
+echo "exit status $status (0: a warning: the amount column drifted, one column of three, below the dataset-drift share)"
+mlgate register fraud HEAD --bump patch > /dev/null
+mlgate gate fraud --to staging
+status=$?
+set -e
+echo "exit status $status (1: rejected: staging requires input-drift to pass, and it warned)"

@@ -105,7 +105,7 @@ struct RunChecksCommand: ParsableCommand {
                     } else {
                         outcome = try DataCheckCommand.parse(arguments).result(console: console)
                     }
-                case .security: outcome = nil
+                case .drift: outcome = try DriftCheckCommand.parse(arguments).result(console: console)
                 }
             } catch let exit as ExitCode {
                 worst = max(worst, exit.rawValue == 0 ? 0 : ExitStatus.invalid)

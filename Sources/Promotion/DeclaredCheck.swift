@@ -12,8 +12,11 @@ public struct DeclaredCheck: Sendable {
         case flag(Bool)
     }
 
+    /// Which `mlgate check` subcommand runs it.
+    public enum Kind: String, Sendable { case tests, metrics, data, drift, command }
+
     public let name: String
-    public let kind: CheckResult.Kind
+    public let kind: Kind
     /// Options in the order written.
     public let options: [(key: String, value: Value)]
     /// Where it was declared.
@@ -21,22 +24,24 @@ public struct DeclaredCheck: Sendable {
     /// A data check's contract, when written inline (`contract:` as a mapping).
     public var contract: DataContract?
 
-    public init(name: String, kind: CheckResult.Kind, options: [(key: String, value: Value)], location: SourceLocation,
+    public init(name: String, kind: Kind, options: [(key: String, value: Value)], location: SourceLocation,
                 contract: DataContract? = nil) {
         (self.name, self.kind, self.options, self.location, self.contract) = (name, kind, options, location, contract)
     }
 
     /// The options each kind takes (as its flags are named), and those that are lists.
-    static let optionsByKind: [CheckResult.Kind: Set<String>] = [
+    static let optionsByKind: [Kind: Set<String>] = [
         .command: ["run", "input", "against", "model"],
         .tests: ["report", "run", "max-failures", "min-pass-rate", "max-skipped", "min-tests", "model"],
         .metrics: ["metrics", "predictions", "label", "score", "threshold", "prediction", "task", "slice", "id", "rule",
                    "baseline", "against", "resamples", "confidence", "seed", "allow-no-baseline", "model"],
         .data: ["contract", "data", "delimiter", "format", "samples", "model"],
+        .drift: ["reference", "current", "column", "stattest", "stattest-for", "threshold", "threshold-for", "drift-share",
+                 "delimiter", "against", "model"],
     ]
 
     /// Plural spellings accepted for the repeatable options.
-    static let aliases = ["rules": "rule", "reports": "report", "inputs": "input"]
+    static let aliases = ["rules": "rule", "reports": "report", "inputs": "input", "columns": "column"]
 
     /// The command-line arguments of `mlgate check KIND` for this check (without the kind),
     /// the command (for `run`) after `--`.

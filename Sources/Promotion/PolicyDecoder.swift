@@ -97,7 +97,7 @@ public struct PolicyDecoder: YAMLReader {
         return policy
     }
 
-    /// `checks:`: NAME: { kind: tests|metrics|command, …the kind's flags… }.
+    /// `checks:`: NAME: { kind: tests|metrics|data|drift|command, …the kind's flags… }.
     private mutating func declaredChecks(_ node: YAMLNode) -> [DeclaredCheck] {
         var checks: [DeclaredCheck] = []
         for (name, value) in namedEntries(node, "checks") {
@@ -109,12 +109,12 @@ public struct PolicyDecoder: YAMLReader {
                 continue
             }
             guard let kindNode = pairs.first(where: { $0.0.scalar == "kind" })?.1 else {
-                report(name.node, "check '\(name.text)' needs 'kind:' (tests, metrics, data or command)")
+                report(name.node, "check '\(name.text)' needs 'kind:' (tests, metrics, data, drift or command)")
                 continue
             }
-            guard let kindText = string(kindNode, "kind"), let kind = CheckResult.Kind(rawValue: kindText),
+            guard let kindText = string(kindNode, "kind"), let kind = DeclaredCheck.Kind(rawValue: kindText),
                   let allowed = DeclaredCheck.optionsByKind[kind] else {
-                report(kindNode, "unknown check kind '\(kindNode.scalar ?? "")'; use tests, metrics, data or command")
+                report(kindNode, "unknown check kind '\(kindNode.scalar ?? "")'; use tests, metrics, data, drift or command")
                 continue
             }
             var options: [(key: String, value: DeclaredCheck.Value)] = []
@@ -185,6 +185,8 @@ public struct PolicyDecoder: YAMLReader {
                 report(name.node, "metrics check '\(name.text)' reads predictions and needs 'label:' (the column of true labels)")
             case .command where !keys.contains("run"):
                 report(name.node, "command check '\(name.text)' needs 'run:' (the command)")
+            case .drift where !keys.contains("reference") || !keys.contains("current"):
+                report(name.node, "drift check '\(name.text)' needs 'reference:' and 'current:' (the data to compare)")
             case .data where !keys.contains("contract") || !keys.contains("data"):
                 report(name.node, "data check '\(name.text)' needs 'contract:' (the contract file) and 'data:' (the files)")
             default: break

@@ -6,7 +6,7 @@ import TestSupport
 /// project, end to end, the way `make demo` shows them.
 @Suite("Shipped gate workflows")
 struct ShippedGateWorkflowTests {
-    @Test("the example goes to staging, is held for and given an approval, reaches production, a failing version is rolled back, and a noisy challenger is blocked")
+    @Test("the example goes to staging, is held for and given an approval, reaches production, a failing version is rolled back, a noisy challenger and a drifted batch are blocked")
     func story() throws {
         let demo = try ProcessRunner.run("/usr/bin/env", ["bash", ProjectPaths.root + "/scripts/demo.sh", MLGateExecutable.path],
                                          in: ProjectPaths.root)
@@ -37,6 +37,11 @@ struct ShippedGateWorkflowTests {
             "✗ reject: fraud v0.0.3",
             "check performance failed: roc_auc 0.8516 vs champion v0.0.1 0.8423 (+0.0093)",
             "reaches past the margin −0.01",
+            // A data batch whose amounts drifted: the drift check warns, the gate rejects.
+            "input-drift      data     warn    1 of 3 columns drifted (amount)",
+            "amount: ks p ≤ 0.05  fail",
+            "✗ reject: fraud v0.0.4",
+            "check input-drift warned and staging requires a pass: 1 of 3 columns drifted (amount)",
         ]
         var rest = Substring(out)
         for line in story {
