@@ -30,9 +30,10 @@ test-tools:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-# GTO (PyPI gto), the registry peer the interop tests write and read with, and
-# scikit-learn, the metrics tests' reference; never dependencies of mlgate itself.
+# GTO (PyPI gto), the registry peer the interop tests write and read with; scikit-learn, the
+# metrics tests' reference; Evidently, the drift tests'. Never dependencies of mlgate itself.
 PEERS_VENV := .build/peers-venv
+DRIFT_VENV := .build/drift-venv
 peers:
 	@if [ ! -x $(PEERS_VENV)/bin/gto ]; then \
 	  echo "installing GTO into $(PEERS_VENV) for the registry interop tests"; \
@@ -41,6 +42,10 @@ peers:
 	@if ! $(PEERS_VENV)/bin/python -c 'import sklearn, pandas' 2>/dev/null; then \
 	  echo "installing scikit-learn and pandas into $(PEERS_VENV) for the metrics cross-check"; \
 	  $(PEERS_VENV)/bin/pip install -q scikit-learn pandas; \
+	fi
+	@if ! $(DRIFT_VENV)/bin/python -c 'import evidently.legacy.report' 2>/dev/null; then \
+	  echo "installing Evidently into $(DRIFT_VENV) for the drift cross-check (it needs pandas < 3)"; \
+	  python3 -m venv $(DRIFT_VENV) && $(DRIFT_VENV)/bin/pip install -q "pandas<3" evidently scipy; \
 	fi
 
 build: deps

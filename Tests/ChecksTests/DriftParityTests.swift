@@ -148,3 +148,54 @@ struct DriftCheckTests {
         #expect(tuned.rules.first { $0.metric == "channel.jensenshannon" }?.verdict == .pass)
     }
 }
+
+/// The same columns, tests, scores and verdicts as Evidently's DataDriftPreset (its legacy
+/// Report API, in `.build/drift-venv`, which `make test` installs) on generated data with
+/// known shifts, for a small and a large reference.
+@Suite("Drift equals Evidently's")
+struct DriftEvidentlyTests {
+    static let python = ProjectPaths.root + "/.build/drift-venv/bin/python"
+
+    @Test("DataDriftPreset's test, score and verdict for every column", arguments: [800, 3000])
+    func evidently(referenceRows: Int) throws {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.python), "Evidently's venv is missing: run make test")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mlgate-evidently-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let script = """
+            import json, numpy as np, pandas as pd
+            from evidently.legacy.report import Report
+            from evidently.legacy.metric_preset import DataDriftPreset
+            rng = np.random.default_rng(\(referenceRows))
+            n, m = \(referenceRows), 1200
+            ref = pd.DataFrame({"amount": rng.normal(0, 1, n).round(3), "hour": rng.integers(0, 24, n),
+                                "channel": rng.choice(["web", "app", "shop"], n, p=[0.5, 0.3, 0.2]), "foreign": rng.choice([0, 1], n),
+                                "tier": rng.choice(["a", "b"], n)})
+            cur = pd.DataFrame({"amount": rng.normal(0.3, 1, m).round(3), "hour": rng.integers(0, 24, m),
+                                "channel": rng.choice(["web", "app", "shop"], m, p=[0.3, 0.4, 0.3]), "foreign": rng.choice([0, 1], m),
+                                "tier": rng.choice(["a", "b"], m)})
+            ref.to_csv("ref.csv", index=False); cur.to_csv("cur.csv", index=False)
+            report = Report(metrics=[DataDriftPreset()])
+            report.run(reference_data=ref, current_data=cur)
+            out = {}
+            for metric in report.as_dict()["metrics"]:
+                for name, column in metric["result"].get("drift_by_columns", {}).items():
+                    out[name] = {"test": column["stattest_name"], "score": column["drift_score"], "drift": column["drift_detected"]}
+            print(json.dumps(out))
+            """
+        let result = try ProcessRunner.run(Self.python, ["-c", script], in: dir)
+        #expect(result.status == 0, "\(result.stderr.suffix(2000))")
+        let theirs = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: [String: Any]])
+        let ours = try DriftCheck(.init(name: "drift", reference: "ref.csv", current: "cur.csv")).run(in: dir, commit: String(repeating: "f", count: 40))
+        let names = ["K-S p_value": "ks", "chi-square p_value": "chisquare", "Z-test p_value": "z",
+                     "Wasserstein distance (normed)": "wasserstein", "Jensen-Shannon distance": "jensenshannon"]
+        #expect(theirs.count == 5)
+        for (column, expected) in theirs {
+            let test = try #require(names[expected["test"] as? String ?? ""], "unknown test \(expected)")
+            let rule = try #require(ours.rules.first { $0.metric == "\(column).\(test)" }, "\(column): mlgate chose \(ours.rules.map(\.metric)), Evidently \(test)")
+            let score = try #require(expected["score"] as? Double)
+            #expect(abs((rule.value ?? .nan) - score) < 1e-6, "\(column) \(test): mlgate \(rule.value ?? .nan), Evidently \(score)")
+            #expect((rule.verdict == .fail) == (expected["drift"] as? Bool), "\(column): verdicts differ")
+        }
+    }
+}
