@@ -32,23 +32,39 @@ public struct DriftCheck: Sendable {
     public init(_ options: Options) { self.options = options }
 
     /// One column of a file: its numbers while every value is one, and the counts of its
-    /// values while there are few of them (all that the tests need).
+    /// values while there are few of them (all that the tests need). Values are counted by a
+    /// hash of their bytes; a value's text is made once, when it is first seen.
     struct ColumnSample {
         var numbers: [Double] = []
         var numeric = true
-        var counts: [String: Int] = [:]
+        private var byHash: [UInt128: (text: String, count: Int)] = [:]
         var manyValues = false
         var total = 0
 
-        mutating func add(_ text: String) {
+        mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) {
             total += 1
             if numeric {
-                if let x = NumberParser.parse(text), x.isFinite { numbers.append(x) } else { numeric = false; numbers = [] }
+                if let x = NumberParser.parse(bytes), x.isFinite { numbers.append(x) } else { numeric = false; numbers = [] }
             }
             guard !manyValues else { return }
-            let key = numeric ? String(NumberParser.parse(text) ?? 0) : text
-            counts[key, default: 0] += 1
-            if counts.count > 1000 { manyValues = true; counts = [:] }
+            let key = DataCheck.hash(bytes)
+            if let entry = byHash[key] {
+                byHash[key] = (entry.text, entry.count + 1)
+            } else {
+                byHash[key] = (String(decoding: bytes, as: UTF8.self), 1)
+                if byHash.count > 1000 { manyValues = true; byHash = [:] }
+            }
+        }
+
+        /// Each value's count: numbers by their value (`1` and `1.0` are one value), as pandas
+        /// counts a numeric column.
+        var counts: [String: Int] {
+            var out: [String: Int] = [:]
+            for (_, entry) in byHash {
+                let key = numeric ? String(NumberParser.parse(entry.text) ?? 0) : entry.text
+                out[key, default: 0] += entry.count
+            }
+            return out
         }
     }
 
@@ -61,9 +77,12 @@ public struct DriftCheck: Sendable {
                 columns = Array(repeating: ColumnSample(), count: header.count)
             }, row: { row in
                 for k in 0..<row.count {
-                    // Nulls (empty fields) are left out, as Evidently drops them.
-                    let text = row.string(k).trimmingCharacters(in: .whitespaces)
-                    if !text.isEmpty, text != "NaN", text != "nan" { columns[k].add(text) }
+                    // Nulls (empty fields, NaN) are left out, as Evidently drops them.
+                    var field = row.bytes(k)
+                    while let first = field.first, first == 0x20 { field = UnsafeBufferPointer(rebasing: field[1...]) }
+                    while let last = field.last, last == 0x20 { field = UnsafeBufferPointer(rebasing: field[..<(field.count - 1)]) }
+                    if field.isEmpty || (field.count == 3 && (field[0] | 0x20) == 0x6E && (field[1] | 0x20) == 0x61 && (field[2] | 0x20) == 0x6E) { continue }
+                    columns[k].add(field)
                 }
             })
         } catch let failure as CSVReader.Failure {
@@ -100,8 +119,9 @@ public struct DriftCheck: Sendable {
                 continue
             }
             let numeric = r.numeric && c.numeric
-            var union = r.counts
-            for (k, v) in c.counts { union[k, default: 0] += v }
+            let referenceCounts = r.counts, currentCounts = c.counts
+            var union = referenceCounts
+            for (k, v) in currentCounts { union[k, default: 0] += v }
             let fewValues = !r.manyValues && !c.manyValues && union.count <= 5
             // Evidently's choice (DataDriftPreset), unless one is asked for.
             let test: StatTest = options.stattestFor[name] ?? options.stattest ?? {
@@ -123,14 +143,14 @@ public struct DriftCheck: Sendable {
             var statistic: Double
             switch test {
             case .ks: statistic = DriftTests.kolmogorovSmirnov(r.numbers, c.numbers).pValue
-            case .chisquare: statistic = DriftTests.chiSquare(reference: r.counts, current: c.counts, keys: keys).pValue
-            case .z: statistic = DriftTests.proportionsZ(reference: r.counts, current: c.counts, keys: keys).pValue
+            case .chisquare: statistic = DriftTests.chiSquare(reference: referenceCounts, current: currentCounts, keys: keys).pValue
+            case .z: statistic = DriftTests.proportionsZ(reference: referenceCounts, current: currentCounts, keys: keys).pValue
             case .wasserstein: statistic = DriftTests.wassersteinNormed(r.numbers, c.numbers)
             case .jensenshannon, .psi:
-                let useNumbers = numeric && (r.manyValues || r.counts.count > 20)
+                let useNumbers = numeric && (r.manyValues || referenceCounts.count > 20)
                 let binned = useNumbers
                     ? DriftTests.binned(reference: r.numbers, current: c.numbers, referenceText: [], currentText: [], fillZeros: test == .psi)
-                    : DriftTests.binned(referenceCounts: r.counts, currentCounts: c.counts, fillZeros: test == .psi)
+                    : DriftTests.binned(referenceCounts: referenceCounts, currentCounts: currentCounts, fillZeros: test == .psi)
                 statistic = test == .psi ? DriftTests.psi(binned.reference, binned.current)
                                          : DriftTests.jensenShannon(binned.reference, binned.current)
             }
