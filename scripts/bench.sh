@@ -357,3 +357,28 @@ echo "(p) contract of 10 rules, 1,000,000 rows × 10 columns ($((size / 1000000)
 echo "    vs pandera: $(ratio "$t_p" "$t_m")× faster (target ≥ 5×) $(verdict_of "$t_p" "$t_m" ">=" 5); peak RSS mlgate $((rss_m / 1024)) MB (target ≤ 100 MB) $(verdict "$((rss_m / 1024))" "<=" 100), pandera $((rss_p / 1024)) MB"
 echo "    CSV scan: mlgate $(awk -v s="$size" -v t="$t_m" 'BEGIN {printf "%.0f", s / 1e6 / t}') MB/s with every rule; the floor, wc -l, $(awk -v s="$size" -v t="$t_w" 'BEGIN {printf "%.0f", s / 1e6 / t}') MB/s"
 rm -f "$m/wide.csv"
+
+# (q) drift of 10 columns, 1,000,000 rows each side, against Evidently's DataDriftPreset
+# (PyPI evidently, which needs pandas < 3: a venv of its own).
+dvenv="$here/.build/drift-venv"
+if ! "$dvenv/bin/python" -c 'import evidently.legacy.report' 2>/dev/null; then
+  python3 -m venv "$dvenv" && "$dvenv/bin/pip" install -q "pandas<3" evidently scipy
+fi
+make_side() {  # FILE SEED SHIFT
+  awk -v seed="$2" -v shift="$3" 'BEGIN { srand(seed); split("web app shop", ch, " "); print "f1,f2,f3,f4,f5,f6,f7,f8,channel,tier"; for (i = 0; i < 1000000; i++) { printf "%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%s,%s\n", rand() + shift, rand() * 10, rand() - 0.5, rand() * 100, rand(), rand() * 3, rand() + 1, rand() * 50, ch[1 + int(rand() * 3)], (rand() < 0.5 ? "a" : "b") } }' > "$1"
+}
+make_side "$m/ref.csv" 5 0; make_side "$m/cur.csv" 6 0.05
+cat > "$m/peer_evidently.py" <<'PY'
+import pandas as pd
+from evidently.legacy.report import Report
+from evidently.legacy.metric_preset import DataDriftPreset
+ref, cur = pd.read_csv("ref.csv"), pd.read_csv("cur.csv")
+report = Report(metrics=[DataDriftPreset()]); report.run(reference_data=ref, current_data=cur); report.as_dict()
+PY
+saved_runs=$runs; runs=1
+results=$(cd "$m" && interleaved "mlgate=$mlgate check drift d --reference ref.csv --current cur.csv" "evidently=$dvenv/bin/python peer_evidently.py")
+runs=$saved_runs
+t_m=$(pick mlgate <<< "$results"); t_e=$(pick evidently <<< "$results")
+echo "(q) drift of 10 columns, 1,000,000 rows each side: mlgate ${t_m}s · Evidently DataDriftPreset ${t_e}s"
+echo "    vs Evidently: $(ratio "$t_e" "$t_m")× faster (target ≥ 10×) $(verdict_of "$t_e" "$t_m" ">=" 10)"
+rm -f "$m/ref.csv" "$m/cur.csv"

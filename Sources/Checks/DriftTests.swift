@@ -8,12 +8,19 @@ import Foundation
 /// Z-test, the Wasserstein distance normed by the reference's standard deviation,
 /// Jensen–Shannon distance and PSI over Evidently's bins.
 enum DriftTests {
+    /// `values` in ascending order, by a radix sort of their bits (linear time).
+    static func sorted(_ values: [Double]) -> [Double] {
+        var keys = values.map(ClassificationMetrics.sortKey)
+        RadixSort.sort(&keys)
+        return keys.map(ClassificationMetrics.value(ofKey:))
+    }
+
     // MARK: Kolmogorov–Smirnov (scipy.stats.ks_2samp, two-sided, method "auto")
 
     /// D = sup |F₁ − F₂| and its p-value: exact when both samples have at most 10,000 values,
     /// else the asymptotic distribution of D for n = round(n₁n₂ / (n₁ + n₂)).
     static func kolmogorovSmirnov(_ a: [Double], _ b: [Double]) -> (statistic: Double, pValue: Double) {
-        let x = a.sorted(), y = b.sorted()
+        let x = sorted(a), y = sorted(b)
         let n1 = x.count, n2 = y.count
         guard n1 > 0, n2 > 0 else { return (.nan, .nan) }
         // The largest gap between the two empirical distribution functions.
@@ -198,10 +205,23 @@ enum DriftTests {
     /// scipy.stats.wasserstein_distance divided by the reference's standard deviation
     /// (population, at least 0.001), as Evidently's `wasserstein`.
     static func wassersteinNormed(_ a: [Double], _ b: [Double]) -> Double {
-        let u = a.sorted(), v = b.sorted()
+        let u = sorted(a), v = sorted(b)
         guard !u.isEmpty, !v.isEmpty else { return .nan }
-        var all = (u + v).sorted()
-        all = all.enumerated().filter { $0.offset == 0 || $0.element != all[$0.offset - 1] }.map(\.element)
+        // The distinct values of both, merged in order.
+        var all: [Double] = []
+        all.reserveCapacity(u.count + v.count)
+        var p = 0, q = 0
+        while p < u.count || q < v.count {
+            let next: Double
+            if q >= v.count || (p < u.count && u[p] <= v[q]) {
+                next = u[p]
+                p += 1
+            } else {
+                next = v[q]
+                q += 1
+            }
+            if all.last != next { all.append(next) }
+        }
         var i = 0, j = 0
         var distance = 0.0
         for k in 0..<(all.count - 1) {
