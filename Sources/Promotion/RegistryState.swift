@@ -178,7 +178,24 @@ public struct RegistryState: Sendable {
 
     /// Reads the registry tags (names that parse in GTO's grammar; other tags are ignored).
     /// Version tags are read at once; stage tags when a question needs them.
+    /// Reads the registry. A read that meets a reference another process is rewriting at that
+    /// moment (`git pack-refs` moving loose tags into packed-refs, a writer's rename) is made
+    /// again, up to 20 times over about a second, before the error is reported.
     public init(repository: Repository) throws(GitError) {
+        var attempt = 0
+        while true {
+            do {
+                self = try RegistryState(readingOnce: repository)
+                return
+            } catch {
+                attempt += 1
+                if attempt >= 20 { throw error }
+                usleep(useconds_t(10_000 + attempt * 5_000))
+            }
+        }
+    }
+
+    private init(readingOnce repository: Repository) throws(GitError) {
         let reader = TagReader(repository: repository)
         var named: [(RegistryTag, String, String)] = []
         var commits: [String: String] = [:]

@@ -33,7 +33,8 @@ struct ConcurrentWriterTests {
             }
             for (name, writer) in writers {
                 let status = writer.wait()
-                #expect(status == 0, "round \(round): \(name) exited \(status)")
+                let errors = writer.errorOutput
+                #expect(status == 0, "round \(round): \(name) exited \(status): \(errors.suffix(1000))")
             }
 
             let after = try fixture.tags()

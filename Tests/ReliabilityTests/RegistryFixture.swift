@@ -73,19 +73,28 @@ struct RegistryFixture {
     }
 }
 
-/// A process started in the background, with its output captured to files.
+/// A process started in the background, its standard error kept in a file (for messages).
 struct Background {
     let process: Process
+    private let errorFile: String
 
     init(_ executable: String, _ arguments: [String], in directory: String) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("mlgate-bg-\(UUID().uuidString).err").path
+        FileManager.default.createFile(atPath: errorFile, contents: nil)
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        process.standardError = FileHandle(forWritingAtPath: errorFile)
         process.standardInput = FileHandle.nullDevice
         try process.run()
+    }
+
+    /// What it wrote to standard error (read after `wait`), and the file removed.
+    var errorOutput: String {
+        defer { try? FileManager.default.removeItem(atPath: errorFile) }
+        return (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? ""
     }
 
     /// Waits and returns the exit status, or 128 + the signal that ended it.
