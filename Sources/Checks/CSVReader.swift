@@ -42,27 +42,9 @@ struct CSVReader {
             return scratch.withUnsafeBufferPointer { $0 }
         }
 
-        /// The field as text when it is valid UTF-8 (quotes removed), else nil.
-        func validString(_ index: Int) -> String? {
-            let b = bounds[index]
-            let field = bytes(index)
-            // ASCII (most data) is valid as it is; anything else is checked.
-            var ascii = true
-            for byte in field where byte >= 0x80 { ascii = false; break }
-            let text: String
-            if ascii {
-                text = String(decoding: field, as: UTF8.self)
-            } else {
-                guard let valid = String(validating: field, as: UTF8.self) else { return nil }
-                text = valid
-            }
-            return b.quoted ? text.replacingOccurrences(of: "\"\"", with: "\"") : text
-        }
-
         var count: Int { bounds.count }
 
-        /// The bytes of field `index`, quotes removed (a quoted field with `""` inside is
-        /// unescaped into `scratch`).
+        /// The bytes of field `index` as written, without its surrounding quotes.
         func bytes(_ index: Int) -> UnsafeBufferPointer<UInt8> {
             let b = bounds[index]
             return UnsafeBufferPointer(start: base + b.start, count: b.end - b.start)

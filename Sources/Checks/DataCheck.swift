@@ -374,12 +374,6 @@ public struct DataCheck: Sendable {
         }
     }
 
-    /// The same for a string value.
-    static func parse(_ value: String, as type: DataContract.ValueType, format: String?) -> Double? {
-        var copy = value
-        return copy.withUTF8 { parse($0, as: type, format: format) }
-    }
-
     /// Whether `b` is valid UTF-8 (ASCII is checked first, as most data is).
     static func isValidUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         for byte in b where byte >= 0x80 { return String(validating: b, as: UTF8.self) != nil }

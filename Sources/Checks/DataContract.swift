@@ -223,10 +223,6 @@ final class RegexMatcher: @unchecked Sendable {
 
     deinit { regfree(&compiled) }
 
-    func matches(_ text: String) -> Bool {
-        regexec(&compiled, text, 0, nil, 0) == 0
-    }
-
     /// Matches bytes (copied into a reused C string).
     func matches(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         if buffer.count < bytes.count + 1 { buffer = [CChar](repeating: 0, count: bytes.count + 64) }

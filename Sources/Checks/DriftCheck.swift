@@ -149,7 +149,7 @@ public struct DriftCheck: Sendable {
             case .jensenshannon, .psi:
                 let useNumbers = numeric && (r.manyValues || referenceCounts.count > 20)
                 let binned = useNumbers
-                    ? DriftTests.binned(reference: r.numbers, current: c.numbers, referenceText: [], currentText: [], fillZeros: test == .psi)
+                    ? DriftTests.binned(reference: r.numbers, current: c.numbers, fillZeros: test == .psi)
                     : DriftTests.binned(referenceCounts: referenceCounts, currentCounts: currentCounts, fillZeros: test == .psi)
                 statistic = test == .psi ? DriftTests.psi(binned.reference, binned.current)
                                          : DriftTests.jensenShannon(binned.reference, binned.current)
@@ -183,24 +183,5 @@ public struct DriftCheck: Sendable {
                            commit: commit, model: options.model, startedAt: Timestamp.text(started),
                            durationMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
                            rules: outcomes)
-    }
-}
-
-extension DriftTests {
-    /// Evidently's binning of a categorical column: the share of each value in each sample.
-    static func binned(referenceCounts: [String: Int], currentCounts: [String: Int], fillZeros: Bool) -> (reference: [Double], current: [Double]) {
-        let keys = Array(Set(referenceCounts.keys).union(currentCounts.keys)).sorted()
-        let nr = Double(referenceCounts.values.reduce(0, +)), nc = Double(currentCounts.values.reduce(0, +))
-        var r = keys.map { Double(referenceCounts[$0] ?? 0) / nr }, c = keys.map { Double(currentCounts[$0] ?? 0) / nc }
-        if fillZeros {
-            func fill(_ p: inout [Double]) {
-                guard let smallest = p.filter({ $0 != 0 }).min() else { return }
-                let filler = smallest <= 0.0001 ? smallest / 1e6 : 0.0001
-                for k in p.indices where p[k] == 0 { p[k] = filler }
-            }
-            fill(&r)
-            fill(&c)
-        }
-        return (r, c)
     }
 }

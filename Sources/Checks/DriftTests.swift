@@ -234,50 +234,46 @@ enum DriftTests {
         return distance / max(variance.squareRoot(), 0.001)
     }
 
-    /// Evidently's `get_binned_data`: for a numeric column whose reference has more than 20
-    /// distinct values, numpy's Sturges bins over both samples; otherwise the share of each
-    /// value. With `fillZeros` (PSI), empty bins get a small share instead of 0.
-    static func binned(reference: [Double]?, current: [Double]?, referenceText: [String], currentText: [String],
-                       fillZeros: Bool) -> (reference: [Double], current: [Double]) {
-        var r: [Double], c: [Double]
-        if let reference, let current, Set(reference).count > 20 {
-            let combined = reference + current
-            let lo = combined.min()!, hi = combined.max()!
-            let bins = Int((log2(Double(combined.count)) + 1).rounded(.up))
-            let edges = (0...bins).map { lo + (hi - lo) * Double($0) / Double(bins) }
-            func histogram(_ values: [Double]) -> [Double] {
-                var counts = [Double](repeating: 0, count: bins)
-                for x in values {
-                    guard x >= lo, x <= hi else { continue }
-                    // numpy: half-open bins, the last one closed.
-                    var k = hi > lo ? Int((x - lo) / (hi - lo) * Double(bins)) : 0
-                    k = min(max(k, 0), bins - 1)
-                    if x < edges[k] { k -= 1 } else if k + 1 < bins, x >= edges[k + 1] { k += 1 }
-                    counts[k] += 1
-                }
-                return counts.map { $0 / Double(values.count) }
+    /// Evidently's `get_binned_data` for a numeric column whose reference has more than 20
+    /// distinct values: numpy's Sturges bins over both samples, each sample's share per bin.
+    /// With `fillZeros` (PSI), empty bins get a small share instead of 0.
+    static func binned(reference: [Double], current: [Double], fillZeros: Bool) -> (reference: [Double], current: [Double]) {
+        let combined = reference + current
+        guard let lo = combined.min(), let hi = combined.max() else { return ([], []) }
+        let bins = Int((log2(Double(combined.count)) + 1).rounded(.up))
+        let edges = (0...bins).map { lo + (hi - lo) * Double($0) / Double(bins) }
+        func histogram(_ values: [Double]) -> [Double] {
+            var counts = [Double](repeating: 0, count: bins)
+            for x in values {
+                guard x >= lo, x <= hi else { continue }
+                // numpy: half-open bins, the last one closed.
+                var k = hi > lo ? Int((x - lo) / (hi - lo) * Double(bins)) : 0
+                k = min(max(k, 0), bins - 1)
+                if x < edges[k] { k -= 1 } else if k + 1 < bins, x >= edges[k + 1] { k += 1 }
+                counts[k] += 1
             }
-            (r, c) = (histogram(reference), histogram(current))
-        } else {
-            var keys: [String] = []
-            var seen = Set<String>()
-            for value in currentText + referenceText where seen.insert(value).inserted { keys.append(value) }
-            var refCounts: [String: Int] = [:], curCounts: [String: Int] = [:]
-            for value in referenceText { refCounts[value, default: 0] += 1 }
-            for value in currentText { curCounts[value, default: 0] += 1 }
-            r = keys.map { Double(refCounts[$0] ?? 0) / Double(referenceText.count) }
-            c = keys.map { Double(curCounts[$0] ?? 0) / Double(currentText.count) }
+            return counts.map { $0 / Double(values.count) }
         }
-        if fillZeros {
-            func fill(_ p: inout [Double]) {
-                guard let smallest = p.filter({ $0 != 0 }).min() else { return }
-                let filler = smallest <= 0.0001 ? smallest / 1e6 : 0.0001
-                for k in p.indices where p[k] == 0 { p[k] = filler }
-            }
-            fill(&r)
-            fill(&c)
+        return filled(histogram(reference), histogram(current), fillZeros)
+    }
+
+    /// The same for any other column: the share of each value in each sample.
+    static func binned(referenceCounts: [String: Int], currentCounts: [String: Int], fillZeros: Bool) -> (reference: [Double], current: [Double]) {
+        let keys = Array(Set(referenceCounts.keys).union(currentCounts.keys)).sorted()
+        let nr = Double(referenceCounts.values.reduce(0, +)), nc = Double(currentCounts.values.reduce(0, +))
+        return filled(keys.map { Double(referenceCounts[$0] ?? 0) / nr }, keys.map { Double(currentCounts[$0] ?? 0) / nc }, fillZeros)
+    }
+
+    /// Evidently's filling of empty bins for PSI: a millionth of the smallest share when that is
+    /// at most 0.0001, else 0.0001.
+    private static func filled(_ r: [Double], _ c: [Double], _ fillZeros: Bool) -> (reference: [Double], current: [Double]) {
+        guard fillZeros else { return (r, c) }
+        func fill(_ p: [Double]) -> [Double] {
+            guard let smallest = p.filter({ $0 != 0 }).min() else { return p }
+            let filler = smallest <= 0.0001 ? smallest / 1e6 : 0.0001
+            return p.map { $0 == 0 ? filler : $0 }
         }
-        return (r, c)
+        return (fill(r), fill(c))
     }
 
     /// scipy.spatial.distance.jensenshannon (natural logarithm) of two distributions.

@@ -99,6 +99,30 @@ struct CheckOptions: ParsableArguments {
         return (environment, file)
     }
 
+    /// A file read from git for a check (`--baseline REV:PATH`, `--reference champion:PATH`):
+    /// `PATH` at `REV`, or at `champion` (the champion's commit, given), written to a
+    /// temporary file the caller removes. Returns the file and how to show it.
+    func fileAtRevision(_ spec: String, option: String, revision: String, path: String, champion: String?,
+                        repository: Repository, console: ConsoleOutput) throws -> (file: String, display: String) {
+        let commit: String
+        if revision == "champion", let champion {
+            commit = champion
+        } else {
+            do { commit = try repository.resolveCommit(revision) } catch {
+                console.err("mlgate: \(option) \(spec): '\(revision)' does not name a commit (\(error.message))")
+                throw ExitCode(ExitStatus.invalid)
+            }
+        }
+        let data: Data
+        do { data = try repository.contents(of: path, at: commit) } catch {
+            console.err("mlgate: \(option) \(spec): \(error.message)")
+            throw ExitCode(ExitStatus.invalid)
+        }
+        let file = NSTemporaryDirectory() + "mlgate-\(option.dropFirst(2))-\(UUID().uuidString).csv"
+        try data.write(to: URL(fileURLWithPath: file))
+        return (file, "\(path)@\(commit.prefix(7))")
+    }
+
     /// Records `result` as evidence when `--record` is given or inside `mlgate run`.
     func recordIfAsked(_ result: CheckResult, repository: Repository) -> (recorded: Bool, failure: RegistryError?) {
         guard record || insideRun else { return (false, nil) }
@@ -450,32 +474,18 @@ struct MetricsCheckCommand: CheckSubcommand {
             throw ExitCode(ExitStatus.invalid)
         }
         let revision = String(baseline[..<colon]), path = String(baseline[baseline.index(after: colon)...])
-        let commit: String
-        if revision == "champion" {
-            // No champion yet: rules that need one decide (a fail, or a pass with --allow-no-baseline).
-            guard let championCommit else {
-                if options.against == nil {
-                    console.err("mlgate: --baseline champion:\(path) needs --against STAGE")
-                    throw ExitCode(ExitStatus.invalid)
-                }
-                return (champion, nil)
-            }
-            commit = championCommit
-        } else {
-            do { commit = try repository.resolveCommit(revision) } catch {
-                console.err("mlgate: --baseline \(baseline): '\(revision)' does not name a commit (\(error.message))")
+        // No champion yet: rules that need one decide (a fail, or a pass with --allow-no-baseline).
+        if revision == "champion", championCommit == nil {
+            if options.against == nil {
+                console.err("mlgate: --baseline champion:\(path) needs --against STAGE")
                 throw ExitCode(ExitStatus.invalid)
             }
+            return (champion, nil)
         }
-        let data: Data
-        do { data = try repository.contents(of: path, at: commit) } catch {
-            console.err("mlgate: --baseline \(baseline): \(error.message)")
-            throw ExitCode(ExitStatus.invalid)
-        }
-        let file = NSTemporaryDirectory() + "mlgate-baseline-\(UUID().uuidString).csv"
-        try data.write(to: URL(fileURLWithPath: file))
+        let (file, display) = try options.fileAtRevision(baseline, option: "--baseline", revision: revision, path: path,
+                                                         champion: championCommit, repository: repository, console: console)
         champion?.predictions = file
-        champion?.predictionsDisplay = "\(path)@\(commit.prefix(7))"
+        champion?.predictionsDisplay = display
         return (champion, file)
     }
 }
@@ -630,7 +640,7 @@ struct DriftCheckCommand: CheckSubcommand {
            let colon = reference.firstIndex(of: ":") {
             // A reference read from git: REV:PATH, or the champion's commit.
             let revision = String(reference[..<colon]), path = String(reference[reference.index(after: colon)...])
-            var commitOfReference: String
+            var championCommit: String?
             if revision == "champion" {
                 guard let stage = options.against, let model = options.model else {
                     console.err("mlgate: --reference champion:\(path) needs --against STAGE and --model")
@@ -640,23 +650,13 @@ struct DriftCheckCommand: CheckSubcommand {
                     console.err("mlgate: \(stage) holds no version of \(model): there is no champion's reference to compare with")
                     throw ExitCode(ExitStatus.invalid)
                 }
-                commitOfReference = champion.stamp.commit
-            } else {
-                do { commitOfReference = try repository.resolveCommit(revision) } catch {
-                    console.err("mlgate: --reference \(reference): '\(revision)' does not name a commit (\(error.message))")
-                    throw ExitCode(ExitStatus.invalid)
-                }
+                championCommit = champion.stamp.commit
             }
-            let data: Data
-            do { data = try repository.contents(of: path, at: commitOfReference) } catch {
-                console.err("mlgate: --reference \(reference): \(error.message)")
-                throw ExitCode(ExitStatus.invalid)
-            }
-            let file = NSTemporaryDirectory() + "mlgate-reference-\(UUID().uuidString).csv"
-            try data.write(to: URL(fileURLWithPath: file))
+            let (file, display) = try options.fileAtRevision(reference, option: "--reference", revision: revision, path: path,
+                                                             champion: championCommit, repository: repository, console: console)
             temporary = file
             settings.reference = file
-            settings.referenceDisplay = "\(path)@\(commitOfReference.prefix(7))"
+            settings.referenceDisplay = display
         }
         settings.model = options.model
         settings.columns = columns

@@ -54,8 +54,8 @@ struct DriftParityTests {
     @Test("normed Wasserstein, Jensen–Shannon and PSI over Evidently's bins, chi-square and the Z-test")
     func distancesAndCategoricalTests() throws {
         let a = sample(3000, shift: 0, seed: 11, rounding: 100), b = sample(2500, shift: 0.3, seed: 12, rounding: 100)
-        let binned = DriftTests.binned(reference: a, current: b, referenceText: [], currentText: [], fillZeros: false)
-        let filled = DriftTests.binned(reference: a, current: b, referenceText: [], currentText: [], fillZeros: true)
+        let binned = DriftTests.binned(reference: a, current: b, fillZeros: false)
+        let filled = DriftTests.binned(reference: a, current: b, fillZeros: true)
         let ours = ["wasserstein": DriftTests.wassersteinNormed(a, b), "js": DriftTests.jensenShannon(binned.reference, binned.current),
                     "psi": DriftTests.psi(filled.reference, filled.current)]
         let theirs = try reference("""
