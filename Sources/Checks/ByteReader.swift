@@ -2,6 +2,7 @@
 import Glibc
 #endif
 internal import CZlib
+import Crypto
 import Foundation
 
 /// A data file's bytes, read in chunks: as they are, or inflated when the file is gzip
@@ -22,6 +23,11 @@ final class ByteReader {
     private let input = UnsafeMutablePointer<UInt8>.allocate(capacity: ByteReader.inputSize)
     private var compressedOffset = 0
     private var finished = false
+    /// sha256 of the file's bytes as stored (compressed or not), taken as they are read.
+    private var hasher = SHA256()
+
+    /// The file's sha256 in hex, once every byte has been read (`read` returned 0).
+    var fileDigest: String { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
 
     /// Whether the file is gzip-compressed.
     var isGzip: Bool { zs != nil }
@@ -62,6 +68,7 @@ final class ByteReader {
             if got < 0, errno == EINTR { continue }
             guard got >= 0 else { throw Failure(description: "\(display) cannot be read: \(String(cString: strerror(errno)))") }
             compressedOffset += got
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(start: input, count: got))
             stream.pointee.next_in = input
             stream.pointee.avail_in = uInt(got)
             return got
@@ -75,6 +82,7 @@ final class ByteReader {
                 let got = Glibc.read(fd, buffer.baseAddress, buffer.count)
                 if got < 0, errno == EINTR { continue }
                 guard got >= 0 else { throw Failure(description: "\(display) cannot be read: \(String(cString: strerror(errno)))") }
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(start: buffer.baseAddress, count: got))
                 return got
             }
         }

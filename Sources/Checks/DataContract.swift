@@ -213,23 +213,33 @@ public struct DataContract: Sendable {
 }
 
 /// A POSIX extended regular expression (regcomp), matched against a whole value only where
-/// the pattern anchors it, as `grep -E` does.
+/// the pattern anchors it, as `grep -E` does. Patterns in the common subset run as a DFA
+/// (`RegexDFA`); the others, or one whose DFA outgrows its budget, through regexec. Used by
+/// one thread at a time.
 final class RegexMatcher: @unchecked Sendable {
     private var compiled = regex_t()
+    private let dfa: RegexDFA?
 
     init?(_ pattern: String) {
         guard regcomp(&compiled, pattern, REG_EXTENDED | REG_NOSUB) == 0 else { return nil }
+        dfa = RegexDFA(pattern)
     }
 
     deinit { regfree(&compiled) }
 
-    /// Matches bytes (copied into a reused C string).
     func matches(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        if buffer.count < bytes.count + 1 { buffer = [CChar](repeating: 0, count: bytes.count + 64) }
-        for k in 0..<bytes.count { buffer[k] = CChar(bitPattern: bytes[k]) }
-        buffer[bytes.count] = 0
-        return regexec(&compiled, buffer, 0, nil, 0) == 0
+        if let dfa, let matched = dfa.matches(bytes) { return matched }
+        return regexMatches(bytes)
     }
 
-    private var buffer = [CChar](repeating: 0, count: 256)
+    /// regexec on the bytes as they are (REG_STARTEND: a NUL inside does not end the value).
+    func regexMatches(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var range = regmatch_t(rm_so: 0, rm_eo: regoff_t(bytes.count))
+        guard let base = bytes.baseAddress else {
+            return regexec(&compiled, "", 1, &range, 0) == 0
+        }
+        return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { text in
+            regexec(&compiled, text, 1, &range, REG_STARTEND) == 0
+        }
+    }
 }

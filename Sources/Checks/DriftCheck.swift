@@ -47,7 +47,7 @@ public struct DriftCheck: Sendable {
                 if let x = NumberParser.parse(bytes), x.isFinite { numbers.append(x) } else { numeric = false; numbers = [] }
             }
             guard !manyValues else { return }
-            let key = DataCheck.hash(bytes)
+            let key = HashSet128.hash(bytes)
             if let entry = byHash[key] {
                 byHash[key] = (entry.text, entry.count + 1)
             } else {

@@ -72,6 +72,38 @@ struct DataCheckTests {
         #expect(result.findings.contains { $0.rule == "id.unique" && $0.location == "d.csv:4" })
     }
 
+    @Test("a file of many batches: a duplicate far from its first, bad values and a ragged row are found at their rows, lines and bytes; the digest is the file's")
+    func manyBatches() throws {
+        // About 9 MB: three batches, checked in parallel while the next is read.
+        var lines = ["id,score,label,when"]
+        var offsetOfRagged = 0
+        var size = lines[0].utf8.count + 1
+        for i in 1...200_000 {
+            let id = i == 180_000 ? 7 : i  // a duplicate of row 7, two batches later
+            let score = i == 150_001 ? "high" : String(format: "%.6f", Double(i % 1000) / 1000)
+            var line = "\(id),\(score),\(i % 3 == 0 ? "cat" : "dog")_\(String(repeating: "x", count: 12)),2026-11-\(String(format: "%02d", 1 + i % 28))T10:00:00Z"
+            if i == 120_000 { line += ",extra"; offsetOfRagged = size }
+            size += line.utf8.count + 1
+            lines.append(line)
+        }
+        let csv = lines.joined(separator: "\n") + "\n"
+        let contract = "columns:\n  - { name: id, type: int, unique: true }\n  - { name: score, type: float, max: 1 }\n  - { name: label, regex: '^(cat|dog)_x+$' }\n  - { name: when, type: timestamp }\n"
+        let dir = try folder(["big.csv": csv])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var options = DataCheck.Options(name: "data", contract: try DataContract.decode(contract, file: "contract.yml"))
+        options.files = ["big.csv"]
+        let result = try DataCheck(options).run(in: dir, commit: Self.commit)
+        func rule(_ name: String) -> CheckResult.Rule? { result.rules.first { $0.rule == name } }
+        #expect(result.measurements["rows"] == 199_999)
+        #expect(rule("id: unique")?.message.contains("1 of 199999 (0.0005%) do not; e.g. big.csv:180001 (row 180000): id = '7' again") == true, "\(rule("id: unique")?.message ?? "")")
+        #expect(rule("score: type")?.message.contains("big.csv:150002 (row 150001): score = 'high' is not float") == true, "\(rule("score: type")?.message ?? "")")
+        #expect(rule("(file): rows-readable")?.message.contains("big.csv:120001 (row 120000, byte \(offsetOfRagged)): 5 fields, but the header has 4") == true,
+                "\(rule("(file): rows-readable")?.message ?? "")")
+        #expect(rule("label: regex")?.verdict == .pass)
+        #expect(rule("when: type")?.verdict == .pass)
+        #expect(result.inputs.first?.sha256 == CheckResult.sha256(of: Data(csv.utf8)))
+    }
+
     @Test("RFC 4180: quoted fields with commas, doubled quotes and line ends; CRLF; another delimiter; the header's order and extra columns")
     func csvShapes() throws {
         let contract = "columns:\n  - { name: id, type: int }\n  - { name: note, max_length: 40 }\nordered: true\nstrict: true\n"

@@ -28,4 +28,7 @@ int mlgate_has_exited(pid_t pid);
 /// matched the format, 0 otherwise.
 int mlgate_parse_time(const char *text, const char *format, long long *seconds);
 
+/// Asks the CPU to bring the cache line at `address` in ahead of a read (a hint only).
+static inline void mlgate_prefetch(const void *address) { __builtin_prefetch(address); }
+
 #endif
