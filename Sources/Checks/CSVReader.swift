@@ -58,8 +58,10 @@ struct CSVReader {
     }
 
     /// Calls `header` with the header's fields, then `row` for every data row. Empty lines
-    /// are skipped. A gzip-compressed file is read as its data.
-    func read(header: ([String]) throws -> Void, row handleRow: (Row) throws -> Void) throws {
+    /// are skipped. A gzip-compressed file is read as its data. Returns the file's sha256 (of
+    /// its bytes as stored), taken as it was read.
+    @discardableResult
+    func read(header: ([String]) throws -> Void, row handleRow: (Row) throws -> Void) throws -> String {
         let stream = try CSVStream(path: path, display: display, delimiter: delimiter, allowRagged: allowRagged, chunk: chunk)
         let batch = RowBatch(capacity: chunk)
         var sawHeader = false
@@ -72,5 +74,6 @@ struct CSVReader {
             }
             for r in 0..<batch.rowCount { try handleRow(Row(batch: batch, index: r)) }
         }
+        return stream.fileDigest
     }
 }

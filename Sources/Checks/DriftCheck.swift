@@ -68,11 +68,12 @@ public struct DriftCheck: Sendable {
         }
     }
 
-    static func read(_ path: String, display: String, delimiter: UInt8) throws(CheckFailure) -> (names: [String], columns: [ColumnSample]) {
+    static func read(_ path: String, display: String, delimiter: UInt8) throws(CheckFailure) -> (names: [String], columns: [ColumnSample], sha256: String) {
         var names: [String] = []
         var columns: [ColumnSample] = []
+        var digest = ""
         do {
-            try CSVReader(path: path, display: display, delimiter: delimiter).read(header: { header in
+            digest = try CSVReader(path: path, display: display, delimiter: delimiter).read(header: { header in
                 names = header
                 columns = Array(repeating: ColumnSample(), count: header.count)
             }, row: { row in
@@ -90,7 +91,7 @@ public struct DriftCheck: Sendable {
         } catch {
             throw CheckFailure("\(display): \(error)")
         }
-        return (names, columns)
+        return (names, columns, digest)
     }
 
     public func run(in directory: String, commit: String) throws(CheckFailure) -> CheckResult {
@@ -178,8 +179,8 @@ public struct DriftCheck: Sendable {
             + (datasetDrift ? "; dataset drift" : "")
         let elapsed = ContinuousClock.now - clock
         return CheckResult(check: options.name, kind: .data, status: status, summary: summary, measurements: measurements,
-                           findings: [], inputs: [.init(path: referenceName, sha256: CheckResult.sha256(ofFile: absolute(options.reference)) ?? ""),
-                                                  .init(path: options.current, sha256: CheckResult.sha256(ofFile: absolute(options.current)) ?? "")],
+                           findings: [], inputs: [.init(path: referenceName, sha256: reference.sha256),
+                                                  .init(path: options.current, sha256: current.sha256)],
                            commit: commit, model: options.model, startedAt: Timestamp.text(started),
                            durationMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
                            rules: outcomes)

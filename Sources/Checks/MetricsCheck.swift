@@ -88,7 +88,7 @@ public struct MetricsCheck: Sendable {
                     for (k, v) in read.metrics(weights: weights) { values["\(k)[\(column)=\(sliceName)]"] = v }
                 }
             }
-            inputs.append(.init(path: file, sha256: CheckResult.sha256(ofFile: path) ?? ""))
+            inputs.append(.init(path: file, sha256: read.sha256))
         }
         for rule in rules where values[rule.metric] == nil {
             throw CheckFailure("rule '\(rule.text)': no metric '\(rule.metric)'; the metrics are \(values.keys.sorted().joined(separator: ", "))")
@@ -109,7 +109,7 @@ public struct MetricsCheck: Sendable {
             let columns = Predictions.Columns(label: options.label!, score: options.score, prediction: options.prediction,
                                               threshold: options.threshold, task: candidate.task, id: options.id, slice: nil)
             let baseline = try Predictions.read(file, display: display, columns: columns)
-            inputs.append(.init(path: display, sha256: CheckResult.sha256(ofFile: file) ?? ""))
+            inputs.append(.init(path: display, sha256: baseline.sha256))
             championValues = baseline.metrics()
             let (a, b, unjoined) = try Self.join(candidate, baseline, baselineName: display)
             if unjoined.candidate + unjoined.champion > 0 {

@@ -19,6 +19,8 @@ struct Predictions: Sendable {
 
     let task: Task
     let count: Int
+    /// The file's sha256.
+    var sha256 = ""
     var ids: [String]?
     /// Slice index per row, and the slices' values.
     var sliceOf: [Int32]?
@@ -54,8 +56,9 @@ struct Predictions: Sendable {
                 throw CSVReader.Failure(file: display, row: row.number, message: "\(what) '\(other)' is not 0 or 1 (a binary label); use --task multiclass for other classes")
             }
         }
+        var digest = ""
         do {
-            try CSVReader(path: path, display: display).read(header: { names in
+            digest = try CSVReader(path: path, display: display).read(header: { names in
                 func find(_ name: String?, _ option: String) throws -> Int {
                     guard let name else { return -1 }
                     guard let index = names.firstIndex(of: name) else {
@@ -162,6 +165,7 @@ struct Predictions: Sendable {
         if idIndex >= 0 { result.ids = ids }
         if sliceIndex >= 0 { (result.sliceOf, result.sliceNames) = (sliceOf, sliceNames) }
         guard result.count > 0 else { throw CheckFailure("\(display) has no rows") }
+        result.sha256 = digest
         return result
     }
 

@@ -82,7 +82,15 @@ public final class CancellationScope: @unchecked Sendable {
         let paths = temporaryPaths
         let kids = children
         lock.unlock()
-        for path in paths { try? FileManager.default.removeItem(atPath: path) }
+        for path in paths {
+            // A job thread woken by the kill may still write into the folder while it is
+            // removed (the removal then fails on a folder no longer empty): try again, briefly.
+            for _ in 0..<50 {
+                try? FileManager.default.removeItem(atPath: path)
+                guard FileManager.default.fileExists(atPath: path) else { break }
+                usleep(2_000)
+            }
+        }
         for kid in kids { kid.removeTemporaryPaths() }
     }
 
