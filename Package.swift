@@ -44,13 +44,18 @@ let package = Package(
             "GitState", "Expressions", "YAMLSource", "CZlib", "CProcess",
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["README.md"]),
+        // The security check: secrets (and unsafe model files, workflow and dependency hygiene).
+        .target(name: "SecurityScan", dependencies: [
+            "Checks", "GitState", "YAMLSource",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], exclude: ["README.md"]),
         // The model registry (GTO's tags), evidence notes, and later policy, decisions and approvals.
         .target(name: "Promotion", dependencies: [
-            "GitState", "Expressions", "Checks", "YAMLSource",
+            "GitState", "Expressions", "Checks", "YAMLSource", "SecurityScan",
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["README.md"]),
         .target(name: "MLGateCommands", dependencies: [
-            "Runner", "Workflow", "Expressions", "Reports", "Promotion", "GitState", "Checks",
+            "Runner", "Workflow", "Expressions", "Reports", "Promotion", "GitState", "Checks", "SecurityScan",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["README.md"]),
         .executableTarget(name: "mlgate", dependencies: ["MLGateCommands"]),
@@ -64,6 +69,7 @@ let package = Package(
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"]),
         .testTarget(name: "GitStateTests", dependencies: ["GitState", "TestSupport"]),
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "TestSupport"]),
+        .testTarget(name: "SecurityTests", dependencies: ["SecurityScan", "Checks", "GitState", "Reports", "YAMLSource", "TestSupport"]),
         .testTarget(name: "PromotionTests", dependencies: ["Promotion", "Checks", "GitState", "YAMLSource", "TestSupport"]),
         // Stress, fault injection, crash rate and fuzzing, against the built executable and
         // the parsers in process.

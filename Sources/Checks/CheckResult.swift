@@ -13,6 +13,12 @@ public struct CheckResult: Codable, Sendable, Equatable {
         public var rule: String
         public var message: String
         public var location: String?
+        /// How sure the rule is (security findings; absent elsewhere).
+        public var confidence: String?
+        /// The commit the finding is in, when it is not the checked one (history scans).
+        public var commit: String?
+        /// A stable id to allow or baseline the finding (`commit:path:rule:line`).
+        public var fingerprint: String?
 
         public init(severity: String, rule: String, message: String, location: String? = nil) {
             (self.severity, self.rule, self.message, self.location) = (severity, rule, message, location)

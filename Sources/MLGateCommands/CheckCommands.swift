@@ -10,7 +10,7 @@ struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Run a gate check and report a CheckResult (recorded as evidence with --record, and always inside mlgate run).",
-        subcommands: [CommandCheckCommand.self, TestsCheckCommand.self, MetricsCheckCommand.self, DataCheckCommand.self, DriftCheckCommand.self, RunChecksCommand.self])
+        subcommands: [CommandCheckCommand.self, TestsCheckCommand.self, MetricsCheckCommand.self, DataCheckCommand.self, DriftCheckCommand.self, SecurityCheckCommand.self, RunChecksCommand.self])
 }
 
 /// A `mlgate check KIND` subcommand: it makes its result, then prints, records and exits

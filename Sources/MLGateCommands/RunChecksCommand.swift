@@ -106,6 +106,10 @@ struct RunChecksCommand: ParsableCommand {
                         outcome = try DataCheckCommand.parse(arguments).result(console: console)
                     }
                 case .drift: outcome = try DriftCheckCommand.parse(arguments).result(console: console)
+                case .security:
+                    // The stage's own threshold (security.stages in mlgate.yml), unless the check sets one.
+                    let stageArguments = stage.map { ["--stage", $0] } ?? []
+                    outcome = try SecurityCheckCommand.parse(arguments + stageArguments + ["--policy", policy]).result(console: console)
                 }
             } catch let exit as ExitCode {
                 worst = max(worst, exit.rawValue == 0 ? 0 : ExitStatus.invalid)

@@ -13,7 +13,7 @@ public struct DeclaredCheck: Sendable {
     }
 
     /// Which `mlgate check` subcommand runs it.
-    public enum Kind: String, Sendable { case tests, metrics, data, drift, command }
+    public enum Kind: String, Sendable { case tests, metrics, data, drift, security, command }
 
     public let name: String
     public let kind: Kind
@@ -38,6 +38,7 @@ public struct DeclaredCheck: Sendable {
         .data: ["contract", "data", "delimiter", "format", "samples", "model"],
         .drift: ["reference", "current", "column", "stattest", "stattest-for", "threshold", "threshold-for", "drift-share",
                  "delimiter", "against", "model"],
+        .security: ["worktree", "since", "history", "fail-on", "baseline", "sarif", "model"],
     ]
 
     /// Plural spellings accepted for the repeatable options.

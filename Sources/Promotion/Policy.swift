@@ -1,3 +1,4 @@
+import SecurityScan
 import Foundation
 import YAMLSource
 
@@ -52,6 +53,8 @@ public struct Policy: Sendable {
     public let stages: [Stage]
     /// Checks declared with their kind and options (`checks:`), in the order written.
     public var checks: [DeclaredCheck] = []
+    /// `security:`: the security check's rules, allowlists, baseline and thresholds.
+    public var security: SecurityConfig?
     /// The file it was read from, as shown in messages.
     public let file: String
 

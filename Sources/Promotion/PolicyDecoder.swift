@@ -1,3 +1,4 @@
+import SecurityScan
 import Checks
 import Expressions
 import Foundation
@@ -61,7 +62,7 @@ public struct PolicyDecoder: YAMLReader {
     }
 
     private mutating func policy(_ root: YAMLNode, fileExists: (String) -> Bool) -> Policy? {
-        guard let map = mapping(root, "the policy", keys: ["models", "stages", "checks"]) else { return nil }
+        guard let map = mapping(root, "the policy", keys: ["models", "stages", "checks", "security"]) else { return nil }
         var models: [Policy.Model] = []
         if let node = map["models"] {
             for (name, value) in namedEntries(node, "models") {
@@ -94,10 +95,13 @@ public struct PolicyDecoder: YAMLReader {
         }
         var policy = Policy(models: models, stages: stages, file: file)
         if let node = map["checks"] { policy.checks = declaredChecks(node) }
+        if let node = map["security"] {
+            do { policy.security = try SecurityConfig.decode(node) } catch { diagnostics += error.diagnostics }
+        }
         return policy
     }
 
-    /// `checks:`: NAME: { kind: tests|metrics|data|drift|command, …the kind's flags… }.
+    /// `checks:`: NAME: { kind: tests|metrics|data|drift|security|command, …the kind's flags… }.
     private mutating func declaredChecks(_ node: YAMLNode) -> [DeclaredCheck] {
         var checks: [DeclaredCheck] = []
         for (name, value) in namedEntries(node, "checks") {
@@ -165,10 +169,12 @@ public struct PolicyDecoder: YAMLReader {
                     if case .scalar(let t) = value, !["binary", "multiclass", "regression"].contains(t) {
                         report(valueNode, "'task' is binary, multiclass or regression, not '\(t)'")
                     }
-                case "allow-no-baseline":
-                    if case .flag = value {} else { report(valueNode, "'allow-no-baseline' is true or false") }
+                case "allow-no-baseline", "worktree", "history":
+                    if case .flag = value {} else { report(valueNode, "'\(written)' is true or false") }
+                case "fail-on":
+                    if case .scalar(let t) = value, Severity(rawValue: t) == nil { report(valueNode, "'fail-on' is low, medium, high or critical, not '\(t)'") }
                 default:
-                    if case .flag = value, !["allow-no-baseline"].contains(key) {
+                    if case .flag = value, !["allow-no-baseline", "worktree", "history"].contains(key) {
                         report(valueNode, "'\(written)' needs a value, not \(valueNode.scalar ?? "a boolean")")
                     }
                 }

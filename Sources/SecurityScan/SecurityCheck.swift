@@ -1,0 +1,211 @@
+import Checks
+import Dispatch
+import Foundation
+import GitState
+
+/// `mlgate check security`: secrets (and, as they come, unsafe model files, workflow and
+/// dependency hygiene) in one pass over what git holds, read through libgit2 — never by
+/// checking files out. The result is a CheckResult of kind `security`, its findings carrying
+/// fingerprints; `findings` keeps the full model for SARIF and JSON.
+public struct SecurityCheck: Sendable {
+    /// What to scan.
+    public enum Scope: Sendable, Equatable {
+        /// The tree of a commit.
+        case tree(String)
+        /// The working tree's files (tracked, and untracked ones not ignored).
+        case worktree
+        /// The blobs the commits after a revision added, up to HEAD.
+        case since(String)
+        /// Every blob of HEAD's history, once.
+        case history
+    }
+
+    public struct Options: Sendable {
+        public var name: String
+        public var model: String?
+        public var scope: Scope = .tree("HEAD")
+        public var categories: Set<SecurityCategory> = Set(SecurityCategory.allCases)
+        /// Findings at or above this fail the check; those below make it warn.
+        public var failOn: Severity = .high
+        public var rules: [SecretRule] = SecretRule.builtIn
+        public var allowlist = SecretAllowlist()
+        /// Accepted findings (a baseline file's): they neither fail nor warn.
+        public var baseline: SecurityBaseline?
+        /// Parallel readers of the object database.
+        public var workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+
+        public init(name: String) { self.name = name }
+    }
+
+    public let options: Options
+
+    public init(_ options: Options) { self.options = options }
+
+    /// The outcome: the CheckResult, every finding (baselined ones left out), and the rules
+    /// that can report (for SARIF).
+    public struct Outcome: Sendable {
+        public var result: CheckResult
+        public var findings: [SecurityFinding]
+        public var baselined: Int
+        public var rules: [SecurityRuleInfo]
+    }
+
+    /// Scans the repository at `gitDirectory` (its working tree for `.worktree`).
+    public func run(repository: Repository, commit: String) throws(CheckFailure) -> Outcome {
+        let started = Date()
+        let clock = ContinuousClock.now
+        let scanners = (0..<max(1, options.workers)).map { _ in SecretScanner(rules: options.rules, allowlist: options.allowlist) }
+        var findings: [SecurityFinding] = []
+        var scanned = 0, bytes = 0
+        if options.categories.contains(.secrets) {
+            let secrets = try scanSecrets(repository: repository, scanners: Scanners(scanners))
+            findings += secrets.findings
+            (scanned, bytes) = (secrets.files, secrets.bytes)
+        }
+        findings.sort { ($0.path, $0.line ?? 0, $0.rule) < ($1.path, $1.line ?? 0, $1.rule) }
+        var baselined = 0
+        if let baseline = options.baseline {
+            let before = findings.count
+            findings.removeAll { baseline.accepts($0) }
+            baselined = before - findings.count
+        }
+
+        var measurements: [String: Double] = ["findings": Double(findings.count), "files": Double(scanned), "bytes": Double(bytes)]
+        for severity in Severity.allCases { measurements[severity.rawValue] = Double(findings.filter { $0.severity == severity }.count) }
+        if baselined > 0 { measurements["baselined"] = Double(baselined) }
+        let failing = findings.filter { $0.severity >= options.failOn }
+        let status: CheckResult.Status = !failing.isEmpty ? .fail : (findings.isEmpty ? .pass : .warn)
+        let counts = Severity.allCases.reversed().compactMap { s -> String? in
+            let n = findings.filter { $0.severity == s }.count
+            return n > 0 ? "\(n) \(s.rawValue)" : nil
+        }
+        let summary = (findings.isEmpty ? "no findings" : "\(findings.count) finding\(findings.count == 1 ? "" : "s") (\(counts.joined(separator: ", ")))")
+            + " in \(scanned) file\(scanned == 1 ? "" : "s")" + (baselined > 0 ? "; \(baselined) in the baseline" : "")
+            + (failing.isEmpty ? "" : "; fails at \(options.failOn.rawValue) and above")
+        let elapsed = ContinuousClock.now - clock
+        let result = CheckResult(check: options.name, kind: .security, status: status, summary: summary, measurements: measurements,
+                                 findings: findings.map(\.checkFinding), inputs: [], commit: commit, model: options.model,
+                                 startedAt: Timestamp.text(started),
+                                 durationMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
+        let rules = options.rules.map(\.info) + [SecretRule.privateKeyRule]
+        return Outcome(result: result, findings: findings, baselined: baselined, rules: rules)
+    }
+
+    /// The secrets of the scope: the files to read, read in parallel (one repository handle
+    /// per worker, as libgit2 wants).
+    private func scanSecrets(repository: Repository, scanners: Scanners) throws(CheckFailure) -> (findings: [SecurityFinding], files: Int, bytes: Int) {
+        let scanner = scanners.all[0]
+        switch options.scope {
+        case .worktree:
+            guard let root = repository.workdir?.path else { throw CheckFailure("--worktree needs a working tree; this repository is bare") }
+            let paths: [String]
+            do { paths = try repository.worktreeFiles() } catch { throw CheckFailure("cannot list the working tree: \(error.message)") }
+            let work = paths.filter { !scanner.skips($0) }
+            let found = parallel(work.count) { worker, k -> ([SecurityFinding], Int) in
+                guard let data = FileManager.default.contents(atPath: root + "/" + work[k]) else { return ([], 0) }
+                return (data.withUnsafeBytes { scanners.all[worker].scan($0, path: work[k], commit: nil) }, data.count)
+            }
+            return (found.findings, work.count, found.bytes)
+        case .tree(let revision):
+            let blobs: [BlobSighting]
+            do { blobs = try repository.blobs(at: revision) } catch { throw CheckFailure("cannot read the tree of \(revision): \(error.message)") }
+            // The tree's findings are where they are, not in a commit: fingerprints stay stable
+            // from one commit to the next (the result names the commit).
+            return try scan(blobs, repository: repository, scanners: scanners, inCommits: false)
+        case .history:
+            let blobs: [BlobSighting]
+            do { blobs = try repository.historyBlobs() } catch { throw CheckFailure("cannot walk the history: \(error.message)") }
+            return try scan(blobs, repository: repository, scanners: scanners, inCommits: true)
+        case .since(let base):
+            let changed: [(blob: BlobSighting, previous: String?)]
+            do { changed = try repository.changedBlobs(since: base) } catch { throw CheckFailure("cannot list the changes since \(base): \(error.message)") }
+            let found = try scan(changed.map(\.blob), repository: repository, scanners: scanners, inCommits: true)
+            // A secret the file held before the change is not new: only added ones count.
+            var previousHashes: [String: Set<String>] = [:]
+            let opened = try open(repository)
+            for (blob, previous) in changed {
+                guard let previous else { continue }
+                let old = (try? opened.withBlob(previous) { scanner.scan($0, path: blob.path, commit: blob.commit) }) ?? []
+                previousHashes[blob.sha] = Set(old.compactMap(\.secretHash))
+            }
+            let bySha = Dictionary(changed.map { ($0.blob.path + "\u{0}" + ($0.blob.commit ?? ""), $0.blob.sha) }, uniquingKeysWith: { a, _ in a })
+            let fresh = found.findings.filter { finding in
+                guard let sha = bySha[finding.path + "\u{0}" + (finding.commit ?? "")], let old = previousHashes[sha], let hash = finding.secretHash else { return true }
+                return !old.contains(hash)
+            }
+            return (fresh, found.files, found.bytes)
+        }
+    }
+
+    private func open(_ repository: Repository) throws(CheckFailure) -> Repository {
+        do { return try Repository(discovering: repository.gitDirectory.path) } catch { throw CheckFailure("cannot open the repository: \(error.message)") }
+    }
+
+    private func scan(_ blobs: [BlobSighting], repository: Repository, scanners: Scanners, inCommits: Bool) throws(CheckFailure) -> (findings: [SecurityFinding], files: Int, bytes: Int) {
+        let work = blobs.filter { $0.size <= SecretScanner.largest && !scanners.all[0].skips($0.path) }
+        let handles = Handles(try (0..<options.workers).map { _ throws(CheckFailure) in try open(repository) })
+        let found = parallel(work.count) { worker, k -> ([SecurityFinding], Int) in
+            let blob = work[k]
+            let findings = (try? handles.all[worker].withBlob(blob.sha) { scanners.all[worker].scan($0, path: blob.path, commit: inCommits ? blob.commit : nil) }) ?? []
+            return (findings, blob.size)
+        }
+        return (found.findings, work.count, found.bytes)
+    }
+
+    /// Runs `body(worker, item)` for items 0..<count on `options.workers` threads, items handed
+    /// out one at a time; returns the findings in item order and the bytes read.
+    private func parallel(_ count: Int, _ body: @Sendable (Int, Int) -> ([SecurityFinding], Int)) -> (findings: [SecurityFinding], bytes: Int) {
+        let results = ResultSlots(count)
+        let workers = max(1, min(options.workers, count))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            while let k = results.claim() { results.store(k, body(worker, k)) }
+        }
+        return results.merged()
+    }
+}
+
+/// One secret scanner per worker (each used by its worker only).
+private final class Scanners: @unchecked Sendable {
+    let all: [SecretScanner]
+    init(_ all: [SecretScanner]) { self.all = all }
+}
+
+/// One repository handle per worker (each used by its worker only).
+private final class Handles: @unchecked Sendable {
+    let all: [Repository]
+    init(_ all: [Repository]) { self.all = all }
+}
+
+/// Per-item results of a parallel scan, and the next item to hand out.
+private final class ResultSlots: @unchecked Sendable {
+    private var slots: [([SecurityFinding], Int)]
+    private var next = 0
+    private let lock = NSLock()
+
+    init(_ count: Int) { slots = Array(repeating: ([], 0), count: count) }
+
+    func claim() -> Int? {
+        lock.withLock {
+            guard next < slots.count else { return nil }
+            next += 1
+            return next - 1
+        }
+    }
+
+    func store(_ k: Int, _ value: ([SecurityFinding], Int)) { lock.withLock { slots[k] = value } }
+
+    func merged() -> (findings: [SecurityFinding], bytes: Int) {
+        (slots.flatMap(\.0), slots.reduce(0) { $0 + $1.1 })
+    }
+}
+
+extension SecurityFinding {
+    /// The finding as a CheckResult records it.
+    var checkFinding: CheckResult.Finding {
+        var finding = CheckResult.Finding(severity: severity.rawValue, rule: rule, message: message, location: location)
+        finding.confidence = confidence.rawValue
+        finding.commit = commit
+        finding.fingerprint = fingerprint
+        return finding
+    }
+}
