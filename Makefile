@@ -43,6 +43,10 @@ peers:
 	  echo "installing scikit-learn and pandas into $(PEERS_VENV) for the metrics cross-check"; \
 	  $(PEERS_VENV)/bin/pip install -q scikit-learn pandas; \
 	fi
+	@if ! $(PEERS_VENV)/bin/python -c 'import picklescan' 2>/dev/null; then \
+	  echo "installing picklescan into $(PEERS_VENV) for the model-file cross-check"; \
+	  $(PEERS_VENV)/bin/pip install -q picklescan; \
+	fi
 	@if ! $(DRIFT_VENV)/bin/python -c 'import evidently.legacy.report' 2>/dev/null; then \
 	  echo "installing Evidently into $(DRIFT_VENV) for the drift cross-check (it needs pandas < 3)"; \
 	  python3 -m venv $(DRIFT_VENV) && $(DRIFT_VENV)/bin/pip install -q "pandas<3" evidently scipy; \

@@ -46,7 +46,7 @@ let package = Package(
         ], exclude: ["README.md"]),
         // The security check: secrets (and unsafe model files, workflow and dependency hygiene).
         .target(name: "SecurityScan", dependencies: [
-            "Checks", "GitState", "YAMLSource",
+            "Checks", "GitState", "YAMLSource", "CZlib",
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["README.md"]),
         // The model registry (GTO's tags), evidence notes, and later policy, decisions and approvals.

@@ -11,11 +11,13 @@ import SecurityScan
 struct SecurityCheckCommand: CheckSubcommand {
     static let configuration = CommandConfiguration(
         commandName: "security",
-        abstract: "Scan for committed secrets: the tree at a revision, the working tree, new changes, or the whole history.",
+        abstract: "Scan for committed secrets and unsafe model files: the tree at a revision, the working tree, new changes, or the whole history.",
         discussion: """
             Built-in rules find the providers' keys and tokens (AWS, GCP, Azure, GitHub, GitLab, \\
             Slack, Stripe, OpenAI, Anthropic, Hugging Face, Databricks, W&B, PyPI, npm, SendGrid), \\
             private keys, JWTs, database URLs with passwords and generic key = "…" assignments; \\
+            model files (pickles, PyTorch archives, joblib, numpy object arrays, Keras Lambda layers) \\
+            that run code when loaded, and invalid safetensors; \\
             mlgate.yml's `security:` adds rules, allowlists, a baseline and thresholds (see docs/security.md). \\
             Findings show secrets redacted. Exit 1 when a finding is at or above --fail-on.
             Example: mlgate check security secrets --history --sarif reports/security.sarif
@@ -32,6 +34,9 @@ struct SecurityCheckCommand: CheckSubcommand {
 
     @Flag(name: .long, help: "Scan every blob of the history, each once.")
     var history = false
+
+    @Flag(name: .long, help: "Unknown imports in model files fail (high) instead of warning (medium).")
+    var strict = false
 
     @Option(name: .customLong("fail-on"), help: "The lowest severity that fails the check: low, medium, high (default, or mlgate.yml's) or critical.")
     var failOn: String?
@@ -68,6 +73,7 @@ struct SecurityCheckCommand: CheckSubcommand {
         check.scope = worktree ? .worktree : since.map { .since($0) } ?? (history ? .history : .tree(commit))
         check.failOn = failOn.flatMap(Severity.init(rawValue:)) ?? config.failOn(stage: stage)
         check.rules = SecretRule.builtIn + config.rules
+        check.strict = strict
         check.allowlist = config.allowlist
         if let file = baseline ?? config.baseline {
             let path = file.hasPrefix("/") ? file : (baseline != nil ? FileManager.default.currentDirectoryPath : root) + "/" + file

@@ -29,6 +29,8 @@ public struct SecurityCheck: Sendable {
         public var failOn: Severity = .high
         public var rules: [SecretRule] = SecretRule.builtIn
         public var allowlist = SecretAllowlist()
+        /// Unknown imports in model files fail (high) instead of warning (medium).
+        public var strict = false
         /// Accepted findings (a baseline file's): they neither fail nor warn.
         public var baseline: SecurityBaseline?
         /// Parallel readers of the object database.
@@ -57,8 +59,8 @@ public struct SecurityCheck: Sendable {
         let scanners = (0..<max(1, options.workers)).map { _ in SecretScanner(rules: options.rules, allowlist: options.allowlist) }
         var findings: [SecurityFinding] = []
         var scanned = 0, bytes = 0
-        if options.categories.contains(.secrets) {
-            let secrets = try scanSecrets(repository: repository, scanners: Scanners(scanners))
+        if options.categories.contains(.secrets) || options.categories.contains(.models) {
+            let secrets = try scanFiles(repository: repository, scanners: Scanners(scanners))
             findings += secrets.findings
             (scanned, bytes) = (secrets.files, secrets.bytes)
         }
@@ -87,23 +89,40 @@ public struct SecurityCheck: Sendable {
                                  findings: findings.map(\.checkFinding), inputs: [], commit: commit, model: options.model,
                                  startedAt: Timestamp.text(started),
                                  durationMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
-        let rules = options.rules.map(\.info) + [SecretRule.privateKeyRule]
+        let rules = options.rules.map(\.info) + [SecretRule.privateKeyRule] + ModelFileScanner.rules
         return Outcome(result: result, findings: findings, baselined: baselined, rules: rules)
     }
 
     /// The secrets of the scope: the files to read, read in parallel (one repository handle
     /// per worker, as libgit2 wants).
-    private func scanSecrets(repository: Repository, scanners: Scanners) throws(CheckFailure) -> (findings: [SecurityFinding], files: Int, bytes: Int) {
+    /// Which scans a file gets: secrets (text up to `SecretScanner.largest`), models (by name).
+    private func wants(_ path: String, size: Int, scanner: SecretScanner) -> (secrets: Bool, model: Bool) {
+        (options.categories.contains(.secrets) && size <= SecretScanner.largest && !scanner.skips(path),
+         options.categories.contains(.models) && ModelFileScanner.isModelFile(path))
+    }
+
+    /// One file's findings: its secrets and, for a model file, what loading it would run.
+    private func findings(in bytes: UnsafeRawBufferPointer, path: String, commit: String?, scanner: SecretScanner) -> [SecurityFinding] {
+        let (secrets, model) = wants(path, size: bytes.count, scanner: scanner)
+        return (secrets ? scanner.scan(bytes, path: path, commit: commit) : [])
+            + (model ? ModelFileScanner.scan(bytes, path: path, commit: commit, strict: options.strict) : [])
+    }
+
+    private func scanFiles(repository: Repository, scanners: Scanners) throws(CheckFailure) -> (findings: [SecurityFinding], files: Int, bytes: Int) {
         let scanner = scanners.all[0]
         switch options.scope {
         case .worktree:
             guard let root = repository.workdir?.path else { throw CheckFailure("--worktree needs a working tree; this repository is bare") }
             let paths: [String]
             do { paths = try repository.worktreeFiles() } catch { throw CheckFailure("cannot list the working tree: \(error.message)") }
-            let work = paths.filter { !scanner.skips($0) }
+            let work = paths.filter { path in
+                let size = ((try? FileManager.default.attributesOfItem(atPath: root + "/" + path))?[.size] as? Int) ?? 0
+                let wanted = wants(path, size: size, scanner: scanner)
+                return wanted.secrets || wanted.model
+            }
             let found = parallel(work.count) { worker, k -> ([SecurityFinding], Int) in
                 guard let data = FileManager.default.contents(atPath: root + "/" + work[k]) else { return ([], 0) }
-                return (data.withUnsafeBytes { scanners.all[worker].scan($0, path: work[k], commit: nil) }, data.count)
+                return (data.withUnsafeBytes { findings(in: $0, path: work[k], commit: nil, scanner: scanners.all[worker]) }, data.count)
             }
             return (found.findings, work.count, found.bytes)
         case .tree(let revision):
@@ -142,12 +161,15 @@ public struct SecurityCheck: Sendable {
     }
 
     private func scan(_ blobs: [BlobSighting], repository: Repository, scanners: Scanners, inCommits: Bool) throws(CheckFailure) -> (findings: [SecurityFinding], files: Int, bytes: Int) {
-        let work = blobs.filter { $0.size <= SecretScanner.largest && !scanners.all[0].skips($0.path) }
+        let work = blobs.filter { blob in
+            let wanted = wants(blob.path, size: blob.size, scanner: scanners.all[0])
+            return wanted.secrets || wanted.model
+        }
         let handles = Handles(try (0..<options.workers).map { _ throws(CheckFailure) in try open(repository) })
         let found = parallel(work.count) { worker, k -> ([SecurityFinding], Int) in
             let blob = work[k]
-            let findings = (try? handles.all[worker].withBlob(blob.sha) { scanners.all[worker].scan($0, path: blob.path, commit: inCommits ? blob.commit : nil) }) ?? []
-            return (findings, blob.size)
+            let found = (try? handles.all[worker].withBlob(blob.sha) { findings(in: $0, path: blob.path, commit: inCommits ? blob.commit : nil, scanner: scanners.all[worker]) }) ?? []
+            return (found, blob.size)
         }
         return (found.findings, work.count, found.bytes)
     }

@@ -55,11 +55,12 @@ public struct SecurityFinding: Codable, Sendable, Equatable {
     /// line moved. Never the value.
     public var secretHash: String?
 
+    /// `detail` tells apart findings of one rule in one place (a model file's imports).
     public init(rule: String, category: SecurityCategory, severity: Severity, confidence: Confidence, message: String,
-                path: String, line: Int? = nil, column: Int? = nil, commit: String? = nil, secretHash: String? = nil) {
+                path: String, line: Int? = nil, column: Int? = nil, commit: String? = nil, secretHash: String? = nil, detail: String? = nil) {
         (self.rule, self.category, self.severity, self.confidence, self.message) = (rule, category, severity, confidence, message)
         (self.path, self.line, self.column, self.commit, self.secretHash) = (path, line, column, commit, secretHash)
-        fingerprint = [commit, path, rule, line.map(String.init)].compactMap { $0 }.joined(separator: ":")
+        fingerprint = [commit, path, rule, line.map(String.init), detail].compactMap { $0 }.joined(separator: ":")
     }
 
     /// `path:line`, as findings are shown.
