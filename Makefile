@@ -43,9 +43,9 @@ peers:
 	  echo "installing scikit-learn and pandas into $(PEERS_VENV) for the metrics cross-check"; \
 	  $(PEERS_VENV)/bin/pip install -q scikit-learn pandas; \
 	fi
-	@if ! $(PEERS_VENV)/bin/python -c 'import picklescan' 2>/dev/null; then \
-	  echo "installing picklescan into $(PEERS_VENV) for the model-file cross-check"; \
-	  $(PEERS_VENV)/bin/pip install -q picklescan; \
+	@if ! $(PEERS_VENV)/bin/python -c 'import picklescan' 2>/dev/null || [ ! -x $(PEERS_VENV)/bin/zizmor ]; then \
+	  echo "installing picklescan and zizmor into $(PEERS_VENV) for the security cross-checks"; \
+	  $(PEERS_VENV)/bin/pip install -q picklescan zizmor; \
 	fi
 	@if ! $(DRIFT_VENV)/bin/python -c 'import evidently.legacy.report' 2>/dev/null; then \
 	  echo "installing Evidently into $(DRIFT_VENV) for the drift cross-check (it needs pandas < 3)"; \

@@ -46,7 +46,7 @@ let package = Package(
         ], exclude: ["README.md"]),
         // The security check: secrets (and unsafe model files, workflow and dependency hygiene).
         .target(name: "SecurityScan", dependencies: [
-            "Checks", "GitState", "YAMLSource", "CZlib",
+            "Checks", "GitState", "YAMLSource", "CZlib", "Workflow",
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["README.md"]),
         // The model registry (GTO's tags), evidence notes, and later policy, decisions and approvals.
@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"]),
         .testTarget(name: "GitStateTests", dependencies: ["GitState", "TestSupport"]),
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "TestSupport"]),
-        .testTarget(name: "SecurityTests", dependencies: ["SecurityScan", "Checks", "GitState", "Reports", "YAMLSource", "TestSupport"]),
+        .testTarget(name: "SecurityTests", dependencies: ["SecurityScan", "Checks", "GitState", "Reports", "YAMLSource", "Workflow", "TestSupport"]),
         .testTarget(name: "PromotionTests", dependencies: ["Promotion", "Checks", "GitState", "YAMLSource", "TestSupport"]),
         // Stress, fault injection, crash rate and fuzzing, against the built executable and
         // the parsers in process.

@@ -7,7 +7,7 @@ import Workflow
 struct LintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lint",
-        abstract: "Check workflow and action files: YAML, keys, expressions and their contexts, needs, ids, shells, globs, cron, untrusted input in scripts.",
+        abstract: "Check workflow and action files: YAML, keys, expressions and their contexts, needs, ids, shells, globs, cron, untrusted input in scripts, and the high-severity security audits.",
         discussion: "Exit status: 0 no findings, 1 findings, 2 invalid usage (a file that cannot be read).")
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, sarif }
@@ -20,6 +20,9 @@ struct LintCommand: ParsableCommand {
 
     @Option(name: .long, help: "Output format: text, json or sarif.")
     var format: Format = .text
+
+    @Flag(name: .long, help: "Also report the medium-severity security audits: actions not pinned to a commit SHA, jobs on the default token permissions, secrets written into scripts.")
+    var audit = false
 
     static func isActionFile(_ path: String) -> Bool {
         let name = URL(fileURLWithPath: path).lastPathComponent
@@ -75,6 +78,7 @@ struct LintCommand: ParsableCommand {
             texts.append((display, String(decoding: data, as: UTF8.self)))
         }
         let sources = texts
+        let audit = self.audit
         let results = ResultSlots<[Diagnostic]>(count: sources.count)
         DispatchQueue.concurrentPerform(iterations: sources.count) { index in
             // What GitHub would reject; what only mlgate cannot run is `mlgate run`'s to say.
@@ -89,7 +93,7 @@ struct LintCommand: ParsableCommand {
                 let calls = ReusableWorkflowCalls.check(workflow) { called in
                     FileManager.default.contents(atPath: root + "/" + called).map { String(decoding: $0, as: UTF8.self) }
                 }
-                diagnostics = WorkflowError(diagnostics + WorkflowLinter.lint(workflow) + calls).diagnostics
+                diagnostics = WorkflowError(diagnostics + WorkflowLinter.lint(workflow, audits: audit) + calls).diagnostics
             }
             results.set(index, diagnostics)
         }

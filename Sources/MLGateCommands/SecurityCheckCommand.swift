@@ -38,6 +38,12 @@ struct SecurityCheckCommand: CheckSubcommand {
     @Flag(name: .long, help: "Unknown imports in model files fail (high) instead of warning (medium).")
     var strict = false
 
+    @Flag(name: .customLong("require-hashes"), help: "Pinned requirements need --hash= too.")
+    var requireHashes = false
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Only these audits: secrets, models, workflows, dependencies (default: all).")
+    var only: [String] = []
+
     @Option(name: .customLong("fail-on"), help: "The lowest severity that fails the check: low, medium, high (default, or mlgate.yml's) or critical.")
     var failOn: String?
 
@@ -62,6 +68,9 @@ struct SecurityCheckCommand: CheckSubcommand {
         try Self.validateName(name)
         if [worktree, since != nil, history].filter({ $0 }).count > 1 { throw ValidationError("give one of --worktree, --since REV and --history") }
         if let failOn, Severity(rawValue: failOn) == nil { throw ValidationError("--fail-on is low, medium, high or critical, not '\(failOn)'") }
+        for item in only where SecurityCategory(rawValue: item) == nil {
+            throw ValidationError("--only takes secrets, models, workflows and dependencies, not '\(item)'")
+        }
     }
 
     func result(console: ConsoleOutput) throws -> (CheckResult, Repository) {
@@ -74,6 +83,8 @@ struct SecurityCheckCommand: CheckSubcommand {
         check.failOn = failOn.flatMap(Severity.init(rawValue:)) ?? config.failOn(stage: stage)
         check.rules = SecretRule.builtIn + config.rules
         check.strict = strict
+        check.requireHashes = requireHashes
+        if !only.isEmpty { check.categories = Set(only.compactMap(SecurityCategory.init(rawValue:))) }
         check.allowlist = config.allowlist
         if let file = baseline ?? config.baseline {
             let path = file.hasPrefix("/") ? file : (baseline != nil ? FileManager.default.currentDirectoryPath : root) + "/" + file

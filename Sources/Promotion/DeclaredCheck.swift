@@ -38,7 +38,7 @@ public struct DeclaredCheck: Sendable {
         .data: ["contract", "data", "delimiter", "format", "samples", "model"],
         .drift: ["reference", "current", "column", "stattest", "stattest-for", "threshold", "threshold-for", "drift-share",
                  "delimiter", "against", "model"],
-        .security: ["worktree", "since", "history", "fail-on", "baseline", "sarif", "strict", "model"],
+        .security: ["worktree", "since", "history", "fail-on", "baseline", "sarif", "strict", "require-hashes", "only", "model"],
     ]
 
     /// Plural spellings accepted for the repeatable options.

@@ -169,12 +169,12 @@ public struct PolicyDecoder: YAMLReader {
                     if case .scalar(let t) = value, !["binary", "multiclass", "regression"].contains(t) {
                         report(valueNode, "'task' is binary, multiclass or regression, not '\(t)'")
                     }
-                case "allow-no-baseline", "worktree", "history", "strict":
+                case "allow-no-baseline", "worktree", "history", "strict", "require-hashes":
                     if case .flag = value {} else { report(valueNode, "'\(written)' is true or false") }
                 case "fail-on":
                     if case .scalar(let t) = value, Severity(rawValue: t) == nil { report(valueNode, "'fail-on' is low, medium, high or critical, not '\(t)'") }
                 default:
-                    if case .flag = value, !["allow-no-baseline", "worktree", "history", "strict"].contains(key) {
+                    if case .flag = value, !["allow-no-baseline", "worktree", "history", "strict", "require-hashes"].contains(key) {
                         report(valueNode, "'\(written)' needs a value, not \(valueNode.scalar ?? "a boolean")")
                     }
                 }

@@ -2,6 +2,7 @@ import Checks
 import Dispatch
 import Foundation
 import GitState
+import Workflow
 
 /// `mlgate check security`: secrets (and, as they come, unsafe model files, workflow and
 /// dependency hygiene) in one pass over what git holds, read through libgit2 — never by
@@ -31,6 +32,8 @@ public struct SecurityCheck: Sendable {
         public var allowlist = SecretAllowlist()
         /// Unknown imports in model files fail (high) instead of warning (medium).
         public var strict = false
+        /// Pinned requirements need `--hash=` too.
+        public var requireHashes = false
         /// Accepted findings (a baseline file's): they neither fail nor warn.
         public var baseline: SecurityBaseline?
         /// Parallel readers of the object database.
@@ -64,6 +67,9 @@ public struct SecurityCheck: Sendable {
             findings += secrets.findings
             (scanned, bytes) = (secrets.files, secrets.bytes)
         }
+        if options.categories.contains(.workflows) || options.categories.contains(.dependencies) {
+            findings += try auditConfigurationFiles(repository: repository)
+        }
         findings.sort { ($0.path, $0.line ?? 0, $0.rule) < ($1.path, $1.line ?? 0, $1.rule) }
         var baselined = 0
         if let baseline = options.baseline {
@@ -89,7 +95,7 @@ public struct SecurityCheck: Sendable {
                                  findings: findings.map(\.checkFinding), inputs: [], commit: commit, model: options.model,
                                  startedAt: Timestamp.text(started),
                                  durationMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
-        let rules = options.rules.map(\.info) + [SecretRule.privateKeyRule] + ModelFileScanner.rules
+        let rules = options.rules.map(\.info) + [SecretRule.privateKeyRule] + ModelFileScanner.rules + WorkflowFindings.rules + DependencyAudit.rules
         return Outcome(result: result, findings: findings, baselined: baselined, rules: rules)
     }
 
@@ -154,6 +160,47 @@ public struct SecurityCheck: Sendable {
             }
             return (fresh, found.files, found.bytes)
         }
+    }
+
+    /// Workflows, actions and dependency files as they are in the scope: the tree's (HEAD's
+    /// for the history), the working tree's, or — for `--since` — HEAD's among those changed.
+    private func auditConfigurationFiles(repository: Repository) throws(CheckFailure) -> [SecurityFinding] {
+        func wanted(_ path: String) -> Bool {
+            (options.categories.contains(.workflows) && WorkflowFindings.isWorkflowFile(path))
+                || (options.categories.contains(.dependencies) && DependencyAudit.isDependencyFile(path))
+        }
+        func audit(_ text: String, _ path: String) -> [SecurityFinding] {
+            (WorkflowFindings.isWorkflowFile(path) && options.categories.contains(.workflows) ? WorkflowFindings.audit(text, path: path, commit: nil) : [])
+                + (DependencyAudit.isDependencyFile(path) && options.categories.contains(.dependencies)
+                    ? DependencyAudit.audit(text, path: path, commit: nil, requireHashes: options.requireHashes) : [])
+        }
+        var out: [SecurityFinding] = []
+        if case .worktree = options.scope {
+            guard let root = repository.workdir?.path else { return [] }
+            let paths: [String]
+            do { paths = try repository.worktreeFiles() } catch { throw CheckFailure("cannot list the working tree: \(error.message)") }
+            for path in paths where wanted(path) {
+                guard let data = FileManager.default.contents(atPath: root + "/" + path) else { continue }
+                out += audit(String(decoding: data, as: UTF8.self), path)
+            }
+            return out
+        }
+        let revision: String
+        var only: Set<String>?
+        switch options.scope {
+        case .tree(let rev): revision = rev
+        case .since(let base):
+            revision = "HEAD"
+            do { only = Set(try repository.changedBlobs(since: base).map(\.blob.path)) } catch { throw CheckFailure("cannot list the changes since \(base): \(error.message)") }
+        default: revision = "HEAD"
+        }
+        let entries: [TreeEntry]
+        do { entries = try repository.files(at: revision) } catch { throw CheckFailure("cannot read the tree of \(revision): \(error.message)") }
+        for entry in entries where (entry.kind == .file || entry.kind == .executable) && wanted(entry.path) && (only?.contains(entry.path) ?? true) {
+            let text = (try? repository.withBlob(entry.sha) { String(decoding: $0, as: UTF8.self) }) ?? ""
+            out += audit(text, entry.path)
+        }
+        return out
     }
 
     private func open(_ repository: Repository) throws(CheckFailure) -> Repository {

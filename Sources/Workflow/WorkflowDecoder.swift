@@ -50,7 +50,7 @@ public struct WorkflowDecoder: YAMLReader {
         if map["on"] == nil { report(root, "the workflow has no 'on:' section; add the events that trigger it, e.g. 'on: push'") }
         if map["jobs"] == nil { report(root, "the workflow has no 'jobs:' section; add at least one job") }
         let workflowDefaults = map["defaults"].map { runDefaults($0, scope: .workflowDefaults) } ?? .none
-        return Workflow(
+        var workflow = Workflow(
             file: file,
             name: map["name"].flatMap { string($0, "name") },
             runName: map["run-name"].flatMap { templateString($0, scope: .runName) },
@@ -60,6 +60,8 @@ public struct WorkflowDecoder: YAMLReader {
             permissions: map["permissions"].flatMap { permissions($0) },
             concurrency: map["concurrency"].flatMap { concurrency($0, scope: .runName) },
             jobs: map["jobs"].map { jobs($0) } ?? [])
+        workflow.permissionsLocation = map["permissions"]?.location
+        return workflow
     }
 
     // MARK: Triggers
@@ -291,7 +293,7 @@ public struct WorkflowDecoder: YAMLReader {
             }
         }
         checkRuntimeOnlyKeys(map)
-        return Job(
+        var job = Job(
             id: id,
             name: map["name"].flatMap { templateString($0, scope: .jobStrategyContext) },
             needs: needs,
@@ -311,6 +313,9 @@ public struct WorkflowDecoder: YAMLReader {
             containerKeys: ["container", "services"].compactMap { key in map[key].map { (key, $0.location) } },
             callInputs: map["with"].map { callInputs($0) } ?? [],
             callSecrets: map["secrets"].flatMap { callSecrets($0) })
+        job.permissions = map["permissions"].flatMap { permissions($0) }
+        job.permissionsLocation = map["permissions"]?.location
+        return job
     }
 
     /// `jobs.<id>.with`: inputs for the called workflow, typed as YAML writes them.

@@ -19,9 +19,12 @@ public enum WorkflowLinter {
         "github.event.workflow_run.head_commit.author.email", "github.event.workflow_run.head_commit.author.name",
     ]
 
-    /// Findings for a decoded workflow.
-    public static func lint(_ workflow: Workflow) -> [Diagnostic] {
-        workflow.jobs.flatMap { job in injections(in: job.steps, owner: "job '\(job.id)'") }
+    /// Findings for a decoded workflow: untrusted input in scripts, and the high-severity
+    /// security audits (`WorkflowAudits`); with `audits`, the medium ones too.
+    public static func lint(_ workflow: Workflow, audits: Bool = false) -> [Diagnostic] {
+        let injection = workflow.jobs.flatMap { job in injections(in: job.steps, owner: "job '\(job.id)'") }
+        let others = WorkflowAudits.audit(workflow).filter { $0.rule != "template-injection" && (audits || $0.isDefaultLint) }
+        return injection + others.map { Diagnostic($0.location, $0.message, rule: $0.rule) }
     }
 
     /// Findings for a decoded action (its composite steps).
@@ -30,21 +33,10 @@ public enum WorkflowLinter {
         return injections(in: steps, owner: "the composite action")
     }
 
-    /// Untrusted input interpolated into `run:` scripts.
+    /// Untrusted input interpolated into `run:` scripts: the security check's
+    /// `template-injection` audit, reported under actionlint's rule name.
     private static func injections(in steps: [Step], owner: String) -> [Diagnostic] {
-        var findings: [Diagnostic] = []
-        for step in steps {
-            guard let run = step.run else { continue }
-            for part in run.template.parts {
-                guard case .expression(let expression) = part else { continue }
-                for path in expression.accessedPaths where isUntrusted(path) {
-                    findings.append(Diagnostic(run.location,
-                        "\"\(path)\" is untrusted input and is interpolated into the script of step \(step.index + 1) of \(owner), where it can inject commands; pass it through an env variable (env: { VALUE: ${{ \(path) }} }) and use \"$VALUE\"",
-                        rule: "expression"))
-                }
-            }
-        }
-        return findings
+        WorkflowAudits.injections(in: steps, owner: owner).map { Diagnostic($0.location, $0.message, rule: "expression") }
     }
 
     private static let untrustedComponents = untrustedInputs.map { $0.split(separator: ".") }

@@ -20,6 +20,8 @@ public struct Workflow: Sendable {
     public let concurrency: Concurrency?
     /// The jobs, in the order written.
     public let jobs: [Job]
+    /// Where `permissions:` was written (nil: it was not).
+    public var permissionsLocation: SourceLocation? = nil
 
     /// The job with the given id.
     public func job(_ id: String) -> Job? { jobs.first { $0.id == id } }
@@ -147,6 +149,9 @@ public struct Job: Sendable {
     public let callInputs: [(String, DynamicValue)]
     /// `secrets:` of a job calling a reusable workflow.
     public let callSecrets: CallSecrets?
+    /// The job's `permissions:` and where they were written (nil: not written).
+    public var permissions: Permissions? = nil
+    public var permissionsLocation: SourceLocation? = nil
 }
 
 /// The secrets a job passes to the reusable workflow it calls.

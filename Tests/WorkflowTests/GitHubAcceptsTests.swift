@@ -9,7 +9,7 @@ import Workflow
 struct GitHubAcceptsTests {
     func findings(_ text: String, file: String = ".github/workflows/w.yml") -> [Diagnostic] {
         let (workflow, diagnostics) = WorkflowDecoder.decodeLeniently(text, file: file)
-        return diagnostics + (workflow.map(WorkflowLinter.lint) ?? [])
+        return diagnostics + (workflow.map { WorkflowLinter.lint($0) } ?? [])
     }
 
     /// Every event's settings, as the schema's `on-mapping-strict` lists them.

@@ -116,7 +116,7 @@ struct SchemaContextTests {
 
     func findings(_ text: String) -> [Diagnostic] {
         let (workflow, diagnostics) = WorkflowDecoder.decodeLeniently(text, file: ".github/workflows/w.yml")
-        return diagnostics + (workflow.map(WorkflowLinter.lint) ?? [])
+        return diagnostics + (workflow.map { WorkflowLinter.lint($0) } ?? [])
     }
 
     @Test("each context and function the schema allows at a key lints clean there", arguments: sites)
