@@ -43,9 +43,9 @@ peers:
 	  echo "installing scikit-learn and pandas into $(PEERS_VENV) for the metrics cross-check"; \
 	  $(PEERS_VENV)/bin/pip install -q scikit-learn pandas; \
 	fi
-	@if ! $(PEERS_VENV)/bin/python -c 'import picklescan' 2>/dev/null || [ ! -x $(PEERS_VENV)/bin/zizmor ]; then \
-	  echo "installing picklescan and zizmor into $(PEERS_VENV) for the security cross-checks"; \
-	  $(PEERS_VENV)/bin/pip install -q picklescan zizmor; \
+	@if ! $(PEERS_VENV)/bin/python -c 'import picklescan, sarif_pydantic' 2>/dev/null || [ ! -x $(PEERS_VENV)/bin/zizmor ]; then \
+	  echo "installing picklescan, zizmor and sarif-pydantic into $(PEERS_VENV) for the security cross-checks"; \
+	  $(PEERS_VENV)/bin/pip install -q picklescan zizmor sarif-pydantic; \
 	fi
 	@if ! $(DRIFT_VENV)/bin/python -c 'import evidently.legacy.report' 2>/dev/null; then \
 	  echo "installing Evidently into $(DRIFT_VENV) for the drift cross-check (it needs pandas < 3)"; \

@@ -46,14 +46,7 @@ struct BatchView: @unchecked Sendable {
         let start = Int(fieldStart[f]), end = Int(fieldEnd[f])
         guard end > start else { return nil }
         let raw = UnsafeBufferPointer(start: bytes + start, count: end - start)
-        guard escaped[f] else { return raw }
-        scratch.removeAll(keepingCapacity: true)
-        var k = 0
-        while k < raw.count {
-            scratch.append(raw[k])
-            k += raw[k] == 0x22 ? 2 : 1
-        }
-        return scratch.withUnsafeBufferPointer { $0 }
+        return escaped[f] ? RowBatch.unescape(raw, into: &scratch) : raw
     }
 }
 

@@ -115,8 +115,11 @@ final class RowBatch: @unchecked Sendable {
     /// Field `f`'s value: `""` unescaped into `scratch` when the field has it.
     @inline(__always)
     func value(_ f: Int, scratch: inout [UInt8]) -> UnsafeBufferPointer<UInt8> {
-        let raw = field(f)
-        guard fieldEscaped[f] else { return raw }
+        fieldEscaped[f] ? Self.unescape(field(f), into: &scratch) : field(f)
+    }
+
+    /// A quoted field's bytes with each `""` made one `"`, written into `scratch`.
+    static func unescape(_ raw: UnsafeBufferPointer<UInt8>, into scratch: inout [UInt8]) -> UnsafeBufferPointer<UInt8> {
         scratch.removeAll(keepingCapacity: true)
         var k = 0
         while k < raw.count {

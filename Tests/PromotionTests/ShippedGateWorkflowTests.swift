@@ -31,14 +31,16 @@ struct ShippedGateWorkflowTests {
             "fraud  production  v0.0.1",
             "rolled back     v0.0.2   production",
             // A challenger whose higher ROC-AUC is within noise: blocked by non_inferior.
-            "metrics  fail    roc_auc 0.8516 vs champion v0.0.1 0.8423",
+            "metrics   fail    roc_auc 0.8516 vs champion v0.0.1 0.8423",
             "roc_auc   0.8423    0.8516     +0.0093",
             "non_inferior(roc_auc, 0.01)  fail",
             "✗ reject: fraud v0.0.3",
             "check performance failed: roc_auc 0.8516 vs champion v0.0.1 0.8423 (+0.0093)",
             "reaches past the margin −0.01",
             // A data batch whose amounts drifted: the drift check warns, the gate rejects.
-            "input-drift      data     warn    1 of 3 columns drifted (amount)",
+            "input-drift      data      warn    1 of 3 columns drifted (amount)",
+            // The security check the stages require: no secrets, unsafe models or weak workflows.
+            "security         security  pass    no findings",
             "amount: ks p ≤ 0.05  fail",
             "✗ reject: fraud v0.0.4",
             "check input-drift warned and staging requires a pass: 1 of 3 columns drifted (amount)",

@@ -305,5 +305,15 @@ struct SecretScanTests {
             let region = ((result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?["region"] as? [String: Any]
             #expect((region?["startLine"] as? Int ?? 0) >= 1)
         }
+        // The SARIF 2.1.0 object model (PyPI sarif-pydantic: types, enumerations, required
+        // properties) accepts it, and refuses it with a level SARIF does not have.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("mlgate-\(UUID().uuidString.prefix(8)).sarif").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let python = ProjectPaths.root + "/.build/peers-venv/bin/python"
+        let check = "import json, sys\nfrom sarif_pydantic import Sarif\ndoc = json.load(open(sys.argv[1]))\nSarif.model_validate(doc)\ndoc['runs'][0]['results'][0]['level'] = 'fatal'\ntry:\n    Sarif.model_validate(doc)\n    print('accepted')\nexcept Exception:\n    print('refused')\n"
+        let run = try ProcessRunner.run(python, ["-c", check, file], in: FileManager.default.temporaryDirectory.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "refused")
     }
 }
