@@ -90,11 +90,23 @@ public struct SecurityCheck: Sendable {
         let summary = (findings.isEmpty ? "no findings" : "\(findings.count) finding\(findings.count == 1 ? "" : "s") (\(counts.joined(separator: ", ")))")
             + " in \(scanned) file\(scanned == 1 ? "" : "s")" + (baselined > 0 ? "; \(baselined) in the baseline" : "")
             + (failing.isEmpty ? "" : "; fails at \(options.failOn.rawValue) and above")
+        // One rule per audit family: what the table, JUnit and the gate's reasons show.
+        let perCategory = SecurityCategory.allCases.filter { options.categories.contains($0) }.map { category -> CheckResult.Rule in
+            let mine = findings.filter { $0.category == category }
+            let over = mine.filter { $0.severity >= options.failOn }
+            let verdict: CheckResult.Status = !over.isEmpty ? .fail : (mine.isEmpty ? .pass : .warn)
+            let examples = (over.isEmpty ? mine : over).prefix(3).map { "\($0.rule) at \($0.location)" }.joined(separator: "; ")
+            let message = mine.isEmpty ? "\(category.rawValue): no findings"
+                : "\(category.rawValue): \(over.count) at or above \(options.failOn.rawValue), \(mine.count - over.count) below; e.g. \(examples)"
+            return CheckResult.Rule(rule: "\(category.rawValue): nothing at or above \(options.failOn.rawValue)", metric: "\(category.rawValue).findings",
+                                    value: Double(over.count), comparison: "<=", threshold: 0, verdict: verdict, message: message)
+        }
         let elapsed = ContinuousClock.now - clock
         let result = CheckResult(check: options.name, kind: .security, status: status, summary: summary, measurements: measurements,
                                  findings: findings.map(\.checkFinding), inputs: [], commit: commit, model: options.model,
                                  startedAt: Timestamp.text(started),
-                                 durationMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
+                                 durationMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
+                                 rules: perCategory)
         let rules = options.rules.map(\.info) + [SecretRule.privateKeyRule] + ModelFileScanner.rules + WorkflowFindings.rules + DependencyAudit.rules
         return Outcome(result: result, findings: findings, baselined: baselined, rules: rules)
     }

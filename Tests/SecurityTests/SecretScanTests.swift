@@ -239,6 +239,10 @@ struct SecretScanTests {
         #expect(tree.findings.first?.location == "serve.py:2")
         #expect(tree.result.status == .fail && tree.result.kind == .security)
         #expect(tree.findings.first?.commit == nil, "a tree's findings are not pinned to a commit")
+        // One rule per audit family, as the table and --junit show them.
+        #expect(tree.result.rules.map(\.metric) == ["secrets.findings", "models.findings", "workflows.findings", "dependencies.findings"])
+        #expect(tree.result.rules.map(\.verdict) == [.fail, .pass, .pass, .pass])
+        #expect(tree.result.junitXML.contains("<testcase classname=\"mlgate.security.secrets\" name=\"secrets: nothing at or above high\"><failure"))
 
         let history = try check(repo, .history)
         #expect(Set(history.findings.map(\.rule)) == ["secret/github-token", "secret/stripe-key"])
