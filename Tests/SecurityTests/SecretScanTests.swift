@@ -320,4 +320,26 @@ struct SecretScanTests {
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "refused")
     }
+
+    @Test("200 generated files of keywords, tokens, long lines and invalid UTF-8: findings at real lines, never a crash")
+    func fuzz() {
+        var r = Letters(state: 2026)
+        let pieces: [[UInt8]] = [Array("key".utf8), Array("token = \"".utf8), Array("ghp_".utf8), Array("-----BEGIN RSA PRIVATE KEY-----".utf8),
+                                 Array("-----END RSA PRIVATE KEY-----".utf8), Array("postgres://u:".utf8), Array("@h/".utf8), Array("AKIA".utf8),
+                                 Array("\n".utf8), Array("\r\n".utf8), [0xFF, 0xFE], [0xC3], Array("\"".utf8), Array("mlgate:allow".utf8), Array("eyJ".utf8)]
+        let scanner = SecretScanner()
+        for round in 0..<200 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int(r.next(1, from: "0123456789").utf8.first! - 0x30) * 12 + 1 {
+                let choice = Int(r.next(1, from: "0123456789abcdefghij").utf8.first!) % (pieces.count + 2)
+                if choice < pieces.count { bytes += pieces[choice] } else { bytes += Array(r.next(choice == pieces.count ? 40 : 2500).utf8) }
+            }
+            let findings = bytes.withUnsafeBytes { scanner.scan($0, path: round % 7 == 0 ? "n.ipynb" : "f.txt", commit: nil) }
+            let lines = bytes.filter { $0 == 0x0A }.count + 1
+            for finding in findings {
+                #expect((1...lines).contains(finding.line ?? 0), "round \(round): line \(finding.line ?? 0) of \(lines)")
+                #expect((finding.column ?? 0) >= 1)
+            }
+        }
+    }
 }
