@@ -253,9 +253,9 @@ struct ModelStatus: Encodable {
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Show the version a stage holds (NAME#STAGE), the latest (NAME@latest) or one version (NAME@v1.2.0).")
+        abstract: "Show a model's versions (NAME), the version a stage holds (NAME#STAGE), the latest (NAME@latest) or one version (NAME@v1.2.0).")
 
-    @Argument(help: "NAME#STAGE, NAME@latest or NAME@vX.Y.Z.")
+    @Argument(help: "NAME, NAME#STAGE, NAME@latest or NAME@vX.Y.Z.")
     var reference: String
 
     @Flag(name: .long, help: "Print only the version's tag (for scripts).")
@@ -263,11 +263,24 @@ struct ShowCommand: ParsableCommand {
 
     @OptionGroup var query: QueryOptions
 
+    /// One version of a model, as `show NAME` lists it (GTO's `gto show NAME`).
+    struct VersionRow: Encodable {
+        let version: String
+        let commit: String
+        /// When it was registered, and by whom.
+        let created: String?
+        let author: String?
+        /// The stages it holds now.
+        let stages: [String]
+        let ref: String
+        let deregistered: Bool
+    }
+
     func run() throws {
         let console = ConsoleOutput()
         guard let split = reference.firstIndex(where: { $0 == "#" || $0 == "@" }) else {
-            console.err("mlgate: '\(reference)' names no stage or version; write NAME#STAGE, NAME@latest or NAME@v1.2.0")
-            throw ExitCode(ExitStatus.invalid)
+            try showVersions(of: reference, console: console)
+            return
         }
         let name = String(reference[..<split])
         let selector = String(reference[reference.index(after: split)...])
@@ -308,14 +321,18 @@ struct ShowCommand: ParsableCommand {
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
-        abstract: "List every registration, stage assignment, removal, rollback and signed approval of a model, with who and when.")
+        abstract: "List every registration, stage assignment, removal, rollback and signed approval of a model (or of every model, newest first), with who and when.")
 
-    @Argument(help: "The model.")
-    var name: String
+    @Argument(help: "The model (default: every model, newest first, as gto history lists them).")
+    var name: String?
+
+    @Flag(name: .long, help: "The other order: newest first for one model, oldest first for all.")
+    var reverse = false
 
     @OptionGroup var query: QueryOptions
 
     struct Event: Encodable {
+        var model: String?
         let time: String?
         let event: String
         let version: String
@@ -325,16 +342,43 @@ struct HistoryCommand: ParsableCommand {
         let by: String?
         let message: String
         var sortKey: (Date, Int) = (.distantPast, 0)
-        enum CodingKeys: String, CodingKey { case time, event, version, stage, commit, tag, by, message }
+        enum CodingKeys: String, CodingKey { case model, time, event, version, stage, commit, tag, by, message }
     }
 
     func run() throws {
         let (console, registry) = try query.open()
         let state = try load(registry, console: console)
-        let model = try findModel(name, in: state, console: console)
+        let models = try name.map { [try findModel($0, in: state, console: console)] } ?? state.models
+        var events: [Event] = []
+        for model in models {
+            let own = Self.events(of: model, registry: registry).map { event -> Event in
+                var tagged = event
+                if name == nil { tagged.model = model.name }
+                return tagged
+            }
+            events += own
+        }
+        events = events.enumerated().sorted { ($0.element.sortKey.0, $0.element.sortKey.1, $0.offset) < ($1.element.sortKey.0, $1.element.sortKey.1, $1.offset) }.map(\.element)
+        // One model reads as a story, oldest first; all models as a journal, newest first (GTO's).
+        if (name == nil) != reverse { events.reverse() }
+        if query.json {
+            console.out(name.map { CanonicalJSON.text(["model": AnyEncodable($0), "events": AnyEncodable(events)]) }
+                        ?? CanonicalJSON.text(["events": AnyEncodable(events)]))
+            return
+        }
+        var rows = [(name == nil ? ["MODEL"] : []) + ["TIME", "EVENT", "VERSION", "STAGE", "COMMIT", "BY", "MESSAGE"]]
+        for e in events {
+            rows.append((name == nil ? [e.model ?? ""] : []) + [e.time ?? "", e.event, e.version, e.stage ?? "", String(e.commit.prefix(7)), e.by ?? "",
+                         String(e.message.split(separator: "\n").first ?? "")])
+        }
+        console.out(Table.render(rows))
+    }
+
+    /// A model's events, oldest first.
+    static func events(of model: ModelRecord, registry: Registry) -> [Event] {
         var events: [Event] = []
         func add(_ kind: String, _ version: String, _ stage: String?, _ stamp: RegistryStamp, counter: Int) {
-            var event = Event(time: stamp.time.map { Timestamp.text($0) }, event: kind, version: version, stage: stage, commit: stamp.commit,
+            var event = Event(model: nil, time: stamp.time.map { Timestamp.text($0) }, event: kind, version: version, stage: stage, commit: stamp.commit,
                               tag: stamp.tag, by: stamp.author, message: stamp.message)
             event.sortKey = (stamp.time ?? .distantPast, counter)
             events.append(event)
@@ -355,7 +399,7 @@ struct HistoryCommand: ParsableCommand {
             for signed in (try? approvals.recorded(on: version.commit)) ?? [] {
                 guard let statement = ApprovalStatement(text: signed.statement), statement.model == model.name else { continue }
                 let time = Timestamp.date(statement.time)
-                var event = Event(time: statement.time, event: statement.verdict == .approve ? "approved" : "rejected",
+                var event = Event(model: nil, time: statement.time, event: statement.verdict == .approve ? "approved" : "rejected",
                                   version: statement.version, stage: statement.stage, commit: statement.commit, tag: "",
                                   by: statement.signer, message: statement.comment)
                 event.sortKey = (time ?? .distantPast, 0)  // before the assignments it allowed
@@ -363,17 +407,35 @@ struct HistoryCommand: ParsableCommand {
             }
         }
         if let deprecated = model.deprecated { add("deprecated", "", nil, deprecated, counter: Int.max) }
-        events = events.enumerated().sorted { ($0.element.sortKey.0, $0.element.sortKey.1, $0.offset) < ($1.element.sortKey.0, $1.element.sortKey.1, $1.offset) }.map(\.element)
-        if query.json {
-            console.out(CanonicalJSON.text(["model": AnyEncodable(name), "events": AnyEncodable(events)]))
-            return
+        return events
+    }
+}
+
+extension ShowCommand {
+    /// `show NAME`: every version, newest first, with its commit, registration and stages.
+    func showVersions(of name: String, console: ConsoleOutput) throws {
+        let registry = try query.repository.open(console: console)
+        let state = try load(registry, console: console)
+        let model = try findModel(name, in: state, console: console)
+        let holders = Dictionary(model.stages.compactMap { stage in model.current(in: stage).map { ($0.version, stage) } }, uniquingKeysWith: { a, b in a + "," + b })
+        let rows = model.versions.reversed().map { version in
+            let text = version.version.description
+            return VersionRow(version: text, commit: version.commit, created: version.registered.time.map { Timestamp.text($0) },
+                              author: version.registered.author, stages: Stages.ordered(holders[text].map { $0.split(separator: ",").map(String.init) } ?? []),
+                              ref: version.registered.tag, deregistered: version.deregistered != nil)
         }
-        var rows = [["TIME", "EVENT", "VERSION", "STAGE", "COMMIT", "BY", "MESSAGE"]]
-        for e in events {
-            rows.append([e.time ?? "", e.event, e.version, e.stage ?? "", String(e.commit.prefix(7)), e.by ?? "",
-                         String(e.message.split(separator: "\n").first ?? "")])
+        if ref {
+            for row in rows { console.out(row.ref) }
+        } else if query.json {
+            console.out(CanonicalJSON.text(["model": AnyEncodable(name), "versions": AnyEncodable(rows)]))
+        } else {
+            var table = [["VERSION", "STAGES", "COMMIT", "CREATED", "BY", "REF"]]
+            for row in rows {
+                table.append([row.version, row.deregistered ? "(deregistered)" : row.stages.joined(separator: ", "), String(row.commit.prefix(7)),
+                              row.created ?? "", row.author ?? "", row.ref])
+            }
+            console.out(Table.render(table))
         }
-        console.out(Table.render(rows))
     }
 }
 

@@ -70,4 +70,45 @@ struct GTOInteropTests {
         #expect(next.description == "fraud#prod#3")
         #expect(try gto(["show", "fraud#prod", "--ref"], in: repo) == "fraud@v0.2.0")
     }
+
+    @Test("show NAME and history of every model give GTO's answers, as data, whichever tool wrote")
+    func showAndHistoryAsData() throws {
+        let (repo, shas) = try TemporaryRepository.withTrainingCommits(4)
+        // Written by both tools.
+        _ = try gto(["register", "fraud", shas[0], "--version", "v0.1.0"], in: repo)
+        #expect(try MLGateExecutable.run(["register", "fraud", shas[1], "--bump", "minor"], in: repo.path).status == 0)
+        _ = try gto(["register", "churn", shas[2]], in: repo)
+        _ = try gto(["assign", "fraud", "--version", "v0.1.0", "--stage", "prod"], in: repo)
+        let registry = Registry(repository: try Repository(discovering: repo.path))
+        try registry.assign("fraud", stage: "staging", commit: shas[1], message: "to staging")
+        _ = try gto(["assign", "churn", "--version", "v0.0.1", "--stage", "staging"], in: repo)
+
+        // show NAME: the versions newest first, each with its commit, stages and tag.
+        let peerShow = try #require(try JSONSerialization.jsonObject(with: Data(gto(["show", "fraud", "--json"], in: repo).utf8)) as? [[String: Any]])
+        let ours = try MLGateExecutable.run(["show", "fraud", "--json"], in: repo.path)
+        #expect(ours.status == 0, "\(ours.stderr)")
+        let mine = try #require((try JSONSerialization.jsonObject(with: Data(ours.stdout.utf8)) as? [String: Any])?["versions"] as? [[String: Any]])
+        let peerRows = peerShow.map { v in "\(v["version"]!) \(v["commit_hexsha"]!) \(((v["stages"] as? [[String: Any]]) ?? []).compactMap { $0["stage"] as? String }.sorted()) \(v["ref"]!)" }
+        let myRows = mine.map { v in "\(v["version"]!) \(v["commit"]!) \((v["stages"] as? [String] ?? []).sorted()) \(v["ref"]!)" }
+        #expect(myRows == peerRows)
+
+        // history with no name: every model's events, the same set, newest first in both.
+        let peerHistory = try #require(try JSONSerialization.jsonObject(with: Data(gto(["history", "--json"], in: repo).utf8)) as? [[String: Any]])
+        let names = ["registration": "registered", "assignment": "assigned", "unassignment": "unassigned",
+                     "deregistration": "deregistered", "deprecation": "deprecated"]
+        let peerEvents = Set(peerHistory.compactMap { e -> String? in
+            guard let kind = names[e["event"] as? String ?? ""] else { return nil }
+            return "\(e["artifact"]!) \(kind) \(e["version"] ?? "") \((e["stage"] as? String) ?? "") \(e["commit"]!)"
+        })
+        let history = try MLGateExecutable.run(["history", "--json"], in: repo.path)
+        #expect(history.status == 0, "\(history.stderr)")
+        let myHistory = try #require((try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [String: Any])?["events"] as? [[String: Any]])
+        let myEvents = Set(myHistory.map { e in "\(e["model"]!) \(e["event"]!) \(e["version"]!) \((e["stage"] as? String) ?? "") \(e["commit"]!)" })
+        #expect(myEvents == peerEvents, "mlgate \(myEvents.subtracting(peerEvents)), gto \(peerEvents.subtracting(myEvents))")
+        let times = myHistory.compactMap { $0["time"] as? String }
+        #expect(times == times.sorted(by: >), "newest first")
+        let reversed = try MLGateExecutable.run(["history", "--json", "--reverse"], in: repo.path)
+        let oldestFirst = ((try JSONSerialization.jsonObject(with: Data(reversed.stdout.utf8)) as? [String: Any])?["events"] as? [[String: Any]] ?? []).compactMap { $0["time"] as? String }
+        #expect(oldestFirst == oldestFirst.sorted() && oldestFirst.count == times.count)
+    }
 }
