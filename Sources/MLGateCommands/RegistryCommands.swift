@@ -225,9 +225,13 @@ struct ModelStatus: Encodable {
         let stage: String
         let version: String
         let commit: String
+        /// The tag that put it there: the version's, or (for `show NAME#STAGE`) the stage
+        /// assignment's, as GTO's JSON describes a stage.
         let tag: String
         let since: String?
         let by: String?
+        /// The version's own tag, when `tag` is an assignment's.
+        var versionTag: String? = nil
     }
 
     let name: String
@@ -290,13 +294,14 @@ struct ShowCommand: ParsableCommand {
         let entry: ModelStatus.Entry
         if reference[split] == "#" {
             guard let current = model.current(in: selector) else {
-                console.err("mlgate: \(name) has no version in stage '\(selector)'" +
-                            (model.stages.isEmpty ? "" : "; stages in use: " + Stages.ordered(model.stages).joined(separator: ", ")))
+                let holders = Stages.ordered(model.stages).compactMap { stage in model.current(in: stage).map { "\(stage) (\($0.version))" } }
+                console.err("mlgate: no version of \(name) is in \(selector)" +
+                            (holders.isEmpty ? "; no stage holds one of its versions yet" : "; \(name)'s versions are in " + holders.joined(separator: ", ")))
                 throw ExitCode(ExitStatus.failed)
             }
             let versionTag = model.version(current.version)?.registered.tag ?? current.stamp.tag
-            entry = .init(stage: selector, version: current.version, commit: current.stamp.commit, tag: versionTag,
-                          since: current.stamp.time.map { Timestamp.text($0) }, by: current.stamp.author)
+            entry = .init(stage: selector, version: current.version, commit: current.stamp.commit, tag: current.stamp.tag,
+                          since: current.stamp.time.map { Timestamp.text($0) }, by: current.stamp.author, versionTag: versionTag)
         } else {
             let found = (selector == "latest" || selector == "greatest") ? model.latest : model.version(selector)
             guard let version = found else {
@@ -307,7 +312,8 @@ struct ShowCommand: ParsableCommand {
                           since: version.registered.time.map { Timestamp.text($0) }, by: version.registered.author)
         }
         if ref {
-            console.out(entry.tag)
+            // The version's tag, as `gto show NAME#STAGE --ref` prints it.
+            console.out(entry.versionTag ?? entry.tag)
         } else if query.json {
             console.out(CanonicalJSON.text(entry))
         } else {

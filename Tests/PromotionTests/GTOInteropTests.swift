@@ -110,5 +110,18 @@ struct GTOInteropTests {
         let reversed = try MLGateExecutable.run(["history", "--json", "--reverse"], in: repo.path)
         let oldestFirst = ((try JSONSerialization.jsonObject(with: Data(reversed.stdout.utf8)) as? [String: Any])?["events"] as? [[String: Any]] ?? []).compactMap { $0["time"] as? String }
         #expect(oldestFirst == oldestFirst.sorted() && oldestFirst.count == times.count)
+
+        // show NAME#STAGE --json describes the assignment (its tag), as GTO's stage record does;
+        // --ref still prints the version's tag, as gto's --ref does.
+        let peerStage = try #require(try JSONSerialization.jsonObject(with: Data(gto(["show", "churn#staging", "--json"], in: repo).utf8)) as? [[String: Any]])
+        let peerAssignment = ((peerStage.first?["stages"] as? [[String: Any]])?.first?["assignments"] as? [[String: Any]])?.first?["tag"] as? String
+        let stage = try MLGateExecutable.run(["show", "churn#staging", "--json"], in: repo.path)
+        let mineStage = try #require(try JSONSerialization.jsonObject(with: Data(stage.stdout.utf8)) as? [String: Any])
+        #expect(mineStage["tag"] as? String == peerAssignment && peerAssignment == "churn#staging#1", "\(mineStage), gto \(String(describing: peerAssignment))")
+        #expect(mineStage["versionTag"] as? String == "churn@v0.0.1")
+        #expect(try MLGateExecutable.run(["show", "churn#staging", "--ref"], in: repo.path).stdout == (try gto(["show", "churn#staging", "--ref"], in: repo)) + "\n")
+        // An empty stage names where the versions are.
+        let empty = try MLGateExecutable.run(["show", "churn#prod"], in: repo.path)
+        #expect(empty.stderr.contains("no version of churn is in prod; churn's versions are in staging (v0.0.1)"), "\(empty.stderr)")
     }
 }

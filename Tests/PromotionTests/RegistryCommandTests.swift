@@ -62,7 +62,7 @@ struct RegistryCommandTests {
         #expect(again.stderr.contains("already registered at"))
         let empty = try run("show", "churn#production", in: repo)
         #expect(empty.status == 1)
-        #expect(empty.stderr.contains("churn has no version in stage 'production'"))
+        #expect(empty.stderr.contains("no version of churn is in production; no stage holds one of its versions yet"), "\(empty.stderr)")
 
         let outside = try MLGateExecutable.run(["status"], in: NSTemporaryDirectory())
         #expect(outside.status == 2)
