@@ -136,7 +136,8 @@ public struct ModelRecord: Sendable {
     }
 
     private func event(_ tag: StageTag) -> StageEvent? {
-        guard let record = reader.record(name: tag.name, id: tag.id) else { return nil }
+        // A lightweight tag is not an event (GTO ignores them too).
+        guard let record = reader.record(name: tag.name, id: tag.id), record.annotated else { return nil }
         return StageEvent(kind: tag.kind, stage: tag.stage, counter: tag.counter,
                           version: versionOnCommit[record.commit] ?? record.commit, stamp: RegistryStamp(record))
     }
@@ -201,13 +202,20 @@ public struct RegistryState: Sendable {
         var commits: [String: String] = [:]
         for (name, id, peeled) in try repository.tagReferences() {
             guard let tag = RegistryTag(parsing: name) else { continue }
-            named.append((tag, name, id))
             switch tag.action {
-            case .assign, .unassign, .create: continue
+            case .assign, .unassign, .create: break
             default:
-                // Packed refs know the commit; a loose tag is read for it (and kept).
-                if let peeled { commits[name] = peeled } else { commits[name] = try reader.read(name: name, id: id).commit }
+                // Packed refs know the commit of an annotated tag; any other is read for it
+                // (and kept). A lightweight tag is no registration: GTO ignores them too.
+                if let peeled {
+                    commits[name] = peeled
+                } else {
+                    let record = try reader.read(name: name, id: id)
+                    guard record.annotated else { continue }
+                    commits[name] = record.commit
+                }
             }
+            named.append((tag, name, id))
         }
         self.init(named: named, commits: commits, reader: reader)
     }
@@ -232,9 +240,9 @@ public struct RegistryState: Sendable {
                     models[tag.model]!.versions.append(ModelVersion(version: version, commit: commit, tagName: name, tagID: id, reader: reader))
                 }
             case .deregister(let version):
-                if let record = reader.record(name: name, id: id) { deregistrations.append((tag.model, version, RegistryStamp(record))) }
+                if let record = reader.record(name: name, id: id), record.annotated { deregistrations.append((tag.model, version, RegistryStamp(record))) }
             case .deprecate:
-                if let record = reader.record(name: name, id: id) { models[tag.model]!.deprecated = RegistryStamp(record) }
+                if let record = reader.record(name: name, id: id), record.annotated { models[tag.model]!.deprecated = RegistryStamp(record) }
             case .assign(let stage):
                 models[tag.model]!.stageTags.append(.init(kind: .assign, stage: stage, counter: tag.counter ?? 0, name: name, id: id))
             case .unassign(let stage):

@@ -124,4 +124,25 @@ struct GTOInteropTests {
         let empty = try MLGateExecutable.run(["show", "churn#prod"], in: repo.path)
         #expect(empty.stderr.contains("no version of churn is in prod; churn's versions are in staging (v0.0.1)"), "\(empty.stderr)")
     }
+
+    @Test("lightweight tags in the registry's grammar are ignored, as GTO ignores them")
+    func lightweightTags() throws {
+        let (repo, shas) = try TemporaryRepository.withTrainingCommits(3)
+        _ = try gto(["register", "fraud", shas[0], "--version", "v0.1.0"], in: repo)
+        _ = try gto(["assign", "fraud", "--version", "v0.1.0", "--stage", "prod"], in: repo)
+        // Someone's plain `git tag`s: a version, an assignment, a deregistration.
+        _ = try repo.git("tag", "fraud@v9.0.0", shas[2])
+        _ = try repo.git("tag", "fraud#prod#7", shas[1])
+        _ = try repo.git("tag", "fraud@v0.1.0!", shas[0])
+        let status = try MLGateExecutable.run(["status", "fraud", "--json"], in: repo.path)
+        let model = try #require(((try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["models"] as? [[String: Any]])?.first)
+        #expect((model["latest"] as? [String: Any])?["version"] as? String == (try gto(["show", "fraud@latest", "--ref"], in: repo)).replacingOccurrences(of: "fraud@", with: ""))
+        #expect((model["stages"] as? [[String: Any]])?.first?["version"] as? String == "v0.1.0")
+        #expect(try gto(["show", "fraud#prod", "--ref"], in: repo) == "fraud@v0.1.0")
+        // Packed, as a clone leaves them: the same.
+        _ = try repo.git("pack-refs", "--all")
+        let packed = try MLGateExecutable.run(["show", "fraud#prod", "--ref"], in: repo.path)
+        #expect(packed.stdout == "fraud@v0.1.0\n")
+        #expect(try MLGateExecutable.run(["show", "fraud@latest", "--ref"], in: repo.path).stdout == "fraud@v0.1.0\n")
+    }
 }
