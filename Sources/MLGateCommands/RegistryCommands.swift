@@ -347,7 +347,9 @@ struct HistoryCommand: ParsableCommand {
         let tag: String
         let by: String?
         let message: String
-        var sortKey: (Date, Int) = (.distantPast, 0)
+        /// Time, then the registry's counter (an approval sits just before the assignment it
+        /// allowed), then the order written.
+        var sortKey: (Date, Double) = (.distantPast, 0)
         enum CodingKeys: String, CodingKey { case model, time, event, version, stage, commit, tag, by, message }
     }
 
@@ -386,7 +388,7 @@ struct HistoryCommand: ParsableCommand {
         func add(_ kind: String, _ version: String, _ stage: String?, _ stamp: RegistryStamp, counter: Int) {
             var event = Event(model: nil, time: stamp.time.map { Timestamp.text($0) }, event: kind, version: version, stage: stage, commit: stamp.commit,
                               tag: stamp.tag, by: stamp.author, message: stamp.message)
-            event.sortKey = (stamp.time ?? .distantPast, counter)
+            event.sortKey = (stamp.time ?? .distantPast, Double(counter))
             events.append(event)
         }
         for version in model.versions {
@@ -408,7 +410,11 @@ struct HistoryCommand: ParsableCommand {
                 var event = Event(model: nil, time: statement.time, event: statement.verdict == .approve ? "approved" : "rejected",
                                   version: statement.version, stage: statement.stage, commit: statement.commit, tag: "",
                                   by: statement.signer, message: statement.comment)
-                event.sortKey = (time ?? .distantPast, 0)  // before the assignments it allowed
+                // Within its second: after what came before it, just before the assignment it
+                // allowed (the version's next one to that stage), else after everything.
+                let allowed = model.stageEvents.first { $0.kind == .assign && $0.version == statement.version && $0.stage == statement.stage
+                    && ($0.stamp.time.map { $0 >= (time ?? .distantPast) } ?? true) }
+                event.sortKey = (time ?? .distantPast, allowed.map { Double($0.counter) - 0.5 } ?? Double(Int.max))
                 events.append(event)
             }
         }

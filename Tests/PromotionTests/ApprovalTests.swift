@@ -84,6 +84,12 @@ struct ApprovalTests {
         let history = try mlgate(["history", "churn"], repo).stdout
         #expect(history.contains("approved"))
         #expect(history.contains("bob@example.com"))
+        // In the order things happened, though all of it may fall within one second: the
+        // approval after the staging assignment and before the production one it allowed.
+        let json = try mlgate(["history", "churn", "--json"], repo).stdout
+        let events = ((try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["events"] as? [[String: Any]] ?? [])
+            .map { "\($0["event"]!) \(($0["stage"] as? String) ?? "")" }
+        #expect(events == ["registered ", "assigned staging", "approved production", "assigned production"], "\(events)")
     }
 
     @Test("an approval stops counting when the evidence changes, or when any byte of it is altered")
