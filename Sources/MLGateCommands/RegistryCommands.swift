@@ -185,13 +185,20 @@ struct StatusCommand: ParsableCommand {
     @Argument(help: "Only this model.")
     var name: String?
 
+    @Flag(name: .long, help: "Include deprecated models (hidden otherwise, as GTO hides them).")
+    var all = false
+
     @OptionGroup var query: QueryOptions
 
     func run() throws {
         let (console, registry) = try query.open()
         let state = try load(registry, console: console)
-        var models = state.models
-        if let name { models = [try findModel(name, in: state, console: console)] }
+        var models = state.models.filter { all || $0.deprecated == nil }
+        if let name {
+            let model = try findModel(name, in: state, console: console)
+            try Self.refuseDeprecated(model, all: all, console: console)
+            models = [model]
+        }
         let report = models.map(ModelStatus.init)
         if query.json {
             console.out(CanonicalJSON.text(["models": report]))
@@ -212,6 +219,13 @@ struct StatusCommand: ParsableCommand {
             if model.deprecated { rows.append([model.name, "(deprecated)", "", "", "", ""]) }
         }
         console.out(Table.render(rows))
+    }
+
+    /// A deprecated model is hidden unless `--all` (GTO's `--deprecated`): says so, exit 1.
+    static func refuseDeprecated(_ model: ModelRecord, all: Bool, console: ConsoleOutput) throws {
+        guard let deprecated = model.deprecated, !all else { return }
+        console.err("mlgate: \(model.name) is deprecated" + (deprecated.time.map { " (since \(Timestamp.text($0)))" } ?? "") + "; add --all to show it")
+        throw ExitCode(ExitStatus.failed)
     }
 
     static func known(_ state: RegistryState) -> String {
@@ -265,6 +279,9 @@ struct ShowCommand: ParsableCommand {
     @Flag(name: .long, help: "Print only the version's tag (for scripts).")
     var ref = false
 
+    @Flag(name: .long, help: "Show a deprecated model too (hidden otherwise, as GTO hides it).")
+    var all = false
+
     @OptionGroup var query: QueryOptions
 
     /// One version of a model, as `show NAME` lists it (GTO's `gto show NAME`).
@@ -291,6 +308,7 @@ struct ShowCommand: ParsableCommand {
         let registry = try query.repository.open(console: console)
         let state = try load(registry, console: console)
         let model = try findModel(name, in: state, console: console)
+        try StatusCommand.refuseDeprecated(model, all: all, console: console)
         let entry: ModelStatus.Entry
         if reference[split] == "#" {
             guard let current = model.current(in: selector) else {
@@ -429,6 +447,7 @@ extension ShowCommand {
         let registry = try query.repository.open(console: console)
         let state = try load(registry, console: console)
         let model = try findModel(name, in: state, console: console)
+        try StatusCommand.refuseDeprecated(model, all: all, console: console)
         let holders = Dictionary(model.stages.compactMap { stage in model.current(in: stage).map { ($0.version, stage) } }, uniquingKeysWith: { a, b in a + "," + b })
         let rows = model.versions.reversed().map { version in
             let text = version.version.description

@@ -155,9 +155,12 @@ public struct ModelRecord: Sendable {
     }
 
     /// The stage's current assignment: among the versions whose last event in the stage (by
-    /// counter) is an assignment, the one assigned last. nil when the stage is empty.
+    /// counter) is an assignment, the one assigned last. nil when the stage is empty. A
+    /// deregistered version holds no stage, as GTO reads it.
     public func current(in stage: String) -> StageEvent? {
-        newestFirst(in: stage) { event, isLast in isLast && event.kind == .assign ? event : nil }
+        newestFirst(in: stage) { event, isLast in
+            isLast && event.kind == .assign && version(event.version)?.deregistered == nil ? event : nil
+        }
     }
 
     /// The stage's assignment before the current one: the version to go back to. Versions

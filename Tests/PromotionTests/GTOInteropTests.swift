@@ -61,7 +61,10 @@ struct GTOInteropTests {
         let model = try #require((json["models"] as? [[String: Any]])?.first)
         #expect((model["latest"] as? [String: Any])?["version"] as? String == "v0.2.0")
         let stages = (model["stages"] as? [[String: Any]] ?? []).map { "\($0["stage"]!)=\($0["version"]!)" }
-        #expect(Set(stages) == ["prod=v0.1.0", "staging=v0.2.0"])
+        // v0.1.0 is deregistered: like GTO, mlgate no longer counts it in prod.
+        #expect(Set(stages) == ["staging=v0.2.0"])
+        #expect(try gto(["show", "fraud#prod", "--ref"], in: repo) == "")
+        #expect(try MLGateExecutable.run(["show", "fraud#prod"], in: repo.path).stderr.contains("no version of fraud is in prod"))
 
         // v0.1.0 was deregistered by GTO ("deprecate NAME VERSION"): no longer the latest candidate.
         let registry = Registry(repository: try Repository(discovering: repo.path))
@@ -144,5 +147,25 @@ struct GTOInteropTests {
         let packed = try MLGateExecutable.run(["show", "fraud#prod", "--ref"], in: repo.path)
         #expect(packed.stdout == "fraud@v0.1.0\n")
         #expect(try MLGateExecutable.run(["show", "fraud@latest", "--ref"], in: repo.path).stdout == "fraud@v0.1.0\n")
+    }
+
+    @Test("a deprecated model is hidden from status and show unless --all, as gto show hides it without --deprecated")
+    func deprecatedModels() throws {
+        let (repo, shas) = try TemporaryRepository.withTrainingCommits(2)
+        _ = try gto(["register", "churn", shas[0]], in: repo)
+        #expect(try MLGateExecutable.run(["register", "fraud", shas[1]], in: repo.path).status == 0)
+        #expect(try MLGateExecutable.run(["deprecate", "churn"], in: repo.path).status == 0)
+        let peerNames = Set(((try JSONSerialization.jsonObject(with: Data(gto(["show", "--json"], in: repo).utf8)) as? [String: Any]) ?? [:]).keys)
+        let peerAll = Set(((try JSONSerialization.jsonObject(with: Data(gto(["show", "--json", "--deprecated"], in: repo).utf8)) as? [String: Any]) ?? [:]).keys)
+        func names(_ arguments: [String]) throws -> Set<String> {
+            let run = try MLGateExecutable.run(arguments, in: repo.path)
+            return Set(((try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])?["models"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String })
+        }
+        #expect(try names(["status", "--json"]) == peerNames && peerNames == ["fraud"])
+        #expect(try names(["status", "--json", "--all"]) == peerAll && peerAll == ["churn", "fraud"])
+        let hidden = try MLGateExecutable.run(["show", "churn@latest", "--ref"], in: repo.path)
+        #expect(hidden.status == 1 && hidden.stdout.isEmpty && hidden.stderr.contains("churn is deprecated"))
+        #expect(try gto(["show", "churn@latest", "--ref"], in: repo) == "")
+        #expect(try MLGateExecutable.run(["show", "churn@latest", "--ref", "--all"], in: repo.path).stdout == "churn@v0.0.1\n")
     }
 }
