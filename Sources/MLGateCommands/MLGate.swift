@@ -8,7 +8,7 @@ public struct MLGate: AsyncParsableCommand {
         abstract: "A CI/CD gate for machine-learning models: runs GitHub Actions workflows on the host, keeps a model registry and its evidence in git, decides and records promotions, and rolls back when post-deploy analysis fails.",
         version: "0.2.0",
         subcommands: [RunCommand.self, LintCommand.self, ExprCommand.self,
-                      RegisterCommand.self, DeregisterCommand.self, DeprecateCommand.self, StatusCommand.self, ShowCommand.self, HistoryCommand.self,
+                      RegisterCommand.self, DeregisterCommand.self, DeprecateCommand.self, AssignCommand.self, UnassignCommand.self, StatusCommand.self, ShowCommand.self, HistoryCommand.self,
                       CheckCommand.self, EvidenceCommand.self, PolicyCommand.self, GateCommand.self, PromoteCommand.self,
                       ApproveCommand.self, RejectCommand.self, KeysCommand.self, MonitorCommand.self, RollbackCommand.self, SyncCommand.self])
 

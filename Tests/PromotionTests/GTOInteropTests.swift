@@ -168,4 +168,34 @@ struct GTOInteropTests {
         #expect(try gto(["show", "churn@latest", "--ref"], in: repo) == "")
         #expect(try MLGateExecutable.run(["show", "churn@latest", "--ref", "--all"], in: repo.path).stdout == "churn@v0.0.1\n")
     }
+
+    @Test("assign and unassign are GTO's plain stage changes, as gto reads them; a stage mlgate.yml names needs --force, which the tag records")
+    func plainAssignment() throws {
+        let (repo, shas) = try TemporaryRepository.withTrainingCommits(3)
+        _ = try gto(["register", "churn", shas[0], "--version", "v1.0.0"], in: repo)
+        let assigned = try MLGateExecutable.run(["assign", "churn", "dev", "--version", "v1.0.0", "--json"], in: repo.path)
+        #expect(assigned.status == 0, "\(assigned.stderr)")
+        let written = try #require(try JSONSerialization.jsonObject(with: Data(assigned.stdout.utf8)) as? [String: Any])
+        #expect(written["tag"] as? String == "churn#dev#1" && written["version"] as? String == "v1.0.0" && written["action"] as? String == "assign")
+        #expect(try gto(["show", "churn#dev", "--ref"], in: repo) == "churn@v1.0.0")
+        // A commit with no version is registered first, as gto assign does.
+        let fresh = try MLGateExecutable.run(["assign", "churn", "qa", shas[2]], in: repo.path)
+        #expect(fresh.stdout.contains("Registered churn v1.0.1") && fresh.stdout.contains("Assigned churn v1.0.1 to qa"), "\(fresh.stdout)\(fresh.stderr)")
+        #expect(try gto(["show", "churn#qa", "--ref"], in: repo) == "churn@v1.0.1")
+        #expect(try MLGateExecutable.run(["unassign", "churn", "dev"], in: repo.path).status == 0)
+        #expect(try gto(["show", "churn#dev", "--ref"], in: repo) == "")
+
+        // With a policy naming the stage, the gate's path is the way; --force is recorded.
+        try repo.write("mlgate.yml", "stages:\n  staging: { checks: [] }\n  production: { from: staging }\n")
+        _ = try repo.commitAll("policy")
+        let refused = try MLGateExecutable.run(["assign", "churn", "production", "--version", "v1.0.0"], in: repo.path)
+        #expect(refused.status == 2 && refused.stderr.contains("use mlgate promote"), "\(refused.stderr)")
+        #expect(try repo.git("tag", "-l", "churn#production*").isEmpty, "nothing was written")
+        let forced = try MLGateExecutable.run(["assign", "churn", "production", "--version", "v1.0.0", "--force"], in: repo.path)
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(try repo.git("tag", "-l", "--format=%(contents)", "churn#production#*").contains("--force: the requirements mlgate.yml sets for production were not checked"))
+        #expect(try gto(["show", "churn#production", "--ref"], in: repo) == "churn@v1.0.0")
+        // A stage the policy does not name is still a plain assignment.
+        #expect(try MLGateExecutable.run(["assign", "churn", "dev", "--version", "v1.0.0"], in: repo.path).status == 0)
+    }
 }
