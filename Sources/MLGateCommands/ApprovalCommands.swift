@@ -35,7 +35,7 @@ struct ApprovalRequest: ParsableArguments {
     @Option(name: .long, help: "The SSH key to sign with: a private key, or a public key whose private half is in ssh-agent (default: git's user.signingkey, else ~/.ssh/id_ed25519).")
     var key: String?
 
-    @Option(name: .long, help: "Who you are, as in the allowed-signers file (default: git's user.email).")
+    @Option(name: .long, help: "Who you are (default: the principal the stage's allowed-signers file lists for your key, else git's user.email).")
     var principal: String?
 
     @Option(name: .long, help: "A comment kept with the signature.")
@@ -57,7 +57,12 @@ struct ApprovalRequest: ParsableArguments {
             console.err("mlgate: no SSH key found; pass --key ~/.ssh/id_ed25519 (make one with ssh-keygen -t ed25519)")
             throw ExitCode(ExitStatus.invalid)
         }
-        let signer = principal ?? registry.repository.config("user.email") ?? registry.repository.identity().email
+        // Who the gate will count: the principal the allowed-signers file lists for this key.
+        let listed = loaded.stage(stage)?.approvals.flatMap { rules -> String? in
+            guard let file = try? String(contentsOfFile: root + "/" + rules.signers, encoding: .utf8) else { return nil }
+            return SSHSignatures.principals(forPublicKeyFile: key.hasSuffix(".pub") ? key : key + ".pub", allowedSigners: file).first
+        }
+        let signer = principal ?? listed ?? registry.repository.config("user.email") ?? registry.repository.identity().email
         let statement = ApprovalStatement(verdict: verdict, model: decision.model, version: decision.version, commit: decision.commit,
                                           stage: decision.to, evidence: decision.evidenceDigest, signer: signer,
                                           time: Timestamp.text(), comment: comment)
@@ -116,11 +121,25 @@ struct KeysCommand: ParsableCommand {
     @Option(name: .long, help: "The principal (default: git's user.email).")
     var principal: String?
 
+    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Append EMAIL's public KEY to the allowed-signers file (the policy's, else .mlgate/allowed_signers).", valueName: "EMAIL KEY"))
+    var add: [String] = []
+
+    @Option(name: .long, help: "The allowed-signers file for --add (default: the one mlgate.yml's approvals name, else .mlgate/allowed_signers).")
+    var signers: String?
+
     @OptionGroup var repository: RepositoryOption
+
+    func validate() throws {
+        if !add.isEmpty, add.count != 2 { throw ValidationError("--add takes an email and a public key: --add alice@example.com ~/.ssh/id_ed25519.pub") }
+    }
 
     func run() throws {
         let console = ConsoleOutput()
         let registry = try repository.open(console: console)
+        if add.count == 2 {
+            try append(principal: add[0], key: SigningKey.expand(add[1]), registry: registry, console: console)
+            return
+        }
         guard let key = SigningKey.find(key, repository: registry.repository) else {
             console.err("mlgate: no SSH key found; pass --key ~/.ssh/id_ed25519.pub (make one with ssh-keygen -t ed25519)")
             throw ExitCode(ExitStatus.invalid)
@@ -133,5 +152,30 @@ struct KeysCommand: ParsableCommand {
             console.err("mlgate: \(error.description)")
             throw ExitCode(ExitStatus.invalid)
         }
+    }
+
+    /// `--add EMAIL KEY`: appends the allowed-signers line, unless the file has it already.
+    private func append(principal: String, key: String, registry: Registry, console: ConsoleOutput) throws {
+        let publicKey = key.hasSuffix(".pub") ? key : key + ".pub"
+        let line: String
+        do { line = try SSHSignatures.allowedSignersLine(publicKeyFile: publicKey, principal: principal) } catch {
+            console.err("mlgate: \(error.description)")
+            throw ExitCode(ExitStatus.invalid)
+        }
+        let policyFile = (try? PolicyDecoder.load(repositoryRoot: registry.root, file: PolicyDecoder.fileName))?.stages.compactMap(\.approvals?.signers).first
+        let relative = signers ?? policyFile ?? ".mlgate/allowed_signers"
+        let path = relative.hasPrefix("/") ? relative : registry.root + "/" + relative
+        let existing = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        if existing.split(separator: "\n").contains(where: { $0 == line }) {
+            console.out("\(relative) already lists \(principal) with this key")
+            return
+        }
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let text = existing + (existing.isEmpty || existing.hasSuffix("\n") ? "" : "\n") + line + "\n"
+        do { try Data(text.utf8).write(to: URL(fileURLWithPath: path)) } catch {
+            console.err("mlgate: cannot write \(relative): \(error.localizedDescription)")
+            throw ExitCode(ExitStatus.invalid)
+        }
+        console.out("Added \(principal) to \(relative); commit it so the gate reads it")
     }
 }

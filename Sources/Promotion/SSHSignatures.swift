@@ -50,6 +50,23 @@ public enum SSHSignatures {
         return "\(principal) namespaces=\"\(namespace)\" \(fields[0]) \(fields[1])"
     }
 
+    /// The principals an allowed-signers file lists for the public key in `publicKeyFile`
+    /// (what the gate will count a signature by that key as), in file order.
+    public static func principals(forPublicKeyFile publicKeyFile: String, allowedSigners: String) -> [String] {
+        guard let text = try? String(contentsOfFile: publicKeyFile, encoding: .utf8) else { return [] }
+        let fields = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
+        guard fields.count >= 2 else { return [] }
+        let key = " \(fields[0]) \(fields[1])"
+        var out: [String] = []
+        for line in allowedSigners.split(separator: "\n") where !line.hasPrefix("#") {
+            let padded = " " + line.trimmingCharacters(in: .whitespaces) + " "
+            guard padded.contains(key + " ") || padded.hasSuffix(key + " ") else { continue }
+            let names = line.split(separator: " ").first.map { $0.split(separator: ",").map(String.init) } ?? []
+            for name in names where !out.contains(name) { out.append(name) }
+        }
+        return out
+    }
+
     // MARK: ssh-keygen
 
     private static func withFile<T>(_ contents: String, _ body: (String) -> T) -> T {

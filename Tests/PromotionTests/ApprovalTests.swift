@@ -133,4 +133,27 @@ struct ApprovalTests {
         #expect(gate.status == 1)
         #expect(gate.stdout.contains("rejected by bob@example.com: drift on the holdout set"))
     }
+
+    @Test("approve --key records the principal the allowed-signers file lists for that key, not git's user.email; keys --add appends a signer")
+    func principalFromKey() throws {
+        let keys = try Keys()
+        let repo = try project(keys)
+        // git's user.email here is the author's; bob's key is listed as bob@example.com.
+        let approved = try mlgate(["approve", "churn", "--version", "v1.0.0", "--stage", "production", "--key", keys.bob], repo)
+        #expect(approved.status == 0, "\(approved.stderr)")
+        #expect(approved.stdout.contains("as bob@example.com"), "\(approved.stdout)")
+        let json = try mlgate(["history", "churn", "--json"], repo).stdout
+        let approvals = ((try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["events"] as? [[String: Any]] ?? []).filter { $0["event"] as? String == "approved" }
+        #expect(approvals.map { $0["by"] as? String } == ["bob@example.com"])
+        #expect(try mlgate(["gate", "churn", "--to", "production", "--json"], repo).stdout.contains("\"valid\":[\"bob@example.com\"]"))
+
+        // keys --add: the policy's signers file gains mallory's line, once.
+        let added = try mlgate(["keys", "--add", "mallory@example.com", keys.mallory + ".pub"], repo)
+        #expect(added.status == 0 && added.stdout.contains("Added mallory@example.com to .mlgate/allowed_signers"), "\(added.stdout)\(added.stderr)")
+        let again = try mlgate(["keys", "--add", "mallory@example.com", keys.mallory + ".pub"], repo)
+        #expect(again.stdout.contains("already lists"))
+        let file = try String(contentsOfFile: repo.path + "/.mlgate/allowed_signers", encoding: .utf8)
+        #expect(file.split(separator: "\n").filter { $0.hasPrefix("mallory@example.com ") }.count == 1)
+        #expect(file.split(separator: "\n").count == 3)
+    }
 }
