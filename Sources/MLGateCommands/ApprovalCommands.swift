@@ -41,6 +41,21 @@ struct ApprovalRequest: ParsableArguments {
     @Option(name: .long, help: "A comment kept with the signature.")
     var comment: String = ""
 
+    @Flag(name: .long, help: "Print what was recorded as one JSON object.")
+    var json = false
+
+    /// What `--json` prints.
+    struct Recorded: Encodable {
+        let action: String
+        let model: String
+        let version: String
+        let commit: String
+        let stage: String
+        let signer: String
+        let evidence: String
+        let counted: Bool
+    }
+
     @OptionGroup var context: PolicyOptions
 
     /// Signs and records a statement; reports whether the gate will count it.
@@ -79,6 +94,12 @@ struct ApprovalRequest: ParsableArguments {
             try store.record(signed, commit: decision.commit,
                              message: "mlgate: \(verdict.rawValue) \(decision.model) \(decision.version) for \(decision.to)")
         } catch { throw fail(error, console: console) }
+        if json {
+            console.out(CanonicalJSON.text(Recorded(action: verdict.rawValue, model: decision.model, version: decision.version, commit: decision.commit,
+                                                    stage: decision.to, signer: signer, evidence: decision.evidenceDigest,
+                                                    counted: loaded.stage(stage)?.approvals != nil)))
+            return
+        }
         let word = verdict == .approve ? "Approved" : "Rejected"
         console.out("\(word) \(decision.model) \(decision.version) (\(decision.commit.prefix(7))) for \(decision.to) as \(signer); signed with \(key)")
         console.out("  over the evidence \(decision.evidenceDigest.prefix(12)) (\(decision.checks.map { "\($0.name): \($0.status)" }.joined(separator: ", ")))")

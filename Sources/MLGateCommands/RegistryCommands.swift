@@ -97,6 +97,9 @@ struct RegisterCommand: ParsableCommand {
     @Flag(name: .customLong("exists-ok"), help: "If the commit already has a version, say so and exit 0 (for CI jobs that run again).")
     var existsOK = false
 
+    @Flag(name: .long, help: "Print what was written as one JSON object.")
+    var json = false
+
     @OptionGroup var repository: RepositoryOption
 
     func run() throws {
@@ -127,7 +130,12 @@ struct RegisterCommand: ParsableCommand {
             let tag = try registry.register(name, version: parsedVersion, bump: part, revision: revision, message: message, existsOK: existsOK)
             let commit = try registry.resolve(revision)
             let fresh = (try registry.state().model(name)?.versions.count ?? 0) > before
-            console.out("\(fresh ? "Registered" : "Already registered:") \(name) \(tag.action.versionText) at \(commit.prefix(7)) (tag \(tag))")
+            if json {
+                console.out(CanonicalJSON.text(Written(action: "register", model: name, version: tag.action.versionText, commit: commit,
+                                                       tag: tag.description, written: fresh)))
+            } else {
+                console.out("\(fresh ? "Registered" : "Already registered:") \(name) \(tag.action.versionText) at \(commit.prefix(7)) (tag \(tag))")
+            }
         } catch {
             throw fail(error, console: console)
         }
@@ -149,11 +157,17 @@ struct DeregisterCommand: ParsableCommand {
     @Option(name: .customShort("m"), help: "Why (the tag's message).")
     var message: String?
 
+    @Flag(name: .long, help: "Print what was written as one JSON object.")
+    var json = false
+
     @OptionGroup var repository: RepositoryOption
 
     func run() throws {
         try repository.write { registry throws(RegistryError) in
-            "Deregistered \(name) \(version) (tag \(try registry.deregister(name, version: version, message: message)))"
+            let tag = try registry.deregister(name, version: version, message: message)
+            let commit = try registry.state().model(name)?.version(version)?.commit ?? ""
+            return json ? CanonicalJSON.text(Written(action: "deregister", model: name, version: version, commit: commit, tag: tag.description, written: true))
+                : "Deregistered \(name) \(version) (tag \(tag))"
         }
     }
 }
@@ -169,11 +183,30 @@ struct DeprecateCommand: ParsableCommand {
     @Option(name: .customShort("m"), help: "Why (the tag's message).")
     var message: String?
 
+    @Flag(name: .long, help: "Print what was written as one JSON object.")
+    var json = false
+
     @OptionGroup var repository: RepositoryOption
 
     func run() throws {
-        try repository.write { registry throws(RegistryError) in "Deprecated \(name) (tag \(try registry.deprecate(name, message: message)))" }
+        try repository.write { registry throws(RegistryError) in
+            let tag = try registry.deprecate(name, message: message)
+            let commit = try registry.state().model(name)?.deprecated?.commit ?? ""
+            return json ? CanonicalJSON.text(Written(action: "deprecate", model: name, version: nil, commit: commit, tag: tag.description, written: true))
+                : "Deprecated \(name) (tag \(tag))"
+        }
     }
+}
+
+/// What a registry write printed with `--json`: one object.
+struct Written: Encodable {
+    let action: String
+    let model: String
+    let version: String?
+    let commit: String
+    let tag: String
+    /// false when nothing new was written (`register --exists-ok` on a registered commit).
+    let written: Bool
 }
 
 /// `mlgate status`: every model's latest version and what each stage holds.

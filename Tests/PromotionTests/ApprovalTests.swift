@@ -139,9 +139,11 @@ struct ApprovalTests {
         let keys = try Keys()
         let repo = try project(keys)
         // git's user.email here is the author's; bob's key is listed as bob@example.com.
-        let approved = try mlgate(["approve", "churn", "--version", "v1.0.0", "--stage", "production", "--key", keys.bob], repo)
+        let approved = try mlgate(["approve", "churn", "--version", "v1.0.0", "--stage", "production", "--key", keys.bob, "--json"], repo)
         #expect(approved.status == 0, "\(approved.stderr)")
-        #expect(approved.stdout.contains("as bob@example.com"), "\(approved.stdout)")
+        let recorded = try #require(try JSONSerialization.jsonObject(with: Data(approved.stdout.utf8)) as? [String: Any], "\(approved.stdout)")
+        #expect(recorded["action"] as? String == "approve" && recorded["signer"] as? String == "bob@example.com"
+                && recorded["stage"] as? String == "production" && recorded["version"] as? String == "v1.0.0" && recorded["counted"] as? Bool == true)
         let json = try mlgate(["history", "churn", "--json"], repo).stdout
         let approvals = ((try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["events"] as? [[String: Any]] ?? []).filter { $0["event"] as? String == "approved" }
         #expect(approvals.map { $0["by"] as? String } == ["bob@example.com"])

@@ -5,6 +5,10 @@ import TestSupport
 /// `mlgate register | status | show | history` as a user runs them.
 @Suite("Registry commands")
 struct RegistryCommandTests {
+    func run(_ arguments: [String], in repo: TemporaryRepository) throws -> ProcessRunner.Result {
+        try MLGateExecutable.run(arguments, in: repo.path)
+    }
+
     func run(_ arguments: String..., in repo: TemporaryRepository) throws -> ProcessRunner.Result {
         try MLGateExecutable.run(arguments, in: repo.path)
     }
@@ -91,5 +95,27 @@ struct RegistryCommandTests {
         let history = try run("history", "churn", in: repo).stdout
         #expect(history.contains("deregistered  v1.1.0"))
         #expect(history.contains("deprecated"))
+    }
+
+    @Test("--json on every registry write: one object saying what was written")
+    func writesAsJSON() throws {
+        let (repo, shas) = try TemporaryRepository.withTrainingCommits(2)
+        func object(_ arguments: String...) throws -> [String: Any] {
+            let result = try run(arguments + ["--json"], in: repo)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
+        }
+        let registered = try object("register", "churn", shas[0], "--version", "v1.0.0")
+        #expect(registered["action"] as? String == "register" && registered["tag"] as? String == "churn@v1.0.0"
+                && registered["commit"] as? String == shas[0] && registered["written"] as? Bool == true)
+        let again = try object("register", "churn", shas[0], "--exists-ok")
+        #expect(again["written"] as? Bool == false)
+        _ = try object("register", "churn", shas[1], "--version", "v1.1.0")
+        let assigned = try object("assign", "churn", "dev", "--version", "v1.1.0")
+        #expect(assigned["tag"] as? String == "churn#dev#1")
+        let deregistered = try object("deregister", "churn", "v1.1.0")
+        #expect(deregistered["action"] as? String == "deregister" && deregistered["tag"] as? String == "churn@v1.1.0!" && deregistered["commit"] as? String == shas[1])
+        let deprecated = try object("deprecate", "churn")
+        #expect(deprecated["action"] as? String == "deprecate" && deprecated["tag"] as? String == "churn@deprecated")
     }
 }
