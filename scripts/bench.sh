@@ -223,6 +223,14 @@ echo "(h) status, 1,000 versions and 5,000 assignments: mlgate ${ms}ms (target <
 results=$(cd "$h" && runs=${GTO_RUNS:-3} interleaved "mlgate=$mlgate status" "gto=$venv/bin/gto show")
 t_m=$(pick mlgate <<< "$results"); t_gto=$(pick gto <<< "$results")
 echo "(i) vs gto show ($("$venv/bin/gto" --version 2>/dev/null | head -1)): mlgate ${t_m}s · gto ${t_gto}s: $(ratio "$t_gto" "$t_m")× faster (target ≥ 10×) $(verdict_of "$t_gto" "$t_m" ">=" 10)"
+# (i2) a GTO user's other two reads on the same registry: one model's versions, and the
+# journal of every model.
+results=$(cd "$h" && runs=${GTO_RUNS:-3} interleaved "mlgate=$mlgate show model3" "gto=$venv/bin/gto show model3")
+t_m=$(pick mlgate <<< "$results"); t_gto=$(pick gto <<< "$results")
+echo "    show NAME: mlgate ${t_m}s · gto ${t_gto}s: $(ratio "$t_gto" "$t_m")× faster (target ≥ 10×) $(verdict_of "$t_gto" "$t_m" ">=" 10)"
+results=$(cd "$h" && runs=${GTO_RUNS:-3} interleaved "mlgate=$mlgate history" "gto=$venv/bin/gto history")
+t_m=$(pick mlgate <<< "$results"); t_gto=$(pick gto <<< "$results")
+echo "    history of every model: mlgate ${t_m}s · gto ${t_gto}s: $(ratio "$t_gto" "$t_m")× faster (target ≥ 10×) $(verdict_of "$t_gto" "$t_m" ">=" 10)"
 
 # (j) 8 concurrent mlgate promote processes × 50 promotions each, starting with 250 loose
 # tags beside 400 packed versions (so the writes cross the 256 loose tags at which mlgate
