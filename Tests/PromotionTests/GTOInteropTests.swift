@@ -154,6 +154,9 @@ struct GTOInteropTests {
         let (repo, shas) = try TemporaryRepository.withTrainingCommits(2)
         _ = try gto(["register", "churn", shas[0]], in: repo)
         #expect(try MLGateExecutable.run(["register", "fraud", shas[1]], in: repo.path).status == 0)
+        // GTO orders events by their tags' seconds: a deprecation in the same second as the
+        // registration is not seen as later. A second apart, as people deprecate.
+        Thread.sleep(forTimeInterval: 1.1)
         #expect(try MLGateExecutable.run(["deprecate", "churn"], in: repo.path).status == 0)
         let peerNames = Set(((try JSONSerialization.jsonObject(with: Data(gto(["show", "--json"], in: repo).utf8)) as? [String: Any]) ?? [:]).keys)
         let peerAll = Set(((try JSONSerialization.jsonObject(with: Data(gto(["show", "--json", "--deprecated"], in: repo).utf8)) as? [String: Any]) ?? [:]).keys)
