@@ -38,34 +38,29 @@ extension Repository {
         var out: [(BlobSighting, String?)] = []
         var seen = Set<String>()
         for commit in try commitShas(from: head, hiding: base, limit: 10_000_000) {
-            var commitObject: OpaquePointer?
-            var id = try oid(of: commit)
-            try LibGit2.check(git_commit_lookup(&commitObject, pointer, &id), "read commit \(commit)")
-            defer { git_commit_free(commitObject) }
-            var tree: OpaquePointer?
-            try LibGit2.check(git_commit_tree(&tree, commitObject), "read the tree of \(commit)")
-            defer { git_tree_free(tree) }
-            var parentTree: OpaquePointer?
-            if git_commit_parentcount(commitObject) > 0 {
-                var parent: OpaquePointer?
-                try LibGit2.check(git_commit_parent(&parent, commitObject, 0), "read the parent of \(commit)")
-                defer { git_commit_free(parent) }
-                try LibGit2.check(git_commit_tree(&parentTree, parent), "read the parent tree of \(commit)")
-            }
-            defer { if let parentTree { git_tree_free(parentTree) } }
-            var diff: OpaquePointer?
-            try LibGit2.check(git_diff_tree_to_tree(&diff, pointer, parentTree, tree, nil), "diff \(commit)")
-            defer { git_diff_free(diff) }
-            for k in 0..<git_diff_num_deltas(diff) {
-                guard let delta = git_diff_get_delta(diff, k)?.pointee else { continue }
-                guard delta.status == GIT_DELTA_ADDED || delta.status == GIT_DELTA_MODIFIED || delta.status == GIT_DELTA_RENAMED || delta.status == GIT_DELTA_COPIED,
-                      delta.new_file.mode == GIT_FILEMODE_BLOB.rawValue || delta.new_file.mode == GIT_FILEMODE_BLOB_EXECUTABLE.rawValue else { continue }
-                var newId = delta.new_file.id
-                let sha = Self.hex(&newId)
-                guard seen.insert(sha).inserted else { continue }
-                var oldId = delta.old_file.id
-                let previous = delta.status == GIT_DELTA_ADDED ? nil : Self.hex(&oldId)
-                out.append((BlobSighting(sha: sha, path: String(cString: delta.new_file.path), commit: commit, size: Int(delta.new_file.size)), previous))
+            try withCommitTree(commit) { (commitObject, tree) throws(GitError) in
+                var parentTree: OpaquePointer?
+                if git_commit_parentcount(commitObject) > 0 {
+                    var parent: OpaquePointer?
+                    try LibGit2.check(git_commit_parent(&parent, commitObject, 0), "read the parent of \(commit)")
+                    defer { git_commit_free(parent) }
+                    try LibGit2.check(git_commit_tree(&parentTree, parent), "read the parent tree of \(commit)")
+                }
+                defer { if let parentTree { git_tree_free(parentTree) } }
+                var diff: OpaquePointer?
+                try LibGit2.check(git_diff_tree_to_tree(&diff, pointer, parentTree, tree, nil), "diff \(commit)")
+                defer { git_diff_free(diff) }
+                for k in 0..<git_diff_num_deltas(diff) {
+                    guard let delta = git_diff_get_delta(diff, k)?.pointee else { continue }
+                    guard delta.status == GIT_DELTA_ADDED || delta.status == GIT_DELTA_MODIFIED || delta.status == GIT_DELTA_RENAMED || delta.status == GIT_DELTA_COPIED,
+                          delta.new_file.mode == GIT_FILEMODE_BLOB.rawValue || delta.new_file.mode == GIT_FILEMODE_BLOB_EXECUTABLE.rawValue else { continue }
+                    var newId = delta.new_file.id
+                    let sha = Self.hex(&newId)
+                    guard seen.insert(sha).inserted else { continue }
+                    var oldId = delta.old_file.id
+                    let previous = delta.status == GIT_DELTA_ADDED ? nil : Self.hex(&oldId)
+                    out.append((BlobSighting(sha: sha, path: String(cString: delta.new_file.path), commit: commit, size: Int(delta.new_file.size)), previous))
+                }
             }
         }
         return out
@@ -105,26 +100,8 @@ extension Repository {
         return Array(Set(paths)).sorted()
     }
 
-    /// Commit ids from `head` (hiding `base`'s history), oldest first.
-    private func commitShas(from head: String, hiding base: String?, limit: Int) throws(GitError) -> [String] {
-        var walk: OpaquePointer?
-        try LibGit2.check(git_revwalk_new(&walk, pointer), "walk the history")
-        defer { git_revwalk_free(walk) }
-        git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_REVERSE.rawValue)
-        var headId = try oid(of: head)
-        try LibGit2.check(git_revwalk_push(walk, &headId), "walk from \(head)")
-        if let base {
-            var baseId = try oid(of: base)
-            try LibGit2.check(git_revwalk_hide(walk, &baseId), "stop the walk at \(base)")
-        }
-        var shas: [String] = []
-        var next = git_oid()
-        while shas.count < limit, git_revwalk_next(&next, walk) == 0 { shas.append(Self.hex(&next)) }
-        return shas
-    }
-
-    private func walkTree(ofCommit commit: String, seenTrees: inout Set<String>, seenBlobs: inout Set<String>,
-                          _ body: (BlobSighting) -> Void) throws(GitError) {
+    /// Calls `body` with a commit and its tree (valid during the call only).
+    private func withCommitTree<T>(_ commit: String, _ body: (OpaquePointer, OpaquePointer) throws(GitError) -> T) throws(GitError) -> T {
         var commitObject: OpaquePointer?
         var id = try oid(of: commit)
         try LibGit2.check(git_commit_lookup(&commitObject, pointer, &id), "read commit \(commit)")
@@ -132,10 +109,22 @@ extension Repository {
         var tree: OpaquePointer?
         try LibGit2.check(git_commit_tree(&tree, commitObject), "read the tree of \(commit)")
         defer { git_tree_free(tree) }
+        return try body(commitObject!, tree!)
+    }
+
+    private func walkTree(ofCommit commit: String, seenTrees: inout Set<String>, seenBlobs: inout Set<String>,
+                          _ body: (BlobSighting) -> Void) throws(GitError) {
+        try withCommitTree(commit) { (_, tree) throws(GitError) in
+            try walk(tree, commit: commit, seenTrees: &seenTrees, seenBlobs: &seenBlobs, body)
+        }
+    }
+
+    private func walk(_ tree: OpaquePointer, commit: String, seenTrees: inout Set<String>, seenBlobs: inout Set<String>,
+                      _ body: (BlobSighting) -> Void) throws(GitError) {
         var odb: OpaquePointer?
         try LibGit2.check(git_repository_odb(&odb, pointer), "open the object database")
         defer { git_odb_free(odb) }
-        try walk(tree!, prefix: "", commit: commit, odb: odb!, seenTrees: &seenTrees, seenBlobs: &seenBlobs, depth: 0, body)
+        try walk(tree, prefix: "", commit: commit, odb: odb!, seenTrees: &seenTrees, seenBlobs: &seenBlobs, depth: 0, body)
     }
 
     private func walk(_ tree: OpaquePointer, prefix: String, commit: String, odb: OpaquePointer, seenTrees: inout Set<String>, seenBlobs: inout Set<String>,
