@@ -227,12 +227,20 @@ struct StatusCommand: ParsableCommand {
         let (console, registry) = try query.open()
         let state = try load(registry, console: console)
         var models = state.models.filter { all || $0.deprecated == nil }
+        // Models only annotated at HEAD (artifacts.yaml, dvc.yaml), as gto show lists them.
+        let annotated = ((try? registry.repository.resolveCommit("HEAD")).map { ArtifactAnnotation.read(repository: registry.repository, commit: $0) } ?? [:])
+            .keys.filter { state.model($0) == nil }.sorted()
         if let name {
+            if annotated.contains(name) {
+                let report = [ModelStatus(annotated: name)]
+                console.out(query.json ? CanonicalJSON.text(["models": report]) : "\(name): annotated in artifacts.yaml, not registered; mlgate register \(name) registers it")
+                return
+            }
             let model = try findModel(name, in: state, console: console)
             try Self.refuseDeprecated(model, all: all, console: console)
             models = [model]
         }
-        let report = models.map(ModelStatus.init)
+        let report = models.map(ModelStatus.init) + (name == nil ? annotated.map(ModelStatus.init(annotated:)) : [])
         if query.json {
             console.out(CanonicalJSON.text(["models": report]))
             return
@@ -250,6 +258,7 @@ struct StatusCommand: ParsableCommand {
                 rows.append([model.name, stage.stage, stage.version, String(stage.commit.prefix(7)), stage.since ?? "", stage.by ?? ""])
             }
             if model.deprecated { rows.append([model.name, "(deprecated)", "", "", "", ""]) }
+            if model.annotatedOnly { rows.append(["*" + model.name, "(annotated, not registered)", "", "", "", ""]) }
         }
         console.out(Table.render(rows))
     }
@@ -298,6 +307,14 @@ struct ModelStatus: Encodable {
         }
         deprecated = model.deprecated != nil
     }
+
+    /// A model annotated in artifacts.yaml (or dvc.yaml) but never registered.
+    init(annotated name: String) {
+        (self.name, latest, stages, deprecated, annotatedOnly) = (name, nil, [], false, true)
+    }
+
+    /// Annotated at HEAD, not registered (GTO lists it as `*NAME`).
+    var annotatedOnly = false
 }
 
 /// `mlgate show`: one version, GTO's shortcuts (`NAME#STAGE`, `NAME@latest`, `NAME@vX.Y.Z`).
@@ -328,6 +345,10 @@ struct ShowCommand: ParsableCommand {
         let stages: [String]
         let ref: String
         let deregistered: Bool
+        /// What artifacts.yaml (or dvc.yaml) says about the model at this version's commit.
+        var annotation: ArtifactAnnotation? = nil
+        /// Annotated at this commit but not registered (GTO's discovered version).
+        var registered = true
     }
 
     func run() throws {
@@ -475,30 +496,54 @@ struct HistoryCommand: ParsableCommand {
 }
 
 extension ShowCommand {
-    /// `show NAME`: every version, newest first, with its commit, registration and stages.
+    /// `show NAME`: every version, newest first, with its commit, registration, stages and
+    /// annotation; a model only annotated (artifacts.yaml, dvc.yaml) shows its commit as its
+    /// version, as GTO shows a discovered artifact.
     func showVersions(of name: String, console: ConsoleOutput) throws {
         let registry = try query.repository.open(console: console)
         let state = try load(registry, console: console)
-        let model = try findModel(name, in: state, console: console)
-        try StatusCommand.refuseDeprecated(model, all: all, console: console)
-        let holders = Dictionary(model.stages.compactMap { stage in model.current(in: stage).map { ($0.version, stage) } }, uniquingKeysWith: { a, b in a + "," + b })
-        let rows = model.versions.reversed().map { version in
-            let text = version.version.description
-            return VersionRow(version: text, commit: version.commit, created: version.registered.time.map { Timestamp.text($0) },
-                              author: version.registered.author, stages: Stages.ordered(holders[text].map { $0.split(separator: ",").map(String.init) } ?? []),
-                              ref: version.registered.tag, deregistered: version.deregistered != nil)
+        var rows: [VersionRow] = []
+        if let model = state.model(name) {
+            try StatusCommand.refuseDeprecated(model, all: all, console: console)
+            let holders = Dictionary(model.stages.compactMap { stage in model.current(in: stage).map { ($0.version, stage) } }, uniquingKeysWith: { a, b in a + "," + b })
+            rows = model.versions.reversed().map { version in
+                let text = version.version.description
+                var row = VersionRow(version: text, commit: version.commit, created: version.registered.time.map { Timestamp.text($0) },
+                                     author: version.registered.author, stages: Stages.ordered(holders[text].map { $0.split(separator: ",").map(String.init) } ?? []),
+                                     ref: version.registered.tag, deregistered: version.deregistered != nil)
+                row.annotation = ArtifactAnnotation.read(repository: registry.repository, commit: version.commit)[name]
+                return row
+            }
+        } else if let head = try? registry.repository.resolveCommit("HEAD"),
+                  let annotation = ArtifactAnnotation.read(repository: registry.repository, commit: head)[name] {
+            let info = try? registry.repository.commit(head)
+            var row = VersionRow(version: head, commit: head, created: info.map { Timestamp.text($0.time) }, author: info?.authorName,
+                                 stages: [], ref: head, deregistered: false)
+            row.annotation = annotation
+            row.registered = false
+            rows = [row]
+        } else {
+            _ = try findModel(name, in: state, console: console)
         }
+        let artifact = (try? PolicyDecoder.load(repositoryRoot: registry.root, file: PolicyDecoder.fileName))?.models.first { $0.name == name }?.artifact
         if ref {
             for row in rows { console.out(row.ref) }
         } else if query.json {
-            console.out(CanonicalJSON.text(["model": AnyEncodable(name), "versions": AnyEncodable(rows)]))
+            console.out(CanonicalJSON.text(["model": AnyEncodable(name), "versions": AnyEncodable(rows), "artifact": AnyEncodable(artifact)]))
         } else {
             var table = [["VERSION", "STAGES", "COMMIT", "CREATED", "BY", "REF"]]
             for row in rows {
-                table.append([row.version, row.deregistered ? "(deregistered)" : row.stages.joined(separator: ", "), String(row.commit.prefix(7)),
-                              row.created ?? "", row.author ?? "", row.ref])
+                table.append([row.registered ? row.version : "*" + String(row.version.prefix(7)),
+                              row.deregistered ? "(deregistered)" : row.stages.joined(separator: ", "), String(row.commit.prefix(7)),
+                              row.created ?? "", row.author ?? "", row.registered ? row.ref : String(row.ref.prefix(7))])
             }
             console.out(Table.render(table))
+            if let annotation = rows.first?.annotation {
+                console.out("\(name): " + [annotation.type, annotation.path, annotation.description.isEmpty ? nil : annotation.description].compactMap { $0 }.joined(separator: " · ")
+                            + (annotation.labels.isEmpty ? "" : " [\(annotation.labels.joined(separator: ", "))]") + " (artifacts.yaml)")
+            }
+            if rows.contains(where: { !$0.registered }) { console.out("* annotated, not registered: mlgate register \(name) registers it") }
+            if let artifact { console.out("artifact: \(artifact) (\(PolicyDecoder.fileName))") }
         }
     }
 }

@@ -201,4 +201,61 @@ struct GTOInteropTests {
         // A stage the policy does not name is still a plain assignment.
         #expect(try MLGateExecutable.run(["assign", "churn", "dev", "--version", "v1.0.0"], in: repo.path).status == 0)
     }
+
+    @Test("artifacts.yaml annotations: a model annotated but not registered appears as gto shows it, with the same annotation")
+    func annotations() throws {
+        let (repo, shas) = try TemporaryRepository.withTrainingCommits(2)
+        _ = try gto(["register", "fraud", shas[0]], in: repo)
+        try repo.write("artifacts.yaml", """
+            segment:
+              type: model
+              path: models/segment.pkl
+              description: Customer segments
+              labels: [clustering, weekly]
+            fraud:
+              type: model
+              path: models/fraud.onnx
+              virtual: false
+            """)
+        let head = try repo.commitAll("annotate")
+        #expect(try MLGateExecutable.run(["register", "fraud", head], in: repo.path).status == 0)
+
+        // Every name gto shows, mlgate's status lists (the annotated one marked so).
+        let peerNames = Set(((try JSONSerialization.jsonObject(with: Data(gto(["show", "--json"], in: repo).utf8)) as? [String: Any]) ?? [:]).keys)
+        let status = try MLGateExecutable.run(["status", "--json"], in: repo.path)
+        let models = (try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["models"] as? [[String: Any]] ?? []
+        #expect(Set(models.compactMap { $0["name"] as? String }) == peerNames && peerNames == ["fraud", "segment"])
+        #expect(models.first { $0["name"] as? String == "segment" }?["annotatedOnly"] as? Bool == true)
+
+        // show NAME: the discovered version (the commit), and the annotation as gto enriches it.
+        func peerAnnotation(_ version: [String: Any]) -> [String: Any]? {
+            ((version["enrichments"] as? [[String: Any]])?.first?["enrichments"] as? [[String: Any]])?.first { $0["source"] as? String == "gto" }?["artifact"] as? [String: Any]
+        }
+        for name in ["segment", "fraud"] {
+            let peer = try #require(try JSONSerialization.jsonObject(with: Data(gto(["show", name, "--json"], in: repo).utf8)) as? [[String: Any]])
+            let mine = try #require((try JSONSerialization.jsonObject(with: Data(MLGateExecutable.run(["show", name, "--json"], in: repo.path).stdout.utf8)) as? [String: Any])?["versions"] as? [[String: Any]])
+            #expect(mine.map { $0["version"] as? String } == peer.map { $0["version"] as? String }, "\(name)")
+            for (a, b) in zip(mine, peer) {
+                let ours = a["annotation"] as? [String: Any], theirs = peerAnnotation(b)
+                #expect((ours == nil) == (theirs == nil), "\(name) \(a["version"] ?? "")")
+                if let ours, let theirs {
+                    for key in ["type", "path", "description", "virtual"] {
+                        #expect("\(ours[key] ?? "nil")" == "\(theirs[key] ?? "nil")", "\(name).\(key)")
+                    }
+                    #expect((ours["labels"] as? [String] ?? []) == (theirs["labels"] as? [String] ?? []))
+                }
+            }
+        }
+
+        // DVC's dvc.yaml `artifacts:` (desc, not description) is read too, and mlgate.yml's
+        // artifact path is shown beside.
+        try repo.write("dvc.yaml", "artifacts:\n  churn:\n    type: model\n    path: models/churn.pkl\n    desc: Churn classifier\n")
+        try repo.write("mlgate.yml", "models:\n  churn: { artifact: models/churn.pkl }\n")
+        _ = try repo.commitAll("dvc")
+        let churn = try #require(try JSONSerialization.jsonObject(with: Data(MLGateExecutable.run(["show", "churn", "--json"], in: repo.path).stdout.utf8)) as? [String: Any])
+        let annotation = ((churn["versions"] as? [[String: Any]])?.first?["annotation"] as? [String: Any])
+        #expect(annotation?["description"] as? String == "Churn classifier" && annotation?["path"] as? String == "models/churn.pkl")
+        #expect(churn["artifact"] as? String == "models/churn.pkl")
+        #expect(try MLGateExecutable.run(["show", "churn"], in: repo.path).stdout.contains("artifact: models/churn.pkl (mlgate.yml)"))
+    }
 }
