@@ -170,6 +170,12 @@ struct GTOInteropTests {
         #expect(hidden.status == 1 && hidden.stdout.isEmpty && hidden.stderr.contains("churn is deprecated"))
         #expect(try gto(["show", "churn@latest", "--ref"], in: repo) == "")
         #expect(try MLGateExecutable.run(["show", "churn@latest", "--ref", "--all"], in: repo.path).stdout == "churn@v0.0.1\n")
+
+        // The other way: gto deprecates, mlgate hides.
+        Thread.sleep(forTimeInterval: 1.1)
+        _ = try gto(["deprecate", "fraud"], in: repo)
+        #expect(try names(["status", "--json"]).isEmpty)
+        #expect(Set(((try JSONSerialization.jsonObject(with: Data(gto(["show", "--json"], in: repo).utf8)) as? [String: Any]) ?? [:]).keys).isEmpty)
     }
 
     @Test("assign and unassign are GTO's plain stage changes, as gto reads them; a stage mlgate.yml names needs --force, which the tag records")
@@ -187,6 +193,9 @@ struct GTOInteropTests {
         #expect(try gto(["show", "churn#qa", "--ref"], in: repo) == "churn@v1.0.1")
         #expect(try MLGateExecutable.run(["unassign", "churn", "dev"], in: repo.path).status == 0)
         #expect(try gto(["show", "churn#dev", "--ref"], in: repo) == "")
+        // The other way: gto's stage deprecation empties the stage for mlgate too.
+        _ = try gto(["deprecate", "churn", "v1.0.1", "qa"], in: repo)
+        #expect(try MLGateExecutable.run(["show", "churn#qa"], in: repo.path).stderr.contains("no version of churn is in qa"))
 
         // With a policy naming the stage, the gate's path is the way; --force is recorded.
         try repo.write("mlgate.yml", "stages:\n  staging: { checks: [] }\n  production: { from: staging }\n")
