@@ -334,15 +334,15 @@ struct MetricsCheckCommand: CheckSubcommand {
         commandName: "metrics",
         abstract: "Check model metrics: from a metrics file, or computed from a predictions CSV, against rules.",
         discussion: """
-            Metrics computed from --predictions equal scikit-learn's: accuracy, precision, recall, f1 \\
-            (binary, and _macro/_weighted), roc_auc, pr_auc (average precision), log_loss, brier; \\
+            Metrics computed from --predictions equal scikit-learn's: accuracy, precision, recall, f1 \
+            (binary, and _macro/_weighted), roc_auc, pr_auc (average precision), log_loss, brier; \
             rmse, mae, mape, r2 for --task regression.
-            Rules (--rule, repeatable): roc_auc >= 0.85 · f1 >= champion - 0.01 · recall >= champion * 0.98 · \\
+            Rules (--rule, repeatable): roc_auc >= 0.85 · f1 >= champion - 0.01 · recall >= champion * 0.98 · \
             non_inferior(roc_auc, 0.01) · superior(f1) · per_slice(recall) >= 0.7 (with --slice).
-            The champion is the version --against STAGE holds: its recorded metrics for this check, \\
-            and its predictions on the same rows from --baseline FILE or REV:PATH (REV may be \\
+            The champion is the version --against STAGE holds: its recorded metrics for this check, \
+            and its predictions on the same rows from --baseline FILE or REV:PATH (REV may be \
             'champion'), joined on --id.
-            Example: mlgate check metrics performance --model fraud --predictions predictions/holdout.csv \\
+            Example: mlgate check metrics performance --model fraud --predictions predictions/holdout.csv \
             --label label --score score --rule 'roc_auc >= 0.8' --against production --baseline champion:predictions/holdout.csv --id id --rule 'non_inferior(roc_auc, 0.02)'
             """)
 
@@ -496,9 +496,9 @@ struct DataCheckCommand: CheckSubcommand {
         commandName: "data",
         abstract: "Check data files (CSV or JSON Lines, gzip or not) against a data contract.",
         discussion: """
-            The contract (YAML, see docs/data-contract.md) names the columns and their rules: type, \\
-            nullable, min/max, in, regex, min_length/max_length, unique, mostly, severity; \\
-            the columns' order, other columns, row counts, compound unique keys and freshness. \\
+            The contract (YAML, see docs/data-contract.md) names the columns and their rules: type, \
+            nullable, min/max, in, regex, min_length/max_length, unique, mostly, severity; \
+            the columns' order, other columns, row counts, compound unique keys and freshness. \
             One streaming pass: memory does not grow with the file.
             Example: mlgate check data training-data --contract data/contract.yml data/train.csv data/holdout.csv
             """)
@@ -578,11 +578,11 @@ struct DriftCheckCommand: CheckSubcommand {
         commandName: "drift",
         abstract: "Compare data with a reference, column by column, with Evidently's default tests and thresholds.",
         discussion: """
-            Per column, as Evidently's DataDriftPreset chooses: a reference of at most 1,000 rows is \\
-            compared with Kolmogorov–Smirnov (numbers) or chi-square / a Z-test for two categories \\
-            (drift when p < 0.05); a larger one with the Wasserstein distance normed by the \\
-            reference's standard deviation (numbers) or Jensen–Shannon (categories), drift at ≥ 0.1. \\
-            Numeric columns with at most 5 values count as categories. Dataset drift when the share \\
+            Per column, as Evidently's DataDriftPreset chooses: a reference of at most 1,000 rows is \
+            compared with Kolmogorov–Smirnov (numbers) or chi-square / a Z-test for two categories \
+            (drift when p < 0.05); a larger one with the Wasserstein distance normed by the \
+            reference's standard deviation (numbers) or Jensen–Shannon (categories), drift at ≥ 0.1. \
+            Numeric columns with at most 5 values count as categories. Dataset drift when the share \
             of drifted columns reaches --drift-share (0.5).
             The reference may be REV:PATH read from git, or champion:PATH with --against STAGE.
             Example: mlgate check drift inputs --reference champion:data/train.csv --current data/live.csv --model fraud --against production

@@ -198,7 +198,7 @@ struct DeprecateCommand: ParsableCommand {
     }
 }
 
-/// What a registry write printed with `--json`: one object.
+/// What a registry write prints with `--json`: one object (absent fields are left out).
 struct Written: Encodable {
     let action: String
     let model: String
@@ -206,7 +206,11 @@ struct Written: Encodable {
     let commit: String
     let tag: String
     /// false when nothing new was written (`register --exists-ok` on a registered commit).
-    let written: Bool
+    var written: Bool? = nil
+    /// Stage changes: the stage, the version registered first, and whether `--force` was used.
+    var stage: String? = nil
+    var registered: String? = nil
+    var forced: Bool? = nil
 }
 
 /// `mlgate status`: every model's latest version and what each stage holds.

@@ -11,8 +11,8 @@ struct RunChecksCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run the checks declared in mlgate.yml (all, those named, or those a stage requires).",
         discussion: """
-            Each declared check runs as `mlgate check KIND NAME` with its options as flags, \\
-            and is recorded as evidence with --record (always inside mlgate run). Exit 0 when \\
+            Each declared check runs as `mlgate check KIND NAME` with its options as flags, \
+            and is recorded as evidence with --record (always inside mlgate run). Exit 0 when \
             every check passed or warned, 1 when one failed, 2 when one could not run.
             """)
 

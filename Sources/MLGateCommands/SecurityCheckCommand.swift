@@ -13,12 +13,12 @@ struct SecurityCheckCommand: CheckSubcommand {
         commandName: "security",
         abstract: "Scan for committed secrets and unsafe model files: the tree at a revision, the working tree, new changes, or the whole history.",
         discussion: """
-            Built-in rules find the providers' keys and tokens (AWS, GCP, Azure, GitHub, GitLab, \\
-            Slack, Stripe, OpenAI, Anthropic, Hugging Face, Databricks, W&B, PyPI, npm, SendGrid), \\
-            private keys, JWTs, database URLs with passwords and generic key = "…" assignments; \\
-            model files (pickles, PyTorch archives, joblib, numpy object arrays, Keras Lambda layers) \\
-            that run code when loaded, and invalid safetensors; \\
-            mlgate.yml's `security:` adds rules, allowlists, a baseline and thresholds (see docs/security.md). \\
+            Built-in rules find the providers' keys and tokens (AWS, GCP, Azure, GitHub, GitLab, \
+            Slack, Stripe, OpenAI, Anthropic, Hugging Face, Databricks, W&B, PyPI, npm, SendGrid), \
+            private keys, JWTs, database URLs with passwords and generic key = "…" assignments; \
+            model files (pickles, PyTorch archives, joblib, numpy object arrays, Keras Lambda layers) \
+            that run code when loaded, and invalid safetensors; \
+            mlgate.yml's `security:` adds rules, allowlists, a baseline and thresholds (see docs/security.md). \
             Findings show secrets redacted. Exit 1 when a finding is at or above --fail-on.
             Example: mlgate check security secrets --history --sarif reports/security.sarif
             """)

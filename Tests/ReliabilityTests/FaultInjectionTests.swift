@@ -58,6 +58,8 @@ struct FaultInjectionTests {
         // Whole afterwards: every command works, and GTO sees the same stage holder.
         let status = try MLGateExecutable.run(["status"], in: path)
         #expect(status.status == 0, "\(status.stderr)")
+        // GTO orders assignments by their tags' seconds: the last one a second after the rest.
+        Thread.sleep(forTimeInterval: 1.1)
         let promoted = try MLGateExecutable.run(["promote", "model0", "--to", "staging", "--version", "v1.59.0", "--no-deploy"], in: path)
         #expect(promoted.status == 0, "\(promoted.stderr)")
         let ours = try MLGateExecutable.run(["show", "model0#staging", "--ref"], in: path).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
