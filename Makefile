@@ -19,12 +19,13 @@ deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-# What the tests run against: a real Prometheus server (post-deploy analysis) and
-# ssh-keygen (approval signatures), from Debian.
+# What the tests run against: a real Prometheus server (post-deploy analysis), ssh-keygen
+# (approval signatures) and headless Chromium (the reports as a reader sees them), from Debian.
 test-tools:
 	@missing=""; \
 	command -v prometheus >/dev/null 2>&1 || missing="$$missing prometheus"; \
 	command -v ssh-keygen >/dev/null 2>&1 || missing="$$missing openssh-client"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing$$missing for the tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \

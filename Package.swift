@@ -38,7 +38,10 @@ let package = Package(
             "Workflow", "Expressions", "GitState", "CProcess",
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["README.md"]),
-        .target(name: "Reports", exclude: ["README.md"]),
+        // SVG charts drawn from numbers (pure).
+        .target(name: "Charts", exclude: ["README.md"]),
+        // Report formats: JUnit, SARIF, and documents rendered as HTML pages and Markdown.
+        .target(name: "Reports", dependencies: ["Charts"], exclude: ["README.md"]),
         // Gate checks and their CheckResult.
         .target(name: "Checks", dependencies: [
             "GitState", "Expressions", "YAMLSource", "CZlib", "CProcess",
@@ -54,8 +57,12 @@ let package = Package(
             "GitState", "Expressions", "Checks", "YAMLSource", "SecurityScan",
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["README.md"]),
+        // The release manager's report and the registry site: the facts of a decision, from git.
+        .target(name: "ReleaseReport", dependencies: [
+            "Promotion", "Checks", "GitState", "Reports", "Charts",
+        ], exclude: ["README.md"]),
         .target(name: "MLGateCommands", dependencies: [
-            "Runner", "Workflow", "Expressions", "Reports", "Promotion", "GitState", "Checks", "SecurityScan",
+            "ReleaseReport", "Runner", "Workflow", "Expressions", "Reports", "Promotion", "GitState", "Checks", "SecurityScan",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["README.md"]),
         .executableTarget(name: "mlgate", dependencies: ["MLGateCommands"]),
@@ -71,6 +78,7 @@ let package = Package(
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "TestSupport"]),
         .testTarget(name: "SecurityTests", dependencies: ["SecurityScan", "Checks", "GitState", "Reports", "YAMLSource", "Workflow", "TestSupport"]),
         .testTarget(name: "PromotionTests", dependencies: ["Promotion", "Checks", "GitState", "YAMLSource", "TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Charts", "Reports", "ReleaseReport", "Promotion", "Checks", "GitState", "TestSupport"]),
         // Stress, fault injection, crash rate and fuzzing, against the built executable and
         // the parsers in process.
         .testTarget(name: "ReliabilityTests", dependencies: ["Expressions", "Workflow", "YAMLSource", "Promotion", "Checks", "TestSupport"]),

@@ -12,6 +12,8 @@ mlgate="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 repo="$(mktemp -d "${TMPDIR:-/tmp}/mlgate-demo.XXXXXX")"
 trap 'rm -rf "$repo"' EXIT
+out="${MLGATE_DEMO_OUT:-$here/.build/demo}"   # the reports and the site stay here for review
+rm -rf "$out" && mkdir -p "$out"
 export PATH="$(dirname "$mlgate"):$PATH"   # the workflows call mlgate
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
@@ -94,3 +96,15 @@ mlgate gate fraud --to staging
 status=$?
 set -e
 echo "exit status $status (1: rejected: staging requires input-drift to pass, and it warned)"
+
+say "The release manager's view: the promotion report and the registry site"
+mlgate report fraud --version v0.0.2 --to production --html "$out/report-production.html" --markdown "$out/report-production.md"
+mlgate report fraud --to staging --html "$out/report.html" --markdown "$out/report.md"
+mlgate report fraud --version v0.0.3 --to staging --html "$out/report-challenger.html" --markdown "$out/report-challenger.md"
+mlgate site "$out/site"
+mlgate evidence HEAD --json > "$out/evidence-latest.json"      # what the reports' numbers come from
+mlgate evidence HEAD~1 --json > "$out/evidence-challenger.json"
+echo "report (the latest version, evaluated now: blocked by drift): $out/report.html  (Markdown: $out/report.md)"
+echo "report (the challenger v0.0.3 against its champion): $out/report-challenger.html"
+echo "report (v0.0.2's recorded promotion to production, rolled back later): $out/report-production.html"
+echo "site: $out/site/index.html"

@@ -95,11 +95,14 @@ public struct CheckResult: Codable, Sendable, Equatable {
     /// The rules applied, one per rule and slice (absent from the JSON when there are none,
     /// so results recorded before rules existed keep their digests).
     public var rules: [Rule]
+    /// Curves and histograms behind the result, for reports (absent when there are none).
+    public var series: [Series]
 
     public init(check: String, kind: Kind, status: Status, summary: String, measurements: [String: Double] = [:],
                 findings: [Finding] = [], inputs: [Input] = [], commit: String, model: String? = nil,
-                startedAt: String, durationMs: Int, rules: [Rule] = []) {
+                startedAt: String, durationMs: Int, rules: [Rule] = [], series: [Series] = []) {
         self.rules = rules
+        self.series = series
         self.check = check
         self.kind = kind
         self.status = status
@@ -114,7 +117,7 @@ public struct CheckResult: Codable, Sendable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case check, kind, status, summary, measurements, findings, inputs, commit, model, startedAt, durationMs, rules
+        case check, kind, status, summary, measurements, findings, inputs, commit, model, startedAt, durationMs, rules, series
     }
 
     public init(from decoder: any Decoder) throws {
@@ -131,6 +134,7 @@ public struct CheckResult: Codable, Sendable, Equatable {
         startedAt = try c.decode(String.self, forKey: .startedAt)
         durationMs = try c.decode(Int.self, forKey: .durationMs)
         rules = try c.decodeIfPresent([Rule].self, forKey: .rules) ?? []
+        series = try c.decodeIfPresent([Series].self, forKey: .series) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -147,6 +151,7 @@ public struct CheckResult: Codable, Sendable, Equatable {
         try c.encode(startedAt, forKey: .startedAt)
         try c.encode(durationMs, forKey: .durationMs)
         if !rules.isEmpty { try c.encode(rules, forKey: .rules) }
+        if !series.isEmpty { try c.encode(series, forKey: .series) }
     }
 
     /// The canonical JSON text: keys sorted, no insignificant whitespace.

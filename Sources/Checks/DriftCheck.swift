@@ -111,6 +111,7 @@ public struct DriftCheck: Sendable {
         var outcomes: [CheckResult.Rule] = []
         var measurements: [String: Double] = [:]
         var drifted = 0
+        var series: [CheckResult.Series] = []
         for name in names {
             let r = reference.columns[reference.names.firstIndex(of: name)!]
             let c = current.columns[current.names.firstIndex(of: name)!]
@@ -159,6 +160,9 @@ public struct DriftCheck: Sendable {
             let drift = test == .ks ? statistic <= threshold : (pValueTest ? statistic < threshold : statistic >= threshold)
             if drift { drifted += 1 }
             measurements["\(name).\(test.rawValue)"] = statistic
+            series += numeric && !fewValues
+                ? ColumnHistograms.numeric(column: name, reference: r.numbers, current: c.numbers)
+                : (r.manyValues || c.manyValues ? [] : ColumnHistograms.categorical(column: name, reference: referenceCounts, current: currentCounts))
             let what = pValueTest ? "p-value" : "distance"
             let op = pValueTest ? (test == .ks ? "≤" : "<") : "≥"
             outcomes.append(.init(rule: "\(name): \(test.rawValue) \(pValueTest ? "p" : "distance") \(op) \(Measurement.format(threshold))", metric: "\(name).\(test.rawValue)", value: statistic,
@@ -183,6 +187,6 @@ public struct DriftCheck: Sendable {
                                                   .init(path: options.current, sha256: current.sha256)],
                            commit: commit, model: options.model, startedAt: Timestamp.text(started),
                            durationMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
-                           rules: outcomes)
+                           rules: outcomes, series: series)
     }
 }

@@ -151,12 +151,20 @@ public struct MetricsCheck: Sendable {
             summary = failed.map(\.message).joined(separator: "; ")
         }
         if let rows = values["rows"] { summary += " (\(Measurement.format(rows)) rows)" }
+        // The curves of both, when they are binary classifiers with scores.
+        var series: [CheckResult.Series] = []
+        if let candidate, candidate.task == .binary, let scores = candidate.scores {
+            series += ClassifierCurves.series(labels: candidate.labels, scores: scores, name: "candidate")
+            if let champion = paired?.champion, let championScores = champion.scores {
+                series += ClassifierCurves.series(labels: champion.labels, scores: championScores, name: "champion")
+            }
+        }
         let elapsed = ContinuousClock.now - clock
         return CheckResult(check: options.name, kind: .metrics, status: status, summary: summary, measurements: values,
                            findings: findings, inputs: inputs, commit: commit, model: options.model,
                            startedAt: Timestamp.text(started),
                            durationMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
-                           rules: outcomes)
+                           rules: outcomes, series: series)
     }
 
     private func compare(_ rule: MetricRule, op: MetricRule.Comparison, bound: MetricRule.Bound, value: Double?, champion: Double?,

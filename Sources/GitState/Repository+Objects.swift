@@ -78,3 +78,23 @@ extension Repository {
         return object!
     }
 }
+
+extension Repository {
+    /// The size in bytes of the blob at `path` in `revision`'s tree, read from the object's
+    /// header (the content is not inflated for loose objects' size, nor for packed ones);
+    /// nil when the path is not a file there.
+    public func blobSize(of path: String, at revision: String) -> Int? {
+        guard let tree = try? lookupTree(revision) else { return nil }
+        defer { git_tree_free(tree) }
+        var entry: OpaquePointer?
+        guard git_tree_entry_bypath(&entry, tree, path) == 0 else { return nil }
+        defer { git_tree_entry_free(entry) }
+        guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
+        var odb: OpaquePointer?
+        guard git_repository_odb(&odb, pointer) == 0 else { return nil }
+        defer { git_odb_free(odb) }
+        var size = 0, type = GIT_OBJECT_INVALID
+        guard git_odb_read_header(&size, &type, odb, git_tree_entry_id(entry)) == 0 else { return nil }
+        return size
+    }
+}

@@ -41,10 +41,17 @@ extension Repository {
             return TagRecord(name: name, commit: id, annotated: false, taggerName: nil, taggerEmail: nil, time: nil, message: "")
         }
         defer { git_tag_free(tag) }
-        var target: OpaquePointer?
-        try LibGit2.check(git_tag_peel(&target, tag), "read the target of tag \(name)")
-        defer { git_object_free(target) }
-        let commit = Self.hex(git_object_id(target))
+        // A tag of a commit names it in its header: the commit itself is not read. A tag of
+        // a tag is peeled.
+        let commit: String
+        if git_tag_target_type(tag) == GIT_OBJECT_COMMIT {
+            commit = Self.hex(git_tag_target_id(tag))
+        } else {
+            var target: OpaquePointer?
+            try LibGit2.check(git_tag_peel(&target, tag), "read the target of tag \(name)")
+            defer { git_object_free(target) }
+            commit = Self.hex(git_object_id(target))
+        }
         let message = git_tag_message(tag).map { String(cString: $0) } ?? ""
         guard let signature = git_tag_tagger(tag) else {
             return TagRecord(name: name, commit: commit, annotated: true, taggerName: nil, taggerEmail: nil, time: nil, message: message)
@@ -124,5 +131,71 @@ extension Repository {
         let size = Int(git_blob_rawsize(blob))
         guard size > 0, let raw = git_blob_rawcontent(blob) else { return "" }
         return String(decoding: UnsafeRawBufferPointer(start: raw, count: size), as: UTF8.self)
+    }
+}
+
+extension Repository {
+    /// Reads many tags at once, as `tagRecord(name:id:)` would one by one, straight from the
+    /// object database (one handle, no object cache, the header parsed here): the registry's
+    /// full read of thousands of version tags. nil for an id that cannot be read.
+    public func tagRecords(_ tags: [(name: String, id: String)]) -> [TagRecord?] {
+        var odb: OpaquePointer?
+        guard git_repository_odb(&odb, pointer) == 0 else { return tags.map { try? tagRecord(name: $0.name, id: $0.id) } }
+        defer { git_odb_free(odb) }
+        return tags.map { tag -> TagRecord? in
+            var oid = git_oid()
+            guard git_oid_fromstr(&oid, tag.id) == 0 else { return nil }
+            var object: OpaquePointer?
+            guard git_odb_read(&object, odb, &oid) == 0 else { return nil }
+            defer { git_odb_object_free(object) }
+            switch git_odb_object_type(object) {
+            case GIT_OBJECT_TAG:
+                let bytes = UnsafeRawBufferPointer(start: git_odb_object_data(object), count: git_odb_object_size(object))
+                return Self.parseTag(bytes.bindMemory(to: UInt8.self), name: tag.name) ?? (try? tagRecord(name: tag.name, id: tag.id))
+            case GIT_OBJECT_COMMIT:
+                return TagRecord(name: tag.name, commit: tag.id, annotated: false, taggerName: nil, taggerEmail: nil, time: nil, message: "")
+            default:
+                return try? tagRecord(name: tag.name, id: tag.id)
+            }
+        }
+    }
+
+    /// A tag object's fields when it tags a commit; nil for anything else (a tag of a tag,
+    /// an unusual header), which the caller reads through libgit2 instead.
+    static func parseTag(_ bytes: UnsafeBufferPointer<UInt8>, name: String) -> TagRecord? {
+        var commit: String?, typeIsCommit = false
+        var taggerName: String?, taggerEmail: String?, time: Date?
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            var end = i
+            while end < n, bytes[end] != 0x0A { end += 1 }
+            if end == i { i += 1; break }  // the blank line before the message
+            let line = UnsafeBufferPointer(rebasing: bytes[i..<end])
+            func starts(_ prefix: StaticString) -> Bool {
+                prefix.utf8CodeUnitCount <= line.count && memcmp(line.baseAddress!, prefix.utf8Start, prefix.utf8CodeUnitCount) == 0
+            }
+            if starts("object ") {
+                commit = String(decoding: line[7...], as: UTF8.self)
+            } else if starts("type ") {
+                typeIsCommit = line.count == 11 && starts("type commit")
+            } else if starts("tagger ") {
+                guard let open = line.firstIndex(of: 0x3C), let close = line[open...].firstIndex(of: 0x3E) else { return nil }
+                var nameEnd = open
+                while nameEnd > 7, line[nameEnd - 1] == 0x20 { nameEnd -= 1 }
+                taggerName = String(decoding: line[7..<nameEnd], as: UTF8.self)
+                taggerEmail = String(decoding: line[(open + 1)..<close], as: UTF8.self)
+                var t = close + 1
+                while t < line.count, line[t] == 0x20 { t += 1 }
+                var seconds: Int64 = 0, digits = 0
+                while t < line.count, (0x30...0x39).contains(line[t]) { seconds = seconds * 10 + Int64(line[t] - 0x30); t += 1; digits += 1 }
+                guard digits > 0, digits < 19 else { return nil }
+                time = Date(timeIntervalSince1970: TimeInterval(seconds))
+            }
+            i = end + 1
+        }
+        guard let commit, commit.utf8.count == 40, typeIsCommit else { return nil }
+        let message = i < n ? String(decoding: UnsafeBufferPointer(rebasing: bytes[i...]).prefix { $0 != 0 }, as: UTF8.self) : ""
+        return TagRecord(name: name, commit: commit, annotated: true, taggerName: taggerName, taggerEmail: taggerEmail, time: time, message: message)
     }
 }

@@ -11,17 +11,17 @@ final class ConsoleOutput: @unchecked Sendable {
     private let lock = NSLock()
     private var closed: Set<Int32> = []
 
-    func out(_ text: String) {
-        write(1, text)
+    func out(_ text: String, terminator: String = "\n") {
+        write(1, text, terminator: terminator)
     }
 
     func err(_ text: String) {
         write(2, text)
     }
 
-    private func write(_ fd: Int32, _ text: String) {
+    private func write(_ fd: Int32, _ text: String, terminator: String = "\n") {
         var line = text
-        line.append("\n")
+        line.append(terminator)
         lock.withLock {
             guard !closed.contains(fd) else { return }
             line.withUTF8 { buffer in

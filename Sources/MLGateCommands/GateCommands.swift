@@ -43,7 +43,8 @@ struct PromotionRequest: ParsableArguments {
 
     @OptionGroup var context: PolicyOptions
 
-    /// Evaluates the policy; prints the decision. Returns it with the registry.
+    /// Evaluates the policy; prints the decision. Returns it with the registry. Inside a
+    /// workflow the promotion report goes to the step summary.
     func decide(console: ConsoleOutput) throws -> (Decision, Registry, String) {
         if version != nil, rev != nil {
             console.err("mlgate: give --version or --rev, not both")
@@ -54,7 +55,9 @@ struct PromotionRequest: ParsableArguments {
                         approvals: ApprovalStore(repository: registry.repository, root: root))
         do {
             let candidate = try gate.candidate(model: name, version: version, revision: rev)
-            return (try gate.decide(candidate, to: to), registry, root)
+            let decision = try gate.decide(candidate, to: to)
+            StepSummary.append(decision, registry: registry, root: root, policy: loaded, console: console)
+            return (decision, registry, root)
         } catch {
             throw fail(error, console: console)
         }

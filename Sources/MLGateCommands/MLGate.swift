@@ -10,7 +10,7 @@ public struct MLGate: AsyncParsableCommand {
         subcommands: [RunCommand.self, LintCommand.self, ExprCommand.self,
                       RegisterCommand.self, DeregisterCommand.self, DeprecateCommand.self, AssignCommand.self, UnassignCommand.self, StatusCommand.self, ShowCommand.self, HistoryCommand.self,
                       CheckCommand.self, EvidenceCommand.self, PolicyCommand.self, GateCommand.self, PromoteCommand.self,
-                      ApproveCommand.self, RejectCommand.self, KeysCommand.self, MonitorCommand.self, RollbackCommand.self, SyncCommand.self])
+                      ReportCommand.self, SiteCommand.self, ApproveCommand.self, RejectCommand.self, KeysCommand.self, MonitorCommand.self, RollbackCommand.self, SyncCommand.self])
 
     public init() {}
 

@@ -460,42 +460,12 @@ struct HistoryCommand: ParsableCommand {
 
     /// A model's events, oldest first.
     static func events(of model: ModelRecord, registry: Registry) -> [Event] {
-        var events: [Event] = []
-        func add(_ kind: String, _ version: String, _ stage: String?, _ stamp: RegistryStamp, counter: Int) {
-            var event = Event(model: nil, time: stamp.time.map { Timestamp.text($0) }, event: kind, version: version, stage: stage, commit: stamp.commit,
-                              tag: stamp.tag, by: stamp.author, message: stamp.message)
-            event.sortKey = (stamp.time ?? .distantPast, Double(counter))
-            events.append(event)
+        RegistryTimeline.events(of: model, repository: registry.repository).map {
+            var event = Event(model: nil, time: $0.time.map { Timestamp.text($0) }, event: $0.event, version: $0.version, stage: $0.stage,
+                              commit: $0.commit, tag: $0.tag, by: $0.by, message: $0.message)
+            event.sortKey = ($0.time ?? .distantPast, $0.order)
+            return event
         }
-        for version in model.versions {
-            add("registered", version.version.description, nil, version.registered, counter: 0)
-            if let gone = version.deregistered { add("deregistered", version.version.description, nil, gone, counter: 0) }
-        }
-        for event in model.stageEvents {
-            let rollback = event.stamp.message.contains("\"decision\":\"rollback\"")
-            let kind = event.kind == .assign ? (rollback ? "rolled back to" : "assigned") : (rollback ? "rolled back" : "unassigned")
-            add(kind, event.version, event.stage, event.stamp, counter: event.counter)
-        }
-        // Signed approvals and rejections on each version's commit (as recorded; the gate
-        // verifies them when it decides).
-        let approvals = ApprovalStore(repository: registry.repository, root: registry.root)
-        for version in model.versions {
-            for signed in (try? approvals.recorded(on: version.commit)) ?? [] {
-                guard let statement = ApprovalStatement(text: signed.statement), statement.model == model.name else { continue }
-                let time = Timestamp.date(statement.time)
-                var event = Event(model: nil, time: statement.time, event: statement.verdict == .approve ? "approved" : "rejected",
-                                  version: statement.version, stage: statement.stage, commit: statement.commit, tag: "",
-                                  by: statement.signer, message: statement.comment)
-                // Within its second: after what came before it, just before the assignment it
-                // allowed (the version's next one to that stage), else after everything.
-                let allowed = model.stageEvents.first { $0.kind == .assign && $0.version == statement.version && $0.stage == statement.stage
-                    && ($0.stamp.time.map { $0 >= (time ?? .distantPast) } ?? true) }
-                event.sortKey = (time ?? .distantPast, allowed.map { Double($0.counter) - 0.5 } ?? Double(Int.max))
-                events.append(event)
-            }
-        }
-        if let deprecated = model.deprecated { add("deprecated", "", nil, deprecated, counter: Int.max) }
-        return events
     }
 }
 

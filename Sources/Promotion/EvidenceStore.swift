@@ -25,6 +25,27 @@ public struct EvidenceStore {
         try store.read(on: commit)?.results ?? []
     }
 
+    /// The result whose digest is `digest` among those recorded on `commit`, now or in any of
+    /// the last `depth` states of the notes ref: the evidence a past decision judged, after a
+    /// newer result of the same check replaced it.
+    public func result(digest: String, on commit: String, depth: Int = 2000) throws(RegistryError) -> CheckResult? {
+        if let found = try results(on: commit).first(where: { $0.digest == digest }) { return found }
+        let history: [CommitInfo]
+        do {
+            guard let tip = try repository.target(of: Self.notesRef) else { return nil }
+            history = try repository.commits(from: nil, to: tip, limit: depth)
+        } catch {
+            throw RegistryError("read the history of \(Self.notesRef)", error)
+        }
+        var seen = Set<String>()
+        for state in history {
+            guard let text = try? repository.note(on: commit, inNotesCommit: state.sha), seen.insert(text).inserted else { continue }
+            let document = try NotesStore<Document>.decode(text, commit: commit, ref: Self.notesRef, what: "evidence")
+            if let found = document.results.first(where: { $0.digest == digest }) { return found }
+        }
+        return nil
+    }
+
     /// Records `result` on its commit, replacing an earlier result of the same model and
     /// check.
     public func record(_ result: CheckResult) throws(RegistryError) {

@@ -31,6 +31,8 @@ public struct Gate {
     public struct Candidate {
         public let model: ModelRecord
         public let version: ModelVersion
+
+        public init(model: ModelRecord, version: ModelVersion) { (self.model, self.version) = (model, version) }
     }
 
     /// Finds the version: `version` (v1.2.0), else the one registered at `revision`, else the

@@ -6,14 +6,14 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible {
     public let description: String
     public let isUsage: Bool
 
-    init(_ description: String, usage: Bool = true) {
+    public init(_ description: String, usage: Bool = true) {
         self.description = description
         self.isUsage = usage
     }
 
     /// A git failure while doing `what`. A lock file left by a killed writer is the user's to
     /// clear (exit 2, with the command); anything else is a failure of the operation.
-    init(_ what: String, _ error: GitError) {
+    public init(_ what: String, _ error: GitError) {
         if error.isStaleLock {
             self.init("cannot \(what): \(error.message)")
         } else {

@@ -14,13 +14,26 @@ public struct RegistryStamp: Sendable, Equatable {
         (self.tag, self.commit, self.time, self.author, self.authorEmail, self.message) = (tag, commit, time, author, authorEmail, message)
     }
 
+    /// `text` without leading and trailing whitespace and line ends, as Foundation trims them
+    /// (on the bytes when both ends are ASCII, the common case).
+    static func trimmed(_ text: String) -> String {
+        let bytes = text.utf8
+        func blank(_ b: UInt8) -> Bool { b == 0x20 || (0x09...0x0D).contains(b) }
+        guard let first = bytes.first, let last = bytes.last else { return text }
+        if first >= 0x80 || last >= 0x80 { return text.trimmingCharacters(in: .whitespacesAndNewlines) }  // Unicode spaces
+        guard blank(first) || blank(last) else { return text }
+        guard let start = bytes.firstIndex(where: { !blank($0) }) else { return "" }
+        let end = bytes.lastIndex(where: { !blank($0) })!
+        return String(text[start...end])
+    }
+
     init(_ record: TagRecord) {
         tag = record.name
         commit = record.commit
         time = record.time
         author = record.taggerName
         authorEmail = record.taggerEmail
-        message = record.message.trimmingCharacters(in: .whitespacesAndNewlines)
+        message = Self.trimmed(record.message)
     }
 }
 
@@ -76,6 +89,26 @@ final class TagReader: @unchecked Sendable {
         return read
     }
 
+    /// Reads the tags of `pairs` not read yet, spread over `workers` threads, each with its own
+    /// handle on the repository (libgit2 handles are not shared between threads).
+    func prefetch(_ pairs: [(name: String, id: String)], workers: Int) {
+        guard let repository else { return }
+        let missing = lock.withLock { pairs.filter { records[$0.name] == nil } }
+        guard missing.count > 256, workers > 1 else {
+            for pair in missing { _ = record(name: pair.name, id: pair.id) }
+            return
+        }
+        let path = repository.gitDirectory.path
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            guard let own = try? Repository(discovering: path) else { return }
+            let part = Array(missing[(missing.count * worker / workers)..<(missing.count * (worker + 1) / workers)])
+            var read: [String: TagRecord] = [:]
+            read.reserveCapacity(part.count)
+            for (pair, record) in zip(part, own.tagRecords(part)) { if let record { read[pair.name] = record } }
+            lock.withLock { records.merge(read) { old, _ in old } }
+        }
+    }
+
     func record(name: String, id: String) -> TagRecord? {
         if let known = lock.withLock({ records[name] }) { return known }
         guard let repository, let read = try? repository.tagRecord(name: name, id: id) else { return nil }
@@ -107,6 +140,8 @@ public struct ModelRecord: Sendable {
     var reader: TagReader
     /// The version name on each registered commit.
     var versionOnCommit: [String: String] = [:]
+    /// Each version's index in `versions`, by name.
+    var versionIndex: [String: Int] = [:]
 
     init(name: String, reader: TagReader) {
         self.name = name
@@ -120,7 +155,7 @@ public struct ModelRecord: Sendable {
 
     /// The version with this name (`v1.2.0`), registered or not.
     public func version(_ name: String) -> ModelVersion? {
-        versions.first { $0.version.description == name }
+        versionIndex[name].map { versions[$0] }
     }
 
     /// Stage names, in the order they were first used.
@@ -265,8 +300,23 @@ public struct RegistryState: Sendable {
             for version in models[name]!.versions where version.deregistered == nil { byCommit[version.commit] = version.version.description }
             for version in models[name]!.versions where byCommit[version.commit] == nil { byCommit[version.commit] = version.version.description }
             models[name]!.versionOnCommit = byCommit
+            var index: [String: Int] = [:]
+            for (i, version) in models[name]!.versions.enumerated() { index[version.version.description] = i }
+            models[name]!.versionIndex = index
         }
         self.models = models.values.sorted { $0.name < $1.name }
+    }
+
+    /// Reads every tag of the registry now, on `workers` threads (for questions that need them
+    /// all, such as every model's history); later reads are answered from memory.
+    public func readAllTags(workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        guard let reader = models.first?.reader else { return }
+        var pairs: [(name: String, id: String)] = []
+        for model in models {
+            for version in model.versions { pairs.append((version.tagName, version.tagID)) }
+            for tag in model.stageTags { pairs.append((tag.name, tag.id)) }
+        }
+        reader.prefetch(pairs, workers: max(1, workers))
     }
 
     /// The model named `name`.

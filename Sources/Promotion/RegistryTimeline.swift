@@ -1,0 +1,72 @@
+import Checks
+import Foundation
+import GitState
+
+/// One thing that happened to a model in the registry: a registration, an assignment, a
+/// rollback, a signed approval… (what `mlgate history` lists and the site's timelines show).
+public struct RegistryEvent: Sendable {
+    /// `registered`, `deregistered`, `assigned`, `unassigned`, `rolled back to`,
+    /// `rolled back`, `approved`, `rejected` or `deprecated`.
+    public let event: String
+    public let version: String
+    public let stage: String?
+    public let commit: String
+    /// The tag that records it ("" for approvals, which live in notes).
+    public let tag: String
+    public let time: Date?
+    public let by: String?
+    public let message: String
+    /// Time, then the registry's counter (an approval sits just before the assignment it
+    /// allowed), for ordering.
+    public let order: Double
+}
+
+/// A model's events, oldest first: from its tags and from the signed statements recorded on
+/// its versions' commits (as recorded; the gate verifies them when it decides).
+public enum RegistryTimeline {
+    public static func events(of model: ModelRecord, repository: Repository) -> [RegistryEvent] {
+        var events: [RegistryEvent] = []
+        func add(_ kind: String, _ version: String, _ stage: String?, _ stamp: RegistryStamp, counter: Double) {
+            events.append(RegistryEvent(event: kind, version: version, stage: stage, commit: stamp.commit, tag: stamp.tag, time: stamp.time,
+                                        by: stamp.author, message: stamp.message, order: counter))
+        }
+        for version in model.versions {
+            add("registered", version.version.description, nil, version.registered, counter: 0)
+            if let gone = version.deregistered { add("deregistered", version.version.description, nil, gone, counter: 0) }
+        }
+        let stageEvents = model.stageEvents
+        for event in stageEvents {
+            let rollback = event.stamp.message.contains("\"decision\":\"rollback\"")
+            let kind = event.kind == .assign ? (rollback ? "rolled back to" : "assigned") : (rollback ? "rolled back" : "unassigned")
+            add(kind, event.version, event.stage, event.stamp, counter: Double(event.counter))
+        }
+        let approvals = ApprovalStore(repository: repository, root: "")
+        let noted = Self.notedCommits(repository, ref: ApprovalStore.notesRef)
+        for version in model.versions where noted?.contains(version.commit) ?? true {
+            for signed in (try? approvals.recorded(on: version.commit)) ?? [] {
+                guard let statement = ApprovalStatement(text: signed.statement), statement.model == model.name else { continue }
+                let time = Timestamp.date(statement.time)
+                // Within its second: after what came before it, just before the assignment it
+                // allowed (the version's next one to that stage), else after everything.
+                let allowed = stageEvents.first { $0.kind == .assign && $0.version == statement.version && $0.stage == statement.stage
+                    && ($0.stamp.time.map { $0 >= (time ?? .distantPast) } ?? true) }
+                events.append(RegistryEvent(event: statement.verdict == .approve ? "approved" : "rejected", version: statement.version,
+                                            stage: statement.stage, commit: statement.commit, tag: "", time: time, by: statement.signer,
+                                            message: statement.comment, order: allowed.map { Double($0.counter) - 0.5 } ?? Double(Int.max)))
+            }
+        }
+        if let deprecated = model.deprecated { add("deprecated", "", nil, deprecated, counter: Double(Int.max)) }
+        return events.enumerated().sorted {
+            ($0.element.time ?? .distantPast, $0.element.order, $0.offset) < ($1.element.time ?? .distantPast, $1.element.order, $1.offset)
+        }.map(\.element)
+    }
+
+    /// The commits that have a note under `ref` (nil when they cannot be listed: then every
+    /// commit is asked), so a registry of many versions asks only the ones with notes.
+    public static func notedCommits(_ repository: Repository, ref: String) -> Set<String>? {
+        let tip: String?
+        do { tip = try repository.target(of: ref) } catch { return nil }
+        guard let tip else { return [] }
+        return (try? repository.notedObjects(inNotesCommit: tip)).map(Set.init)
+    }
+}

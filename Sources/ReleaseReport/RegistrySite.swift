@@ -1,0 +1,151 @@
+import Checks
+import Foundation
+import GitState
+import Promotion
+import Reports
+
+/// The registry as a static site: `index.html` (models × stages), `MODEL/index.html` (the
+/// model's timeline and versions) and `MODEL/vX.Y.Z.html` (a page per version: its report
+/// when a decision or evidence exists, else its registration and stage history). Relative
+/// links only, one shared stylesheet, no script.
+public struct RegistrySite {
+    public let repository: Repository
+    public let root: String
+    public let policy: Policy?
+    public let state: RegistryState
+    public var now = Date()
+
+    public init(repository: Repository, root: String, policy: Policy?, state: RegistryState) {
+        (self.repository, self.root, self.policy, self.state) = (repository, root, policy, state)
+    }
+
+    /// What was written.
+    public struct Written: Sendable { public let pages: Int, models: Int, versions: Int }
+
+    /// A model's name as a folder name: `/` (GTO's namespaces) becomes `~2f`.
+    public static func folder(_ model: String) -> String {
+        var out = ""
+        for c in model.unicodeScalars {
+            if c.isASCII, c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "-" || c == "_" || c == "." { out.unicodeScalars.append(c) }
+            else { for b in String(c).utf8 { out += String(format: "~%02x", b) } }
+        }
+        return out.isEmpty || out.hasPrefix(".") ? "~" + out : out
+    }
+
+    /// Everything one model's pages need, read from git before any page is written.
+    struct ModelPages: @unchecked Sendable {
+        let model: ModelRecord
+        let events: [RegistryEvent]
+        /// The events of each version, oldest first.
+        var eventsByVersion: [String: [RegistryEvent]] = [:]
+        /// Per version: the full report's document, for versions with a decision or evidence.
+        var reports: [String: ReportDocument] = [:]
+        var analyses: [String: CheckResult] = [:]
+    }
+
+    public func write(to directory: String) throws(RegistryError) -> Written {
+        let fm = FileManager.default
+        do { try fm.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+            throw RegistryError("cannot create \(directory): \(error.localizedDescription)")
+        }
+        let evidenceNoted = RegistryTimeline.notedCommits(repository, ref: EvidenceStore.notesRef)
+        let approvalsNoted = RegistryTimeline.notedCommits(repository, ref: ApprovalStore.notesRef)
+        let stages = stageOrder()
+
+        // Read: every model's events, and the reports of versions with something to report.
+        state.readAllTags()
+        var models: [ModelPages] = []
+        let evidence = EvidenceStore(repository: repository)
+        for model in state.models {
+            var pages = ModelPages(model: model, events: RegistryTimeline.events(of: model, repository: repository))
+            for event in pages.events { pages.eventsByVersion[event.version, default: []].append(event) }
+            // The stages whose assignment of a version records a decision (newest last).
+            var decided: [String: String] = [:]
+            for event in model.stageEvents where event.kind == .assign && PromotionFacts.decision(in: event.stamp.message) != nil {
+                decided[event.version] = event.stage
+            }
+            for version in model.versions {
+                let commit = version.commit, name = version.version.description
+                let hasEvidence = evidenceNoted?.contains(commit) ?? true
+                let hasApprovals = approvalsNoted?.contains(commit) ?? true
+                let recordedStage = decided[name]
+                let stage = recordedStage ?? ((hasEvidence || hasApprovals) && policy != nil ? nextStage(of: name, in: model) : nil)
+                if let stage, let facts = try? PromotionFacts.gather(repository: repository, root: root, policy: policy, state: state,
+                                                                     model: model.name, version: name, stage: stage, now: now) {
+                    pages.reports[name] = PromotionReport.document(facts)
+                }
+                if hasEvidence, let results = try? evidence.results(on: commit) {
+                    for result in results where result.check.hasPrefix("analysis-") && (result.model == nil || result.model == model.name) {
+                        pages.analyses[name + "#" + String(result.check.dropFirst("analysis-".count))] = result
+                    }
+                }
+            }
+            models.append(pages)
+        }
+
+        // Write: the stylesheet, the index, then each model's pages, models in parallel.
+        let files = SiteFiles()
+        let put = files.put
+        put(HTMLPage.stylesheet, directory + "/style.css")
+        put(SitePages.index(models: models, stages: stages, policy: policy, now: now), directory + "/index.html")
+        let written = models
+        DispatchQueue.concurrentPerform(iterations: written.count) { i in
+            let pages = written[i]
+            let folder = directory + "/" + Self.folder(pages.model.name)
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            put(SitePages.model(pages, stages: stages), folder + "/index.html")
+            for version in pages.model.versions {
+                put(SitePages.version(version, of: pages), folder + "/\(version.version.description).html")
+            }
+        }
+        if let failure = files.failure { throw RegistryError(failure + "; check that the folder is writable", usage: false) }
+        let versions = models.reduce(0) { $0 + $1.model.versions.count }
+        return Written(pages: 1 + models.count + versions, models: models.count, versions: versions)
+    }
+
+    /// The stages as columns: the policy's order, then any other stage the tags use.
+    func stageOrder() -> [String] {
+        var out = policy?.stages.map(\.name) ?? []
+        var used: [String] = []
+        for model in state.models { for stage in model.stages where !used.contains(stage) { used.append(stage) } }
+        let known = Policy.defaultStageNames
+        for stage in used.sorted(by: { (known.firstIndex(of: $0) ?? 99, $0) < (known.firstIndex(of: $1) ?? 99, $1) }) where !out.contains(stage) {
+            out.append(stage)
+        }
+        return out
+    }
+
+    /// The first stage, in the policy's order, that does not hold `version` (after the last
+    /// one that does): where the version would go next.
+    func nextStage(of version: String, in model: ModelRecord) -> String? {
+        guard let stages = policy?.stages.map(\.name), !stages.isEmpty else { return nil }
+        let held = stages.lastIndex { model.current(in: $0)?.version == version }
+        let next = held.map { $0 + 1 } ?? 0
+        return next < stages.count ? stages[next] : stages[held!]
+    }
+}
+
+/// Writes the site's files from several threads, keeping the first failure.
+final class SiteFiles: @unchecked Sendable {
+    private let lock = NSLock()
+    private var first: String?
+
+    var failure: String? { lock.withLock { first } }
+
+    @Sendable func put(_ text: String, _ path: String) {
+        var text = text
+        let ok = text.withUTF8 { bytes -> Bool in
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { return false }
+            defer { close(fd) }
+            var offset = 0
+            while offset < bytes.count {
+                let n = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                offset += n
+            }
+            return true
+        }
+        if !ok { lock.withLock { first = first ?? "cannot write \(path): \(String(cString: strerror(errno)))" } }
+    }
+}
