@@ -3,7 +3,13 @@ import Foundation
 /// Text escaped for XML and HTML (element content and attribute values alike).
 public func xmlEscaped(_ text: String) -> String {
     // Most text needs nothing: find that out on the bytes.
-    if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) { return text }
+    let clean = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+        for byte in bytes where byte < 0x3F && (byte < 0x20 || byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27) {
+            return false
+        }
+        return true
+    }
+    if clean == true { return text }
     var out = ""
     out.reserveCapacity(text.utf8.count)
     for c in text.unicodeScalars {

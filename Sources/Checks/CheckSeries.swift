@@ -52,10 +52,13 @@ enum ClassifierCurves {
             prX.append(Double(tp) / Double(positives))
             prY.append(Double(tp) / Double(tp + fp))
         }
-        // Calibration: ten equal-width bins of the score, as scikit-learn's calibration_curve.
+        // Calibration: ten equal-width bins of the score, as scikit-learn's calibration_curve
+        // makes them: bin k holds the scores above its lower edge k × 0.1 (numpy's linspace
+        // edges) up to its upper edge, bin 0 also 0 itself.
         var sums = [Double](repeating: 0, count: 10), hits = [Double](repeating: 0, count: 10), rows = [Double](repeating: 0, count: 10)
+        let edges = (1...9).map { Double($0) * 0.1 }
         for (i, s) in scores.enumerated() where s.isFinite {
-            let bin = min(9, max(0, Int(s * 10)))
+            let bin = edges.reduce(0) { $0 + ($1 < s ? 1 : 0) }
             sums[bin] += s
             hits[bin] += Double(labels[i])
             rows[bin] += 1

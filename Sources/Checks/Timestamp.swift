@@ -7,9 +7,10 @@ public enum Timestamp {
     private static let lock = NSLock()
 
     /// `date` (default: now) as text: `2026-11-29T05:45:08Z`, as ISO8601DateFormatter writes
-    /// it (whole seconds, rounded down), without its lock.
+    /// it (to the millisecond, then whole seconds), without its lock.
     public static func text(_ date: Date = Date()) -> String {
-        var seconds = time_t(floor(date.timeIntervalSince1970))
+        // The formatter works in milliseconds: 12:00:00.9996 is 12:00:01.
+        var seconds = time_t(floor((date.timeIntervalSince1970 * 1000).rounded() / 1000))
         var parts = tm()
         guard gmtime_r(&seconds, &parts) != nil, parts.tm_year + 1900 >= 0, parts.tm_year + 1900 <= 9999 else {
             return lock.withLock { formatter.string(from: date) }

@@ -384,7 +384,7 @@ struct ShowCommand: ParsableCommand {
                 console.err("mlgate: \(name) has no version '\(selector)'; versions: " + model.versions.map(\.version.description).joined(separator: ", "))
                 throw ExitCode(ExitStatus.invalid)
             }
-            entry = .init(stage: "", version: version.version.description, commit: version.commit, tag: version.registered.tag,
+            entry = .init(stage: "", version: version.name, commit: version.commit, tag: version.registered.tag,
                           since: version.registered.time.map { Timestamp.text($0) }, by: version.registered.author)
         }
         if ref {
@@ -435,6 +435,7 @@ struct HistoryCommand: ParsableCommand {
         let models = try name.map { [try findModel($0, in: state, console: console)] } ?? state.models
         var events: [Event] = []
         for model in models {
+            state.readTags(of: model)  // every tag is needed: one pass over the object database
             let own = Self.events(of: model, registry: registry).map { event -> Event in
                 var tagged = event
                 if name == nil { tagged.model = model.name }
@@ -481,7 +482,7 @@ extension ShowCommand {
             try StatusCommand.refuseDeprecated(model, all: all, console: console)
             let holders = Dictionary(model.stages.compactMap { stage in model.current(in: stage).map { ($0.version, stage) } }, uniquingKeysWith: { a, b in a + "," + b })
             rows = model.versions.reversed().map { version in
-                let text = version.version.description
+                let text = version.name
                 var row = VersionRow(version: text, commit: version.commit, created: version.registered.time.map { Timestamp.text($0) },
                                      author: version.registered.author, stages: Stages.ordered(holders[text].map { $0.split(separator: ",").map(String.init) } ?? []),
                                      ref: version.registered.tag, deregistered: version.deregistered != nil)

@@ -69,7 +69,7 @@ public struct Gate {
             throw RegistryError("there is no stage '\(stageName)' in \(policy.file); stages: \(policy.stages.map(\.name).joined(separator: ", "))")
         }
         let model = candidate.model, version = candidate.version
-        let versionName = version.version.description, commit = version.commit
+        let versionName = version.name, commit = version.commit
         var rejections: [String] = [], holds: [String] = [], notes: [String] = []
 
         if model.deprecated != nil { rejections.append("\(model.name) is deprecated") }

@@ -40,6 +40,8 @@ public struct RegistryStamp: Sendable, Equatable {
 /// A registered version of a model. Its tag is read when `registered` is first asked for.
 public struct ModelVersion: Sendable {
     public let version: SemanticVersion
+    /// `version` as text (`v1.2.0`).
+    public let name: String
     /// The registered commit.
     public let commit: String
     let tagName: String
@@ -89,24 +91,14 @@ final class TagReader: @unchecked Sendable {
         return read
     }
 
-    /// Reads the tags of `pairs` not read yet, spread over `workers` threads, each with its own
-    /// handle on the repository (libgit2 handles are not shared between threads).
-    func prefetch(_ pairs: [(name: String, id: String)], workers: Int) {
+    /// Reads the tags of `pairs` not read yet, in one pass over the object database.
+    /// (Threads would not help: libgit2 serialises reads of a pack file.)
+    func prefetch(_ pairs: [(name: String, id: String)]) {
         guard let repository else { return }
         let missing = lock.withLock { pairs.filter { records[$0.name] == nil } }
-        guard missing.count > 256, workers > 1 else {
-            for pair in missing { _ = record(name: pair.name, id: pair.id) }
-            return
-        }
-        let path = repository.gitDirectory.path
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            guard let own = try? Repository(discovering: path) else { return }
-            let part = Array(missing[(missing.count * worker / workers)..<(missing.count * (worker + 1) / workers)])
-            var read: [String: TagRecord] = [:]
-            read.reserveCapacity(part.count)
-            for (pair, record) in zip(part, own.tagRecords(part)) { if let record { read[pair.name] = record } }
-            lock.withLock { records.merge(read) { old, _ in old } }
-        }
+        guard !missing.isEmpty else { return }
+        let read = repository.tagRecords(missing)
+        lock.withLock { for (pair, record) in zip(missing, read) { if let record { records[pair.name] = record } } }
     }
 
     func record(name: String, id: String) -> TagRecord? {
@@ -236,9 +228,12 @@ public struct RegistryState: Sendable {
 
     private init(readingOnce repository: Repository) throws(GitError) {
         let reader = TagReader(repository: repository)
+        let references = try repository.tagReferences()
         var named: [(RegistryTag, String, String)] = []
         var commits: [String: String] = [:]
-        for (name, id, peeled) in try repository.tagReferences() {
+        named.reserveCapacity(references.count)
+        commits.reserveCapacity(references.count)
+        for (name, id, peeled) in references {
             guard let tag = RegistryTag(parsing: name) else { continue }
             switch tag.action {
             case .assign, .unassign, .create: break
@@ -275,7 +270,7 @@ public struct RegistryState: Sendable {
             switch tag.action {
             case .register(let version):
                 if let commit = commits[name] {
-                    models[tag.model]!.versions.append(ModelVersion(version: version, commit: commit, tagName: name, tagID: id, reader: reader))
+                    models[tag.model]!.versions.append(ModelVersion(version: version, name: version.description, commit: commit, tagName: name, tagID: id, reader: reader))
                 }
             case .deregister(let version):
                 if let record = reader.record(name: name, id: id), record.annotated { deregistrations.append((tag.model, version, RegistryStamp(record))) }
@@ -293,30 +288,28 @@ public struct RegistryState: Sendable {
             if let index = models[model]?.versions.firstIndex(where: { $0.version == version }) { models[model]!.versions[index].deregistered = stamp }
         }
         for name in Array(models.keys) {
-            models[name]!.versions.sort { $0.version < $1.version }
+            // Sorted through their indices: moving the versions themselves costs more.
+            let unsorted = models[name]!.versions
+            models[name]!.versions = unsorted.indices.sorted { unsorted[$0].version < unsorted[$1].version }.map { unsorted[$0] }
             models[name]!.stageTags.sort { $0.counter < $1.counter }
             // The version on each commit: the highest active one, else the highest.
             var byCommit: [String: String] = [:]
-            for version in models[name]!.versions where version.deregistered == nil { byCommit[version.commit] = version.version.description }
-            for version in models[name]!.versions where byCommit[version.commit] == nil { byCommit[version.commit] = version.version.description }
+            byCommit.reserveCapacity(models[name]!.versions.count)
+            for version in models[name]!.versions where version.deregistered == nil { byCommit[version.commit] = version.name }
+            for version in models[name]!.versions where byCommit[version.commit] == nil { byCommit[version.commit] = version.name }
             models[name]!.versionOnCommit = byCommit
             var index: [String: Int] = [:]
-            for (i, version) in models[name]!.versions.enumerated() { index[version.version.description] = i }
+            index.reserveCapacity(models[name]!.versions.count)
+            for (i, version) in models[name]!.versions.enumerated() { index[version.name] = i }
             models[name]!.versionIndex = index
         }
         self.models = models.values.sorted { $0.name < $1.name }
     }
 
-    /// Reads every tag of the registry now, on `workers` threads (for questions that need them
-    /// all, such as every model's history); later reads are answered from memory.
-    public func readAllTags(workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
-        guard let reader = models.first?.reader else { return }
-        var pairs: [(name: String, id: String)] = []
-        for model in models {
-            for version in model.versions { pairs.append((version.tagName, version.tagID)) }
-            for tag in model.stageTags { pairs.append((tag.name, tag.id)) }
-        }
-        reader.prefetch(pairs, workers: max(1, workers))
+    /// Reads every tag of one model now (for questions that need them all, such as its whole
+    /// history); later reads are answered from memory.
+    public func readTags(of model: ModelRecord) {
+        model.reader.prefetch(model.versions.map { ($0.tagName, $0.tagID) } + model.stageTags.map { ($0.name, $0.id) })
     }
 
     /// The model named `name`.

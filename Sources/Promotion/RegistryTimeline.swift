@@ -31,8 +31,8 @@ public enum RegistryTimeline {
                                         by: stamp.author, message: stamp.message, order: counter))
         }
         for version in model.versions {
-            add("registered", version.version.description, nil, version.registered, counter: 0)
-            if let gone = version.deregistered { add("deregistered", version.version.description, nil, gone, counter: 0) }
+            add("registered", version.name, nil, version.registered, counter: 0)
+            if let gone = version.deregistered { add("deregistered", version.name, nil, gone, counter: 0) }
         }
         let stageEvents = model.stageEvents
         for event in stageEvents {

@@ -13,6 +13,10 @@ public struct SemanticVersion: Sendable, Hashable, Comparable, CustomStringConve
 
     /// Parses `v1.2.3`, `v1.2.3-rc.1+build.5`; the leading `v` is required, as in GTO's tags.
     public init?(_ text: some StringProtocol) {
+        if let plain = Self.plain(text) {
+            self = plain
+            return
+        }
         guard text.first == "v" else { return nil }
         var core = Substring(text.dropFirst())
         var build: String?
@@ -41,6 +45,38 @@ public struct SemanticVersion: Sendable, Hashable, Comparable, CustomStringConve
             parsed.append(value)
         }
         self.init(major: parsed[0], minor: parsed[1], patch: parsed[2], prerelease: prerelease, build: build)
+    }
+
+    /// `vMAJOR.MINOR.PATCH` with nothing else, read from the bytes (what registries hold
+    /// nearly always); nil for any other text, which the full parser then reads.
+    static func plain(_ text: some StringProtocol) -> SemanticVersion? {
+        var parts = (0, 0, 0), index = 0, digits = 0, leadingZero = false
+        var first = true
+        for byte in text.utf8 {
+            if first {
+                guard byte == UInt8(ascii: "v") else { return nil }
+                first = false
+                continue
+            }
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, index < 2 else { return nil }
+                index += 1
+                digits = 0
+                continue
+            }
+            guard byte >= 48, byte <= 57, digits < 18 else { return nil }
+            if digits == 1, leadingZero { return nil }  // 01 is not a version number
+            if digits == 0 { leadingZero = byte == 48 }
+            let value = Int(byte - 48)
+            switch index {
+            case 0: parts.0 = parts.0 * 10 + value
+            case 1: parts.1 = parts.1 * 10 + value
+            default: parts.2 = parts.2 * 10 + value
+            }
+            digits += 1
+        }
+        guard !first, index == 2, digits > 0 else { return nil }
+        return SemanticVersion(major: parts.0, minor: parts.1, patch: parts.2)
     }
 
     public var description: String {

@@ -96,7 +96,7 @@ extension PromotionFacts {
             guard let latest = model.latest else { throw RegistryError("\(name) has no registered version") }
             version = latest
         }
-        let versionName = version.version.description
+        let versionName = version.name
 
         var decision = decided
         var source = Source.evaluated

@@ -149,7 +149,7 @@ public enum PromotionReport {
         } else {
             let rows: [[ReportDocument.Cell]] = facts.commits.map {
                 [.init(String($0.sha.prefix(7)), code: true), .init($0.authorName), .init(Timestamp.text($0.time)),
-                 .init(String($0.message.split(separator: "\n").first ?? ""))]
+                 .init(firstLine($0.message))]
             }
             blocks.append(.table(.init(caption: "\(facts.commits.count)\(facts.moreCommits ? "+" : "") commit(s) in \(champion.commit.prefix(7))..\(facts.candidate.commit.prefix(7))",
                                        headers: ["Commit", "Author", "Date", "Subject"], rows: rows)))

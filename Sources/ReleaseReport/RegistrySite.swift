@@ -32,15 +32,42 @@ public struct RegistrySite {
         return out.isEmpty || out.hasPrefix(".") ? "~" + out : out
     }
 
-    /// Everything one model's pages need, read from git before any page is written.
+    /// Everything one model's pages need, read from git before they are written (the pages
+    /// are written on other threads, which never touch the repository).
     struct ModelPages: @unchecked Sendable {
-        let model: ModelRecord
+        struct Version: Sendable {
+            let name: String
+            let commit: String
+            let registered: RegistryStamp
+            let deregistered: RegistryStamp?
+        }
+        let name: String
+        let deprecated: RegistryStamp?
+        /// Lowest first.
+        let versions: [Version]
+        let versionNames: Set<String>
+        /// What each stage holds now.
+        let current: [String: StageEvent]
         let events: [RegistryEvent]
         /// The events of each version, oldest first.
         var eventsByVersion: [String: [RegistryEvent]] = [:]
         /// Per version: the full report's document, for versions with a decision or evidence.
         var reports: [String: ReportDocument] = [:]
         var analyses: [String: CheckResult] = [:]
+
+        init(model: ModelRecord, stages: [String], events: [RegistryEvent]) {
+            name = model.name
+            deprecated = model.deprecated
+            versions = model.versions.map {
+                Version(name: $0.name, commit: $0.commit, registered: $0.registered, deregistered: $0.deregistered)
+            }
+            versionNames = Set(versions.map(\.name))
+            var current: [String: StageEvent] = [:]
+            for stage in stages { current[stage] = model.current(in: stage) }
+            self.current = current
+            self.events = events
+            for event in events { eventsByVersion[event.version, default: []].append(event) }
+        }
     }
 
     public func write(to directory: String) throws(RegistryError) -> Written {
@@ -52,55 +79,62 @@ public struct RegistrySite {
         let approvalsNoted = RegistryTimeline.notedCommits(repository, ref: ApprovalStore.notesRef)
         let stages = stageOrder()
 
-        // Read: every model's events, and the reports of versions with something to report.
-        state.readAllTags()
-        var models: [ModelPages] = []
-        let evidence = EvidenceStore(repository: repository)
-        for model in state.models {
-            var pages = ModelPages(model: model, events: RegistryTimeline.events(of: model, repository: repository))
-            for event in pages.events { pages.eventsByVersion[event.version, default: []].append(event) }
-            // The stages whose assignment of a version records a decision (newest last).
-            var decided: [String: String] = [:]
-            for event in model.stageEvents where event.kind == .assign && PromotionFacts.decision(in: event.stamp.message) != nil {
-                decided[event.version] = event.stage
-            }
-            for version in model.versions {
-                let commit = version.commit, name = version.version.description
-                let hasEvidence = evidenceNoted?.contains(commit) ?? true
-                let hasApprovals = approvalsNoted?.contains(commit) ?? true
-                let recordedStage = decided[name]
-                let stage = recordedStage ?? ((hasEvidence || hasApprovals) && policy != nil ? nextStage(of: name, in: model) : nil)
-                if let stage, let facts = try? PromotionFacts.gather(repository: repository, root: root, policy: policy, state: state,
-                                                                     model: model.name, version: name, stage: stage, now: now) {
-                    pages.reports[name] = PromotionReport.document(facts)
-                }
-                if hasEvidence, let results = try? evidence.results(on: commit) {
-                    for result in results where result.check.hasPrefix("analysis-") && (result.model == nil || result.model == model.name) {
-                        pages.analyses[name + "#" + String(result.check.dropFirst("analysis-".count))] = result
-                    }
-                }
-            }
-            models.append(pages)
-        }
-
-        // Write: the stylesheet, the index, then each model's pages, models in parallel.
+        // Each model is read from git here, then its pages are rendered and written on
+        // another thread while the next model is read; the index comes last.
         let files = SiteFiles()
-        let put = files.put
-        put(HTMLPage.stylesheet, directory + "/style.css")
-        put(SitePages.index(models: models, stages: stages, policy: policy, now: now), directory + "/index.html")
-        let written = models
-        DispatchQueue.concurrentPerform(iterations: written.count) { i in
-            let pages = written[i]
-            let folder = directory + "/" + Self.folder(pages.model.name)
-            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            put(SitePages.model(pages, stages: stages), folder + "/index.html")
-            for version in pages.model.versions {
-                put(SitePages.version(version, of: pages), folder + "/\(version.version.description).html")
+        files.put(HTMLPage.stylesheet, directory + "/style.css")
+        let writers = DispatchGroup()
+        let queue = DispatchQueue(label: "mlgate.site", attributes: .concurrent)
+        let inFlight = DispatchSemaphore(value: 2 * ProcessInfo.processInfo.activeProcessorCount)
+        var models: [ModelPages] = []
+        for model in state.models {
+            state.readTags(of: model)
+            let pages = read(model, stages: stages, evidenceNoted: evidenceNoted, approvalsNoted: approvalsNoted)
+            models.append(pages)
+            inFlight.wait()
+            queue.async(group: writers) {
+                defer { inFlight.signal() }
+                let folder = directory + "/" + Self.folder(pages.name)
+                try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                files.put(SitePages.model(pages, stages: stages), folder + "/index.html")
+                for version in pages.versions {
+                    files.put(SitePages.version(version, of: pages), folder + "/\(version.name).html")
+                }
             }
         }
+        files.put(SitePages.index(models: models, stages: stages, policy: policy, now: now), directory + "/index.html")
+        writers.wait()
         if let failure = files.failure { throw RegistryError(failure + "; check that the folder is writable", usage: false) }
-        let versions = models.reduce(0) { $0 + $1.model.versions.count }
+        let versions = models.reduce(0) { $0 + $1.versions.count }
         return Written(pages: 1 + models.count + versions, models: models.count, versions: versions)
+    }
+
+    /// One model's events, and the reports of its versions that have something to report.
+    func read(_ model: ModelRecord, stages: [String], evidenceNoted: Set<String>?, approvalsNoted: Set<String>?) -> ModelPages {
+        var pages = ModelPages(model: model, stages: stages, events: RegistryTimeline.events(of: model, repository: repository))
+        // The stages whose assignment of a version records a decision (newest last).
+        var decided: [String: String] = [:]
+        for event in model.stageEvents where event.kind == .assign && event.stamp.message.contains("\"decision\"")
+            && PromotionFacts.decision(in: event.stamp.message) != nil {
+            decided[event.version] = event.stage
+        }
+        let evidence = EvidenceStore(repository: repository)
+        for version in model.versions {
+            let commit = version.commit, name = version.name
+            let hasEvidence = evidenceNoted?.contains(commit) ?? true
+            let hasApprovals = approvalsNoted?.contains(commit) ?? true
+            let stage = decided[name] ?? ((hasEvidence || hasApprovals) && policy != nil ? nextStage(of: name, in: model) : nil)
+            if let stage, let facts = try? PromotionFacts.gather(repository: repository, root: root, policy: policy, state: state,
+                                                                 model: model.name, version: name, stage: stage, now: now) {
+                pages.reports[name] = PromotionReport.document(facts)
+            }
+            if hasEvidence, let results = try? evidence.results(on: commit) {
+                for result in results where result.check.hasPrefix("analysis-") && (result.model == nil || result.model == model.name) {
+                    pages.analyses[name + "#" + String(result.check.dropFirst("analysis-".count))] = result
+                }
+            }
+        }
+        return pages
     }
 
     /// The stages as columns: the policy's order, then any other stage the tags use.

@@ -11,13 +11,13 @@ enum SitePages {
     static func index(models: [RegistrySite.ModelPages], stages: [String], policy: Policy?, now: Date) -> String {
         var rows: [[ReportDocument.Cell]] = []
         for pages in models {
-            let model = pages.model, folder = RegistrySite.folder(model.name)
-            var row: [ReportDocument.Cell] = [.init(model.name + (model.deprecated != nil ? " (deprecated)" : ""), link: "\(folder)/index.html")]
+            let folder = RegistrySite.folder(pages.name)
+            var row: [ReportDocument.Cell] = [.init(pages.name + (pages.deprecated != nil ? " (deprecated)" : ""), link: "\(folder)/index.html")]
             for stage in stages {
                 var parts: [String] = []
                 var link: String?
                 var tone: ReportDocument.Tone?
-                if let current = model.current(in: stage) {
+                if let current = pages.current[stage] {
                     parts.append("\(current.version) since \(time(current.stamp.time))")
                     link = "\(folder)/\(current.version).html"
                     if let analysis = pages.analyses[current.version + "#" + stage] {
@@ -31,7 +31,7 @@ enum SitePages {
                 // that has them all, nor one rolled back out of the stage).
                 if let rules = policy?.stage(stage)?.approvals, rules.required > 0,
                    let from = policy?.stage(stage)?.from ?? policy.flatMap({ p in p.stages.prefix { $0.name != stage }.last?.name }),
-                   let waiting = model.current(in: from), waiting.version != model.current(in: stage)?.version,
+                   let waiting = pages.current[from], waiting.version != pages.current[stage]?.version,
                    !pages.events.contains(where: { $0.version == waiting.version && $0.stage == stage && $0.event != "approved" && $0.event != "rejected" }) {
                     let recorded = Set(pages.events.filter { $0.event == "approved" && $0.version == waiting.version && $0.stage == stage }.compactMap(\.by)).count
                     if recorded < rules.required {
@@ -43,7 +43,7 @@ enum SitePages {
             }
             rows.append(row)
         }
-        let versions = models.reduce(0) { $0 + $1.model.versions.count }
+        let versions = models.reduce(0) { $0 + $1.versions.count }
         let document = ReportDocument(
             title: "Model registry", subtitle: "\(models.count) model(s), \(versions) version(s); made \(Timestamp.text(now)) from the repository's tags and notes",
             sections: [.init(id: "stages", title: "Models and stages", blocks: models.isEmpty
@@ -54,56 +54,111 @@ enum SitePages {
     }
 
     static func model(_ pages: RegistrySite.ModelPages, stages: [String]) -> String {
-        let model = pages.model
         var held: [String: [String]] = [:]
-        for stage in stages { if let current = model.current(in: stage) { held[current.version, default: []].append(stage) } }
-        let versions: [[ReportDocument.Cell]] = model.versions.reversed().map { v in
-            let registered = v.registered
-            return [.init(v.version.description, link: "\(v.version.description).html"), .init(String(v.commit.prefix(7)), code: true),
-                    .init(time(registered.time)), .init(registered.author ?? "–"),
-                    .init(v.deregistered != nil ? "deregistered" : (held[v.version.description] ?? []).joined(separator: ", "))]
+        for stage in stages { if let current = pages.current[stage] { held[current.version, default: []].append(stage) } }
+        let versions: [[ReportDocument.Cell]] = pages.versions.reversed().map { v in
+            [.init(v.name, link: "\(v.name).html"), .init(String(v.commit.prefix(7)), code: true),
+             .init(time(v.registered.time)), .init(v.registered.author ?? "–"),
+             .init(v.deregistered != nil ? "deregistered" : (held[v.name] ?? []).joined(separator: ", "))]
         }
         let timeline: [[ReportDocument.Cell]] = pages.events.reversed().map { e in
             [.init(time(e.time)), .init(e.event, tone: e.event.hasPrefix("rolled back") || e.event == "rejected" ? .bad : nil),
-             .init(e.version, link: e.version.isEmpty || model.version(e.version) == nil ? nil : "\(e.version).html"),
-             .init(e.stage ?? ""), .init(e.by ?? ""), .init(String(e.message.split(separator: "\n").first ?? ""))]
+             .init(e.version, link: pages.versionNames.contains(e.version) ? "\(e.version).html" : nil),
+             .init(e.stage ?? ""), .init(e.by ?? ""), .init(firstLine(e.message))]
         }
         var now: [(String, ReportDocument.Cell)] = stages.map { stage in
-            (stage, model.current(in: stage).map { ReportDocument.Cell("\($0.version) since \(time($0.stamp.time))", link: "\($0.version).html") } ?? "–")
+            (stage, pages.current[stage].map { ReportDocument.Cell("\($0.version) since \(time($0.stamp.time))", link: "\($0.version).html") } ?? "–")
         }
-        if let deprecated = model.deprecated { now.append(("Deprecated", .init(time(deprecated.time)))) }
-        let document = ReportDocument(title: model.name, subtitle: "\(model.versions.count) version(s), \(pages.events.count) event(s)", sections: [
+        if let deprecated = pages.deprecated { now.append(("Deprecated", .init(time(deprecated.time)))) }
+        let document = ReportDocument(title: pages.name, subtitle: "\(pages.versions.count) version(s), \(pages.events.count) event(s)", sections: [
             .init(id: "now", title: "Stages now", blocks: [.facts(now)]),
             .init(id: "timeline", title: "Timeline", blocks: [.table(.init(caption: "Registrations, assignments, approvals and rollbacks, newest first",
                                                                                headers: ["Time", "Event", "Version", "Stage", "By", "Message"], rows: timeline))]),
             .init(id: "versions", title: "Versions", blocks: [.table(.init(headers: ["Version", "Commit", "Registered", "By", "Stages"], rows: versions))]),
         ])
-        return HTMLPage.render(document, style: .linked("../style.css"), navigation: [("Registry", "../index.html"), (model.name, "index.html")])
+        return HTMLPage.render(document, style: .linked("../style.css"), navigation: [("Registry", "../index.html"), (pages.name, "index.html")])
     }
 
-    static func version(_ version: ModelVersion, of pages: RegistrySite.ModelPages) -> String {
-        let name = version.version.description
+    static let plainSubtitle = "No decision or evidence is recorded for this version."
+
+    /// A version's page: its report (with its own history first) when it has one, else its
+    /// registration and events.
+    static func version(_ version: RegistrySite.ModelPages.Version, of pages: RegistrySite.ModelPages) -> String {
+        guard var report = pages.reports[version.name] else { return plainVersion(version, of: pages) }
+        report.sections.insert(history(version, of: pages), at: 0)
+        return HTMLPage.render(report, style: .linked("../style.css"), navigation: navigation(version, of: pages))
+    }
+
+    static func navigation(_ version: RegistrySite.ModelPages.Version, of pages: RegistrySite.ModelPages) -> [(String, String)] {
+        [("Registry", "../index.html"), (pages.name, "index.html"), (version.name, "\(version.name).html")]
+    }
+
+    /// The version's facts and events, as a section.
+    static func history(_ version: RegistrySite.ModelPages.Version, of pages: RegistrySite.ModelPages) -> ReportDocument.Section {
         let registered = version.registered
-        let mine = pages.eventsByVersion[name] ?? []
         var facts: [(String, ReportDocument.Cell)] = [
             ("Commit", .init(version.commit, code: true)), ("Registered", .init(time(registered.time))),
             ("By", .init(registered.author ?? "–")), ("Tag", .init(registered.tag, code: true)),
         ]
         if !registered.message.isEmpty { facts.append(("Message", .init(registered.message))) }
         if let gone = version.deregistered { facts.append(("Deregistered", .init("\(time(gone.time)) by \(gone.author ?? "–")"))) }
-        let history = ReportDocument.Section(id: "version", title: "This version", blocks: [
+        return ReportDocument.Section(id: "version", title: "This version", blocks: [
             .facts(facts),
             .table(.init(caption: "Its events, oldest first", headers: ["Time", "Event", "Stage", "By", "Message"],
-                         rows: mine.map { [.init(time($0.time)), .init($0.event), .init($0.stage ?? ""), .init($0.by ?? ""), .init(String($0.message.split(separator: "\n").first ?? ""))] })),
+                         rows: (pages.eventsByVersion[version.name] ?? []).map {
+                             [.init(time($0.time)), .init($0.event), .init($0.stage ?? ""), .init($0.by ?? ""), .init(firstLine($0.message))]
+                         })),
         ])
-        var document: ReportDocument
-        if var report = pages.reports[name] {
-            report.sections.insert(history, at: 0)
-            document = report
-        } else {
-            document = ReportDocument(title: "\(pages.model.name) \(name)", subtitle: "No decision or evidence is recorded for this version.", sections: [history])
-        }
-        return HTMLPage.render(document, style: .linked("../style.css"),
-                               navigation: [("Registry", "../index.html"), (pages.model.name, "index.html"), (name, "\(name).html")])
     }
+
+    /// The page of a version with nothing but its history, as `HTMLPage.render` would write
+    /// the document `plainDocument` gives, written straight into the text: most of a large
+    /// registry's pages are these.
+    static func plainVersion(_ version: RegistrySite.ModelPages.Version, of pages: RegistrySite.ModelPages) -> String {
+        var out = ""
+        out.reserveCapacity(2048)
+        HTMLPage.start(title: "\(pages.name) \(version.name)", subtitle: plainSubtitle, style: .linked("../style.css"),
+                       navigation: navigation(version, of: pages), into: &out)
+        HTMLPage.sectionStart(id: "version", title: "This version", into: &out)
+        let registered = version.registered
+        func fact(_ term: String, _ value: String, code: Bool = false) {
+            out += "<dt>"; out += term; out += "</dt><dd>"
+            if code { out += "<code>" }
+            HTMLPage.escape(value, into: &out)
+            if code { out += "</code>" }
+            out += "</dd>"
+        }
+        out += "<dl class=\"facts\">"
+        fact("Commit", version.commit, code: true)
+        fact("Registered", time(registered.time))
+        fact("By", registered.author ?? "–")
+        fact("Tag", registered.tag, code: true)
+        if !registered.message.isEmpty { fact("Message", registered.message) }
+        if let gone = version.deregistered { fact("Deregistered", "\(time(gone.time)) by \(gone.author ?? "–")") }
+        out += "</dl>\n<div class=\"table-wrap\"><table><caption>Its events, oldest first</caption><thead><tr>"
+        out += "<th scope=\"col\">Time</th><th scope=\"col\">Event</th><th scope=\"col\">Stage</th><th scope=\"col\">By</th><th scope=\"col\">Message</th>"
+        out += "</tr></thead><tbody>"
+        for event in pages.eventsByVersion[version.name] ?? [] {
+            out += "<tr><th scope=\"row\">"; out += time(event.time)
+            out += "</th><td>"; HTMLPage.escape(event.event, into: &out)
+            out += "</td><td>"; HTMLPage.escape(event.stage ?? "", into: &out)
+            out += "</td><td>"; HTMLPage.escape(event.by ?? "", into: &out)
+            out += "</td><td>"; HTMLPage.escape(firstLine(event.message), into: &out)
+            out += "</td></tr>"
+        }
+        out += "</tbody></table></div>\n</section>\n"
+        HTMLPage.end(into: &out)
+        return out
+    }
+
+    /// The document `plainVersion` writes (what it is checked against).
+    static func plainDocument(_ version: RegistrySite.ModelPages.Version, of pages: RegistrySite.ModelPages) -> ReportDocument {
+        ReportDocument(title: "\(pages.name) \(version.name)", subtitle: plainSubtitle, sections: [history(version, of: pages)])
+    }
+}
+
+/// The first line of a message (a commit's subject, a tag message's first line).
+func firstLine(_ text: String) -> String {
+    guard let end = text.utf8.firstIndex(of: 0x0A) else { return text }
+    return String(text[..<end])
 }

@@ -14,83 +14,120 @@ public enum HTMLPage {
 
     /// The page. `navigation` links (text, relative href) go above the title.
     public static func render(_ document: ReportDocument, style: Style = .inline, navigation: [(String, String)] = []) -> String {
-        var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        var out = ""
+        out.reserveCapacity(4096)
+        start(title: document.title, subtitle: document.subtitle, style: style, navigation: navigation, into: &out)
+        if document.sections.count > 3 {
+            out += "<nav aria-label=\"contents\" class=\"toc\"><h2 class=\"visually-hidden\">Contents</h2><ul>"
+            for section in document.sections {
+                out += "<li><a href=\"#"; escape(section.id, into: &out); out += "\">"; escape(section.title, into: &out); out += "</a></li>"
+            }
+            out += "</ul></nav>\n"
+        }
+        for section in document.sections {
+            sectionStart(id: section.id, title: section.title, into: &out)
+            for block in section.blocks { html(block, into: &out); out += "\n" }
+            out += "</section>\n"
+        }
+        end(into: &out)
+        return out
+    }
+
+    /// The page up to and including its header (`render`'s opening, for pages written piece
+    /// by piece).
+    public static func start(title: String, subtitle: String?, style: Style, navigation: [(String, String)], into out: inout String) {
+        out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         out += "<meta name=\"color-scheme\" content=\"light dark\">\n"
         // Nothing but this page and its own stylesheet may load.
         out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'self' 'unsafe-inline'; img-src data:\">\n"
-        out += "<title>\(xmlEscaped(document.title))</title>\n"
+        out += "<title>"; escape(title, into: &out); out += "</title>\n"
         switch style {
-        case .inline: out += "<style>\n\(stylesheet)</style>\n"
-        case .linked(let href): out += "<link rel=\"stylesheet\" href=\"\(xmlEscaped(href))\">\n"
+        case .inline: out += "<style>\n"; out += stylesheet; out += "</style>\n"
+        case .linked(let href): out += "<link rel=\"stylesheet\" href=\""; escape(href, into: &out); out += "\">\n"
         }
         out += "</head>\n<body>\n"
         if !navigation.isEmpty {
             out += "<nav aria-label=\"site\"><ul class=\"crumbs\">"
-                + navigation.map { "<li><a href=\"\(xmlEscaped($0.1))\">\(xmlEscaped($0.0))</a></li>" }.joined() + "</ul></nav>\n"
+            for (text, href) in navigation {
+                out += "<li><a href=\""; escape(href, into: &out); out += "\">"; escape(text, into: &out); out += "</a></li>"
+            }
+            out += "</ul></nav>\n"
         }
-        out += "<main>\n<header><h1>\(xmlEscaped(document.title))</h1>"
-        if let subtitle = document.subtitle { out += "<p class=\"subtitle\">\(xmlEscaped(subtitle))</p>" }
+        out += "<main>\n<header><h1>"; escape(title, into: &out); out += "</h1>"
+        if let subtitle { out += "<p class=\"subtitle\">"; escape(subtitle, into: &out); out += "</p>" }
         out += "</header>\n"
-        if document.sections.count > 3 {
-            out += "<nav aria-label=\"contents\" class=\"toc\"><h2 class=\"visually-hidden\">Contents</h2><ul>"
-                + document.sections.map { "<li><a href=\"#\(xmlEscaped($0.id))\">\(xmlEscaped($0.title))</a></li>" }.joined() + "</ul></nav>\n"
-        }
-        var chartNumber = 0
-        for section in document.sections {
-            out += "<section id=\"\(xmlEscaped(section.id))\" aria-labelledby=\"\(xmlEscaped(section.id))-h\">\n"
-            out += "<h2 id=\"\(xmlEscaped(section.id))-h\">\(xmlEscaped(section.title))</h2>\n"
-            for block in section.blocks { out += html(block, chartNumber: &chartNumber) + "\n" }
-            out += "</section>\n"
-        }
-        return out + "</main>\n</body>\n</html>\n"
     }
 
-    static func html(_ block: ReportDocument.Block, chartNumber: inout Int) -> String {
+    /// A section's opening and heading.
+    public static func sectionStart(id: String, title: String, into out: inout String) {
+        out += "<section id=\""; escape(id, into: &out); out += "\" aria-labelledby=\""; escape(id, into: &out); out += "-h\">\n"
+        out += "<h2 id=\""; escape(id, into: &out); out += "-h\">"; escape(title, into: &out); out += "</h2>\n"
+    }
+
+    /// The page's end.
+    public static func end(into out: inout String) {
+        out += "</main>\n</body>\n</html>\n"
+    }
+
+    /// Appends `text`, escaped.
+    @inline(__always) public static func escape(_ text: String, into out: inout String) {
+        out += xmlEscaped(text)
+    }
+
+    static func html(_ block: ReportDocument.Block, into out: inout String) {
         switch block {
-        case .paragraph(let text): return "<p>\(xmlEscaped(text))</p>"
-        case .note(let text): return "<p class=\"note\">\(xmlEscaped(text))</p>"
-        case .subheading(let text): return "<h3>\(xmlEscaped(text))</h3>"
+        case .paragraph(let text): out += "<p>"; escape(text, into: &out); out += "</p>"
+        case .note(let text): out += "<p class=\"note\">"; escape(text, into: &out); out += "</p>"
+        case .subheading(let text): out += "<h3>"; escape(text, into: &out); out += "</h3>"
         case .verdict(let tone, let label, let text):
-            return "<p class=\"verdict tone-\(tone.rawValue)\"><span class=\"badge tone-\(tone.rawValue)\">\(tone.symbol) \(xmlEscaped(label))</span> \(xmlEscaped(text))</p>"
+            out += "<p class=\"verdict tone-\(tone.rawValue)\"><span class=\"badge tone-\(tone.rawValue)\">\(tone.symbol) "
+            escape(label, into: &out); out += "</span> "; escape(text, into: &out); out += "</p>"
         case .facts(let pairs):
-            return "<dl class=\"facts\">" + pairs.map { "<dt>\(xmlEscaped($0.0))</dt><dd>\(cell($0.1))</dd>" }.joined() + "</dl>"
-        case .table(let table): return self.table(table)
+            out += "<dl class=\"facts\">"
+            for (term, value) in pairs { out += "<dt>"; escape(term, into: &out); out += "</dt><dd>"; cell(value, into: &out); out += "</dd>" }
+            out += "</dl>"
+        case .table(let table): self.table(table, into: &out)
         case .list(let items):
-            return "<ul>" + items.map { "<li>\(xmlEscaped($0))</li>" }.joined() + "</ul>"
-        case .command(let text):
-            return "<pre class=\"command\"><code>\(xmlEscaped(text))</code></pre>"
+            out += "<ul>"
+            for item in items { out += "<li>"; escape(item, into: &out); out += "</li>" }
+            out += "</ul>"
+        case .command(let text): out += "<pre class=\"command\"><code>"; escape(text, into: &out); out += "</code></pre>"
         case .chart(let chart):
-            chartNumber += 1
             let numbers = chart.table
-            return "<figure class=\"chart-figure\">" + chart.svg()
-                + "<figcaption>\(xmlEscaped(chart.title))</figcaption>"
-                + "<details><summary>The numbers</summary>"
-                + table(.init(caption: chart.title, headers: numbers.headers, rows: numbers.rows.map { $0.map { ReportDocument.Cell($0) } }))
-                + "</details></figure>"
+            out += "<figure class=\"chart-figure\">"; out += chart.svg()
+            out += "<figcaption>"; escape(chart.title, into: &out); out += "</figcaption><details><summary>The numbers</summary>"
+            table(.init(caption: chart.title, headers: numbers.headers, rows: numbers.rows.map { $0.map { ReportDocument.Cell($0) } }), into: &out)
+            out += "</details></figure>"
         }
     }
 
-    static func table(_ table: ReportDocument.Table) -> String {
-        var out = "<div class=\"table-wrap\"><table>"
-        if let caption = table.caption { out += "<caption>\(xmlEscaped(caption))</caption>" }
-        out += "<thead><tr>" + table.headers.map { "<th scope=\"col\">\(xmlEscaped($0))</th>" }.joined() + "</tr></thead><tbody>"
+    static func table(_ table: ReportDocument.Table, into out: inout String) {
+        out += "<div class=\"table-wrap\"><table>"
+        if let caption = table.caption { out += "<caption>"; escape(caption, into: &out); out += "</caption>" }
+        out += "<thead><tr>"
+        for header in table.headers { out += "<th scope=\"col\">"; escape(header, into: &out); out += "</th>" }
+        out += "</tr></thead><tbody>"
         for row in table.rows {
             out += "<tr>"
             for (i, c) in row.enumerated() {
-                out += i == 0 ? "<th scope=\"row\">\(cell(c))</th>" : "<td>\(cell(c))</td>"
+                out += i == 0 ? "<th scope=\"row\">" : "<td>"
+                cell(c, into: &out)
+                out += i == 0 ? "</th>" : "</td>"
             }
             out += "</tr>"
         }
-        return out + "</tbody></table></div>"
+        out += "</tbody></table></div>"
     }
 
-    static func cell(_ c: ReportDocument.Cell) -> String {
-        var text = xmlEscaped(c.text)
-        if c.code { text = "<code>\(text)</code>" }
-        if let tone = c.tone { text = "<span class=\"badge tone-\(tone.rawValue)\">\(tone.symbol) \(text)</span>" }
-        if let link = c.link { text = "<a href=\"\(xmlEscaped(link))\">\(text)</a>" }
-        return text
+    static func cell(_ c: ReportDocument.Cell, into out: inout String) {
+        if let link = c.link { out += "<a href=\""; escape(link, into: &out); out += "\">" }
+        if let tone = c.tone { out += "<span class=\"badge tone-\(tone.rawValue)\">\(tone.symbol) " }
+        if c.code { out += "<code>" }
+        escape(c.text, into: &out)
+        if c.code { out += "</code>" }
+        if c.tone != nil { out += "</span>" }
+        if c.link != nil { out += "</a>" }
     }
 
     /// The page style: system fonts, light and dark palettes, print rules, chart classes.

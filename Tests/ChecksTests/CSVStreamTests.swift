@@ -207,3 +207,18 @@ struct CSVStreamTests {
         #expect(parse("2026-11-29T25:00:00") == nil)
     }
 }
+
+@Suite("Timestamps")
+struct TimestampTextTests {
+    @Test("Timestamp.text writes what ISO8601DateFormatter writes, on 20,000 instants from 1900 to 2200")
+    func matchesFoundation() {
+        let formatter = ISO8601DateFormatter()
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let date = Date(timeIntervalSince1970: Double.random(in: -2_208_988_800...7_258_118_400, using: &generator))
+            #expect(Timestamp.text(date) == formatter.string(from: date))
+        }
+        #expect(Timestamp.text(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
+        #expect(Timestamp.text(Date(timeIntervalSince1970: -0.5)) == formatter.string(from: Date(timeIntervalSince1970: -0.5)))
+    }
+}

@@ -141,3 +141,59 @@ struct MetricsParityTests {
         compare(ours, theirs)
     }
 }
+
+extension MetricsParityTests {
+    @Test("the curves recorded for reports are scikit-learn's: roc_curve, precision_recall_curve and calibration_curve, point for point")
+    func curves() throws {
+        let dir = try folder()
+        var random = Random(state: 11)
+        var csv = "id,label,score\n"
+        for i in 0..<300 {
+            let label = random.next() < 0.35 ? 1 : 0
+            // Two decimals (ties, and scores on the calibration bins' edges such as 0.3).
+            let score = (min(1, max(0, 0.25 + 0.4 * Double(label) + (random.next() - 0.5) * 0.7)) * 100).rounded() / 100
+            csv += "\(i),\(label),\(score)\n"
+        }
+        try csv.write(toFile: dir + "/p.csv", atomically: true, encoding: .utf8)
+        var options = MetricsCheck.Options(name: "curves")
+        options.predictions = "p.csv"
+        options.label = "label"
+        options.score = "score"
+        let result = try MetricsCheck(options).run(in: dir, commit: String(repeating: "0", count: 40), champion: nil)
+        func series(_ kind: String) throws -> CheckResult.Series { try #require(result.series.first { $0.kind == kind && $0.name == "candidate" }) }
+        let theirs = try reference("""
+            import json, pandas as pd
+            from sklearn.metrics import roc_curve, precision_recall_curve
+            from sklearn.calibration import calibration_curve
+            d = pd.read_csv("p.csv")
+            fpr, tpr, _ = roc_curve(d.label, d.score, drop_intermediate=False)
+            p, r, _ = precision_recall_curve(d.label, d.score, drop_intermediate=False)
+            true, pred = calibration_curve(d.label, d.score, n_bins=10)
+            out = {}
+            for name, values in [("fpr", fpr), ("tpr", tpr), ("p", p[:-1][::-1]), ("r", r[:-1][::-1]), ("true", true), ("pred", pred)]:
+                out[name + ".n"] = float(len(values))
+                for i, v in enumerate(values): out[f"{name}.{i}"] = float(v)
+            print(json.dumps(out))
+            """, in: dir)
+        func expectSame(_ ours: [Double], _ name: String, prefixOnly: Bool = false) {
+            let count = Int(theirs[name + ".n"] ?? -1)
+            if prefixOnly { #expect(count <= ours.count, "\(name): scikit-learn \(count) points, mlgate \(ours.count)") } else {
+                #expect(ours.count == count, "\(name): scikit-learn \(count) points, mlgate \(ours.count)")
+            }
+            for i in 0..<min(count, ours.count) {
+                let expected = theirs["\(name).\(i)"]!
+                #expect(abs(ours[i] - expected) <= 1e-4 * max(1, abs(expected)), "\(name)[\(i)]: mlgate \(ours[i]), scikit-learn \(expected)")
+            }
+        }
+        let roc = try series("roc"), pr = try series("pr"), calibration = try series("calibration")
+        #expect(roc.x.count <= 101)
+        expectSame(roc.x, "fpr")
+        expectSame(roc.y, "tpr")
+        // scikit-learn stops the precision–recall curve once recall reaches 1 in some versions.
+        expectSame(pr.y, "p", prefixOnly: true)
+        expectSame(pr.x, "r", prefixOnly: true)
+        expectSame(calibration.y, "true")
+        expectSame(calibration.x, "pred")
+        #expect(calibration.counts?.reduce(0, +) == 300)
+    }
+}

@@ -210,3 +210,29 @@ private final class Counter: @unchecked Sendable {
     func increment() { lock.withLock { count += 1 } }
     var value: Int { lock.withLock { count } }
 }
+
+@Suite("Tags read in bulk")
+struct TagRecordsTests {
+    @Test("tagRecords reads every kind of tag as tagRecord does: annotated, lightweight, a tag of a tag, long and empty messages")
+    func bulkEqualsOneByOne() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("a.txt", "one\n")
+        _ = try repo.commitAll("c1")
+        try repo.git("tag", "-a", "annotated", "-m", "release one\n\nwith a body\nof lines")
+        try repo.git("tag", "light")
+        try repo.git("tag", "-a", "nested", "annotated", "-m", "a tag of a tag")
+        try repo.git("tag", "-a", "empty", "--cleanup=verbatim", "-m", "")
+        try repo.write("a.txt", "two\n")
+        _ = try repo.commitAll("c2")
+        try repo.git("-c", "user.name=Ünïcode Person", "-c", "user.email=u@example.com", "tag", "-a", "unicode@v1.0.0", "-m", "Ünïcode message ✓")
+        let repository = try Repository(discovering: repo.path)
+        let tags = try repository.tagNames()
+        #expect(tags.count == 5)
+        let bulk = repository.tagRecords(tags)
+        for (tag, record) in zip(tags, bulk) {
+            #expect(record == (try repository.tagRecord(name: tag.name, id: tag.id)), "\(tag.name)")
+        }
+        #expect(bulk.compactMap { $0 }.first { $0.name == "unicode@v1.0.0" }?.taggerName == "Ünïcode Person")
+        #expect(repository.tagRecords([(name: "missing", id: String(repeating: "1", count: 40))]) == [nil])
+    }
+}

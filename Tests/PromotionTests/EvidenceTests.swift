@@ -28,6 +28,21 @@ struct EvidenceTests {
         #expect(try repo.git("notes", "--ref", "mlgate", "show", shas[0]).contains("\"check\" : \"lint\""))
     }
 
+    @Test("a result a past decision judged is found by its digest after a newer result replaced it (the notes' history)")
+    func replacedResultByDigest() throws {
+        let (repo, shas) = try TemporaryRepository.withTrainingCommits(2)
+        let store = EvidenceStore(repository: try Repository(discovering: repo.path))
+        let judged = result("unit", .fail, commit: shas[1])
+        try store.record(judged)
+        try store.record(result("lint", .pass, commit: shas[0]))
+        let newer = result("unit", .pass, commit: shas[1])
+        try store.record(newer)
+        #expect(try store.results(on: shas[1]).map(\.digest) == [newer.digest])
+        #expect(try store.result(digest: judged.digest, on: shas[1]) == judged)
+        #expect(try store.result(digest: newer.digest, on: shas[1]) == newer)
+        #expect(try store.result(digest: String(repeating: "0", count: 64), on: shas[1]) == nil)
+    }
+
     @Test("concurrent recorders on one commit lose nothing")
     func concurrent() async throws {
         let (repo, shas) = try TemporaryRepository.withTrainingCommits(1)

@@ -44,3 +44,24 @@ struct RegistryTagTests {
         #expect(SemanticVersion("v1.4.2")!.bumped(.patch).description == "v1.4.3")
     }
 }
+
+@Suite("Semantic versions: the fast path")
+struct SemanticVersionFastPathTests {
+    @Test("plain vMAJOR.MINOR.PATCH texts read on the bytes agree with semver's grammar on 20,000 generated texts")
+    func agreesWithGrammar() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("v0123456789..-+a")
+        let grammar = /v(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?/
+        for _ in 0..<20_000 {
+            let length = Int.random(in: 1...9, using: &generator)
+            let text = "v" + String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+            let parsed = SemanticVersion(text)
+            if let match = text.wholeMatch(of: /v(0|[1-9][0-9]{0,17})\.(0|[1-9][0-9]{0,17})\.(0|[1-9][0-9]{0,17})/) {
+                #expect(parsed == SemanticVersion(major: Int(match.1)!, minor: Int(match.2)!, patch: Int(match.3)!), "\(text)")
+                #expect(parsed?.description == text)
+            } else if text.wholeMatch(of: grammar) == nil {
+                #expect(parsed == nil, "\(text) is not a version")
+            }
+        }
+    }
+}

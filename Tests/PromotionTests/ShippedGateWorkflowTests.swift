@@ -16,6 +16,9 @@ struct ShippedGateWorkflowTests {
             "✓ promote: fraud v0.0.1",            // model-gate: checks recorded, registered, to staging
             "recorded as tag fraud#staging#1",
             "deploying fraud v0.0.1 to staging",  // post-deploy ran for staging
+            "── Summary: promote-to-staging ──",   // the promote step's report, in the step summary
+            "## fraud v0.0.1 → staging",
+            "> **✓ promote** fraud v0.0.1",
             "… hold: fraud v0.0.1",               // production waits for an approval
             "production needs 1 approval(s), has 0",
             "exit status 3 (3 = hold)",

@@ -1,4 +1,8 @@
 import Foundation
+import GitState
+import Promotion
+import Reports
+@testable import ReleaseReport
 import Testing
 import TestSupport
 
@@ -110,5 +114,30 @@ struct SiteTests {
         let out = repo.path + "/_site"
         #expect(try mlgate(["site", out], repo).status == 0)
         #expect(try String(contentsOfFile: out + "/index.html", encoding: .utf8).contains("No model is registered yet"))
+    }
+}
+
+/// The site's fast page for a version with nothing but its history is the page the generic
+/// renderer writes for the same document.
+@Suite("Site pages")
+struct SitePageTests {
+    @Test("a plain version page written directly equals HTMLPage.render of its document, escaping included")
+    func plainPageEqualsDocument() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("m.txt", "w\n")
+        _ = try repo.commitAll("train <b>&</b>")
+        #expect(try MLGateExecutable.run(["register", "churn", "-m", "first \"quoted\" <release> & more", "-C", repo.path], in: repo.path).status == 0)
+        #expect(try MLGateExecutable.run(["assign", "churn", "dev", "--version", "v0.0.1", "-C", repo.path], in: repo.path).status == 0)
+        let repository = try Repository(discovering: repo.path)
+        let state = try RegistryState(repository: repository)
+        let model = try #require(state.model("churn"))
+        let pages = RegistrySite.ModelPages(model: model, stages: ["dev"], events: RegistryTimeline.events(of: model, repository: repository))
+        let version = try #require(pages.versions.first)
+        let fast = SitePages.plainVersion(version, of: pages)
+        let generic = HTMLPage.render(SitePages.plainDocument(version, of: pages), style: .linked("../style.css"),
+                                      navigation: SitePages.navigation(version, of: pages))
+        #expect(fast == generic)
+        #expect(fast.contains("first &quot;quoted&quot; &lt;release&gt; &amp; more"))
+        #expect(fast.contains("<td>assigned</td><td>dev</td>"))
     }
 }
