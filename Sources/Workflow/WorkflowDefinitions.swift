@@ -1,0 +1,170 @@
+import Expressions
+import Foundation
+import YAMLSource
+
+/// actionlint's property checks on expressions: `matrix.X` in a job without a matrix or
+/// whose matrix never defines X, `steps.X` before step X (or with no such step), `needs.X`
+/// for a job not in `needs`, `needs.X.outputs.Y` that job X does not declare, and `inputs.X`
+/// that no `workflow_dispatch` or `workflow_call` input defines. Like actionlint, one finding
+/// per string: the first.
+enum WorkflowDefinitions {
+    /// What the workflow defines, read off its tree.
+    struct Scope {
+        var inputs: Set<String>?          // nil: the workflow has no event that defines inputs
+        var jobOutputs: [String: Set<String>?] = [:]  // nil: unknown (a reusable call, an expression)
+        var needs: Set<String> = []
+        var matrix: Set<String>?          // nil: computed (fromJSON…), so anything goes
+        var steps: Set<String>?           // nil: steps are not in scope here
+        var stepsDescription: String { "{" + (steps ?? []).sorted().joined(separator: ", ") + "}" }
+    }
+
+    static func check(_ root: YAMLNode, source: String, into out: inout [Diagnostic]) {
+        let lines = source.components(separatedBy: "\n")
+        var base = Scope()
+        if let on = root["on"] {
+            var names: Set<String>? = nil
+            let events: [String] = on.scalar.map { [$0] } ?? on.items?.compactMap(\.scalar) ?? on.entries.map(\.0)
+            for event in ["workflow_dispatch", "workflow_call"] where events.contains(event) {
+                names = (names ?? []).union(on[event]?["inputs"]?.entries.map { $0.0.lowercased() } ?? [])
+            }
+            base.inputs = names
+        }
+        let jobs = root["jobs"]?.entries ?? []
+        for (id, job) in jobs {
+            if job["uses"] != nil || job["outputs"].map({ $0.scalar != nil }) == true {
+                base.jobOutputs[id.lowercased()] = .some(nil)
+            } else {
+                base.jobOutputs[id.lowercased()] = Set((job["outputs"]?.entries ?? []).map { $0.0.lowercased() })
+            }
+        }
+        for (_, job) in jobs {
+            var scope = base
+            if let needs = job["needs"] { scope.needs = Set((needs.scalar.map { [$0] } ?? needs.items?.compactMap(\.scalar) ?? []).map { $0.lowercased() }) }
+            scope.matrix = matrixKeys(job["strategy"]?["matrix"])
+            // Job-level values (steps are not in scope; job outputs see every step).
+            for (key, value) in job.entries where !["steps", "strategy", "outputs"].contains(key) {
+                walk(value, key: key, scope: scope, lines: lines, into: &out)
+            }
+            let stepNodes = job["steps"]?.items ?? []
+            let allSteps = Set(stepNodes.compactMap { $0["id"]?.scalar?.lowercased() })
+            if let outputs = job["outputs"] {
+                var withSteps = scope
+                withSteps.steps = allSteps
+                walk(outputs, key: "outputs", scope: withSteps, lines: lines, into: &out)
+            }
+            var earlier: Set<String> = []
+            for step in stepNodes {
+                var stepScope = scope
+                stepScope.steps = earlier
+                walk(step, key: "step", scope: stepScope, lines: lines, into: &out)
+                if let id = step["id"]?.scalar { earlier.insert(id.lowercased()) }
+            }
+        }
+    }
+
+    /// The matrix's keys: its axes and its include entries' keys; nil when computed.
+    static func matrixKeys(_ matrix: YAMLNode?) -> Set<String>? {
+        guard let matrix else { return [] }
+        guard case .mapping(let entries) = matrix.content else { return nil }
+        var keys = Set<String>()
+        for (key, value) in entries {
+            guard let name = key.scalar else { return nil }
+            if name.contains("${{") { return nil }
+            switch name {
+            case "include":
+                guard let items = value.items else { return nil }
+                for item in items {
+                    guard case .mapping = item.content else { return nil }
+                    for (k, _) in item.entries { keys.insert(k.lowercased()) }
+                }
+            case "exclude": break
+            default:
+                if value.scalar?.contains("${{") == true { keys.insert(name.lowercased()) } else { keys.insert(name.lowercased()) }
+            }
+        }
+        return keys
+    }
+
+    /// Every string below `node`; `if:` values are expressions without `${{ }}`.
+    static func walk(_ node: YAMLNode, key: String, scope: Scope, lines: [String], into out: inout [Diagnostic]) {
+        switch node.content {
+        case .scalar(let text, _):
+            if key == "if", !text.contains("${{") {
+                check(expression: text, node: node, offset: 0, scope: scope, lines: lines, into: &out)
+            } else if text.contains("${{") {
+                var searchFrom = text.startIndex
+                while let open = text.range(of: "${{", range: searchFrom..<text.endIndex),
+                      let close = text.range(of: "}}", range: open.upperBound..<text.endIndex) {
+                    let inner = String(text[open.upperBound..<close.lowerBound])
+                    let offset = text.distance(from: text.startIndex, to: open.upperBound)
+                    if check(expression: inner, node: node, offset: offset, scope: scope, lines: lines, into: &out) { return }
+                    searchFrom = close.upperBound
+                }
+            }
+        case .sequence(let items):
+            for item in items { walk(item, key: key, scope: scope, lines: lines, into: &out) }
+        case .mapping(let entries):
+            for (k, v) in entries { walk(v, key: k.scalar ?? key, scope: scope, lines: lines, into: &out) }
+        }
+    }
+
+    /// Checks one expression; true when it reported (the string's first finding).
+    @discardableResult
+    static func check(expression text: String, node: YAMLNode, offset: Int, scope: Scope, lines: [String], into out: inout [Diagnostic]) -> Bool {
+        guard let expression = try? Expression(text) else { return false }  // syntax is the decoder's to report
+        for path in expression.accessedPaths {
+            let parts = path.split(separator: ".").map(String.init)
+            guard parts.count >= 2, parts[1] != "*" else { continue }
+            var problem: String?
+            switch parts[0] {
+            case "matrix":
+                if let keys = scope.matrix, !keys.contains(parts[1]) {
+                    problem = "property \"\(parts[1])\" is not defined in object type {\(keys.sorted().map { "\($0): string" }.joined(separator: "; "))}"
+                        + (keys.isEmpty ? ": the job has no matrix" : "")
+                }
+            case "steps":
+                if let steps = scope.steps, !steps.contains(parts[1]) {
+                    problem = "property \"\(parts[1])\" is not defined in object type \(scope.stepsDescription): no step before this one has id \"\(parts[1])\""
+                }
+            case "needs":
+                if !scope.needs.contains(parts[1]) {
+                    problem = "property \"\(parts[1])\" is not defined in object type {\(scope.needs.sorted().joined(separator: ", "))}: the job does not need \"\(parts[1])\""
+                } else if parts.count >= 4, parts[2] == "outputs", parts[3] != "*", case .some(.some(let outputs)) = scope.jobOutputs[parts[1]],
+                          !outputs.contains(parts[3]) {
+                    problem = "property \"\(parts[3])\" is not defined in object type {\(outputs.sorted().map { "\($0): string" }.joined(separator: "; "))}: job \"\(parts[1])\" has no output \"\(parts[3])\""
+                }
+            case "inputs":
+                if let inputs = scope.inputs {
+                    if !inputs.contains(parts[1]) {
+                        problem = "property \"\(parts[1])\" is not defined in object type {\(inputs.sorted().joined(separator: ", "))}: no input \"\(parts[1])\" is declared"
+                    }
+                } else {
+                    problem = "property \"\(parts[1])\" is not defined in object type {}: inputs are set by workflow_dispatch or workflow_call, which do not trigger this workflow"
+                }
+            default:
+                continue
+            }
+            guard let problem else { continue }
+            out.append(Diagnostic(location(of: parts[0], in: text, node: node, offset: offset, lines: lines), problem, rule: "expression"))
+            return true
+        }
+        return false
+    }
+
+    /// Where `context` is written in the source: in the expression's text on the scalar's
+    /// first line (after where the scalar starts), else on the lines after it (a block
+    /// scalar's), else the scalar's own position.
+    static func location(of context: String, in expression: String, node: YAMLNode, offset: Int, lines: [String]) -> SourceLocation {
+        let first = node.location.line
+        guard first >= 1, first <= lines.count else { return node.location }
+        for line in first...min(lines.count, first + 500) {
+            let text = lines[line - 1]
+            let startColumn = line == first ? min(max(0, node.location.column - 1), text.count) : 0
+            let from = text.index(text.startIndex, offsetBy: startColumn)
+            guard let found = text.range(of: expression, range: from..<text.endIndex),
+                  let name = text.range(of: context, options: .caseInsensitive, range: found) else { continue }
+            return SourceLocation(file: node.location.file, line: line, column: text.distance(from: text.startIndex, to: name.lowerBound) + 1)
+        }
+        return node.location
+    }
+}

@@ -1,0 +1,322 @@
+import Foundation
+import YAMLSource
+
+/// Lint rules read off the workflow's YAML tree, where every value keeps its position:
+/// actionlint's `deprecated-commands`, `if-cond`, `runner-label`, `permissions`, `events`,
+/// `matrix`, and the case-insensitive duplicate keys of `syntax-check`.
+public enum WorkflowTreeLint {
+    /// What a repository tells the linter about itself.
+    public struct Configuration: Sendable {
+        /// Labels of the repository's self-hosted runners (globs allowed), as actionlint's
+        /// `.github/actionlint.yaml` lists them under `self-hosted-runner: labels:`.
+        public var selfHostedLabels: [String] = []
+        public init(selfHostedLabels: [String] = []) { self.selfHostedLabels = selfHostedLabels }
+
+        /// Reads `.github/actionlint.yaml` (or `.yml`) text; nil when it has no labels.
+        public static func actionlint(_ text: String, file: String) -> Configuration? {
+            guard let root = try? YAMLNode.parse(text, file: file), let runner = root["self-hosted-runner"],
+                  let labels = runner["labels"], case .sequence(let items) = labels.content else { return nil }
+            return Configuration(selfHostedLabels: items.compactMap(\.scalar))
+        }
+    }
+
+    /// The findings for a workflow's tree; with its `source` text, the expression property
+    /// checks too (`WorkflowDefinitions`), which need it for columns.
+    public static func check(_ root: YAMLNode, source: String? = nil, configuration: Configuration = .init()) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        if let source { WorkflowDefinitions.check(root, source: source, into: &out) }
+        caseInsensitiveDuplicates(root, path: [], into: &out)
+        if let permissions = root["permissions"] { checkPermissions(permissions, into: &out) }
+        if let on = root["on"] { checkEvents(on, into: &out) }
+        for (_, job) in root["jobs"]?.entries ?? [] {
+            if let condition = job["if"] { checkCondition(condition, into: &out) }
+            if let runsOn = job["runs-on"] { checkRunnerLabels(runsOn, configuration: configuration, into: &out) }
+            if let permissions = job["permissions"] { checkPermissions(permissions, into: &out) }
+            if let matrix = job["strategy"]?["matrix"] { checkMatrix(matrix, into: &out) }
+            if case .sequence(let steps) = job["steps"]?.content {
+                for step in steps {
+                    if let condition = step["if"] { checkCondition(condition, into: &out) }
+                    if let run = step["run"] { checkDeprecatedCommands(run, into: &out) }
+                }
+            }
+        }
+        return out
+    }
+
+    // MARK: deprecated-commands
+
+    static let deprecatedCommands: [(String, String)] = [
+        ("set-output", "write to the file $GITHUB_OUTPUT: echo \"name=value\" >> \"$GITHUB_OUTPUT\""),
+        ("save-state", "write to the file $GITHUB_STATE: echo \"name=value\" >> \"$GITHUB_STATE\""),
+        ("set-env", "write to the file $GITHUB_ENV: echo \"NAME=value\" >> \"$GITHUB_ENV\""),
+        ("add-path", "write to the file $GITHUB_PATH: echo \"/some/dir\" >> \"$GITHUB_PATH\""),
+    ]
+
+    static func checkDeprecatedCommands(_ run: YAMLNode, into out: inout [Diagnostic]) {
+        guard let script = run.scalar, script.contains("::") else { return }
+        for (command, instead) in deprecatedCommands where script.contains("::\(command) ") || script.contains("::\(command)::") {
+            out.append(Diagnostic(run.location, "workflow command \"\(command)\" was deprecated and is disabled on GitHub; \(instead)",
+                                  rule: "deprecated-commands"))
+        }
+    }
+
+    // MARK: if-cond
+
+    static func checkCondition(_ node: YAMLNode, into out: inout [Diagnostic]) {
+        // Spaces count: "${{ success() }} " is the string "true ", always true.
+        guard let text = node.scalar else { return }
+        let trimmed = text.hasSuffix("\n") && !text.dropLast().contains("\n") ? String(text.dropLast()) : text
+        guard trimmed.contains("${{") else { return }
+        let opens = trimmed.components(separatedBy: "${{").count - 1
+        if opens != 1 || !trimmed.hasPrefix("${{") || !trimmed.hasSuffix("}}") {
+            out.append(Diagnostic(node.location, "if: condition \"\(trimmed)\" is always true: the text around ${{ }} makes it a non-empty string; "
+                                  + "write the whole condition inside one ${{ }}, or without ${{ }}", rule: "if-cond"))
+            return
+        }
+        let inner = trimmed.dropFirst(3).dropLast(2).trimmingCharacters(in: .whitespaces)
+        if inner.count >= 2, inner.hasPrefix("'"), inner.hasSuffix("'"), inner.count > 2 {
+            out.append(Diagnostic(node.location, "if: condition \(trimmed) is a constant non-empty string, so it is always true", rule: "if-cond"))
+        }
+    }
+
+    // MARK: runner-label
+
+    /// GitHub-hosted runner labels in service (actionlint 1.14's list).
+    static let hostedLabels: Set<String> = [
+        "windows-latest", "windows-latest-8-cores", "windows-2025", "windows-2025-vs2026", "windows-2022", "windows-11-arm",
+        "windows-11-vs2026-arm", "ubuntu-slim", "ubuntu-latest", "ubuntu-latest-4-cores", "ubuntu-latest-8-cores",
+        "ubuntu-latest-16-cores", "ubuntu-26.04", "ubuntu-26.04-arm", "ubuntu-24.04", "ubuntu-24.04-arm", "ubuntu-22.04",
+        "ubuntu-22.04-arm", "xcode-27", "xcode-27-xlarge", "macos-latest", "macos-latest-xlarge", "macos-latest-large",
+        "macos-26-intel", "macos-26-xlarge", "macos-26-large", "macos-26", "macos-15-intel", "macos-15-xlarge", "macos-15-large",
+        "macos-15", "macos-14-xlarge", "macos-14-large", "macos-14",
+    ]
+    /// Labels GitHub retired: jobs asking for them never start.
+    static let retiredLabels: Set<String> = [
+        "ubuntu-16.04", "ubuntu-18.04", "ubuntu-20.04", "windows-2016", "windows-2019",
+        "macos-10.13", "macos-10.14", "macos-10.15", "macos-11", "macos-11.0", "macos-12", "macos-12-xl", "macos-12-xlarge", "macos-12-large",
+        "macos-13", "macos-13-large", "macos-13-xlarge",
+    ]
+    /// Labels every self-hosted runner has.
+    static let selfHostedDefaults: Set<String> = ["self-hosted", "linux", "windows", "macos", "x64", "x86", "arm", "arm64"]
+
+    static func checkRunnerLabels(_ node: YAMLNode, configuration: Configuration, into out: inout [Diagnostic]) {
+        var labels: [YAMLNode] = []
+        switch node.content {
+        case .scalar: labels = [node]
+        case .sequence(let items): labels = items
+        case .mapping: if let given = node["labels"] { labels = given.scalar != nil ? [given] : (given.items ?? []) } else { return }
+        }
+        var hosted: [(String, YAMLNode)] = []
+        for labelNode in labels {
+            guard let label = labelNode.scalar, !label.contains("${{") else { continue }
+            let lower = label.lowercased()
+            if retiredLabels.contains(lower) {
+                out.append(Diagnostic(labelNode.location, "runner label \"\(label)\" was retired by GitHub: a job asking for it never starts; use \(replacement(lower))",
+                                      rule: "runner-label"))
+            } else if hostedLabels.contains(lower) {
+                hosted.append((label, labelNode))
+            } else if !selfHostedDefaults.contains(lower),
+                      !configuration.selfHostedLabels.contains(where: { fnmatch($0.lowercased(), lower, 0) == 0 }) {
+                out.append(Diagnostic(labelNode.location, "runner label \"\(label)\" is unknown: it is no GitHub-hosted runner's (e.g. ubuntu-latest, windows-latest, macos-latest); "
+                                      + "for a self-hosted runner's label, list it under self-hosted-runner: labels: in .github/actionlint.yaml", rule: "runner-label"))
+            }
+        }
+        if hosted.count > 1 {
+            let first = hosted[0].0
+            for (label, labelNode) in hosted.dropFirst() where label.lowercased() != first.lowercased() {
+                out.append(Diagnostic(labelNode.location, "runner label \"\(label)\" conflicts with \"\(first)\": a job runs on one GitHub-hosted runner, which has only one of them",
+                                      rule: "runner-label"))
+            }
+        }
+    }
+
+    static func replacement(_ retired: String) -> String {
+        if retired.hasPrefix("ubuntu") { return "ubuntu-latest or ubuntu-24.04" }
+        if retired.hasPrefix("windows") { return "windows-latest or windows-2025" }
+        return "macos-latest or macos-15"
+    }
+
+    // MARK: permissions
+
+    static let permissionScopes: [String: Set<String>] = [
+        "actions": ["read", "write", "none"], "attestations": ["read", "write", "none"], "checks": ["read", "write", "none"],
+        "contents": ["read", "write", "none"], "deployments": ["read", "write", "none"], "discussions": ["read", "write", "none"],
+        "id-token": ["write", "none"], "issues": ["read", "write", "none"], "models": ["read", "none"],
+        "packages": ["read", "write", "none"], "pages": ["read", "write", "none"], "pull-requests": ["read", "write", "none"],
+        "repository-projects": ["read", "write", "none"], "security-events": ["read", "write", "none"], "statuses": ["read", "write", "none"],
+        "artifact-metadata": ["read", "write", "none"], "code-quality": ["read", "write", "none"], "copilot-requests": ["read", "write", "none"],
+        "drives": ["read", "write", "none"], "vulnerability-alerts": ["read", "write", "none"],
+    ]
+
+    static func checkPermissions(_ node: YAMLNode, into out: inout [Diagnostic]) {
+        guard case .mapping(let entries) = node.content else { return }
+        for (key, value) in entries {
+            guard let scope = key.scalar else { continue }
+            guard let levels = permissionScopes[scope] else {
+                out.append(Diagnostic(key.location, "unknown permission scope \"\(scope)\"; the scopes are \(permissionScopes.keys.sorted().joined(separator: ", "))",
+                                      rule: "permissions"))
+                continue
+            }
+            if let level = value.scalar, ["read", "write", "none"].contains(level), !levels.contains(level) {
+                out.append(Diagnostic(value.location, "\"\(level)\" is not a level of \(scope); it takes \(levels.sorted().joined(separator: " or "))",
+                                      rule: "permissions"))
+            }
+        }
+    }
+
+    // MARK: events
+
+    static func checkEvents(_ on: YAMLNode, into out: inout [Diagnostic]) {
+        if case .sequence(let crons) = on["schedule"]?.content {
+            for entry in crons {
+                guard let cron = entry["cron"], let text = cron.scalar, let gap = Self.shortestGap(text), gap < 5 else { continue }
+                out.append(Diagnostic(cron.location, "scheduled job runs too often: every \(gap) minute\(gap == 1 ? "" : "s") at the shortest; GitHub runs schedules at most every 5 minutes",
+                                      rule: "events"))
+            }
+        }
+        if let inputs = on["workflow_dispatch"]?["inputs"], case .mapping(let entries) = inputs.content, entries.count > 25 {
+            out.append(Diagnostic(inputs.location, "workflow_dispatch has \(entries.count) inputs; GitHub allows at most 25", rule: "events"))
+        }
+        // A number input's default must be a number (types and booleans: the decoder says).
+        if case .mapping(let entries) = on["workflow_call"]?["inputs"]?.content {
+            for (name, input) in entries where input["type"]?.scalar == "number" {
+                guard let defaultNode = input["default"], let value = defaultNode.scalar, !value.contains("${{"), Double(value) == nil else { continue }
+                out.append(Diagnostic(defaultNode.location, "the default \"\(value)\" of input \"\(name.scalar ?? "")\" is not a number", rule: "events"))
+            }
+        }
+    }
+
+    /// The shortest time between two runs of a cron schedule, in minutes (nil: not read).
+    static func shortestGap(_ cron: String) -> Int? {
+        let fields = cron.split(separator: " ", omittingEmptySubsequences: true)
+        guard fields.count == 5, let minutes = expand(String(fields[0]), 0...59), !minutes.isEmpty else { return nil }
+        let sorted = minutes.sorted()
+        var gap = 60 - sorted.last! + sorted.first!  // into the next hour (when it runs every hour)
+        if let hours = expand(String(fields[1]), 0...23), hours.count < 24 { gap = Int.max }
+        for (a, b) in zip(sorted, sorted.dropFirst()) { gap = min(gap, b - a) }
+        return gap == Int.max ? 60 : gap
+    }
+
+    /// The values a cron field names in `range` (nil when it cannot be read).
+    static func expand(_ field: String, _ range: ClosedRange<Int>) -> Set<Int>? {
+        var out = Set<Int>()
+        for part in field.split(separator: ",") {
+            let pieces = part.split(separator: "/", maxSplits: 1)
+            let step = pieces.count == 2 ? Int(pieces[1]) : 1
+            guard let step, step > 0, step <= 100 else { return nil }
+            var low = range.lowerBound, high = range.upperBound
+            if pieces[0] != "*" {
+                let bounds = pieces[0].split(separator: "-", maxSplits: 1)
+                guard let a = Int(bounds[0]), range.contains(a) else { return nil }
+                low = a
+                high = pieces.count == 2 && bounds.count == 1 ? range.upperBound : a
+                if bounds.count == 2 { guard let b = Int(bounds[1]), range.contains(b), b >= a else { return nil }; high = b }
+            }
+            for v in stride(from: low, through: high, by: step) { out.insert(v) }
+        }
+        return out
+    }
+
+    // MARK: matrix
+
+    static func checkMatrix(_ matrix: YAMLNode, into out: inout [Diagnostic]) {
+        guard case .mapping(let entries) = matrix.content else { return }
+        var axes: [String: [String]] = [:]
+        for (key, value) in entries {
+            guard let name = key.scalar, name != "include", name != "exclude", case .sequence(let items) = value.content else { continue }
+            var seen: [String: YAMLNode] = [:]
+            for item in items {
+                let text = canonical(item)
+                if let first = seen[text] {
+                    out.append(Diagnostic(item.location, "duplicate value \(text) in matrix \"\(name)\" (first at line \(first.location.line)): the row runs twice",
+                                          rule: "matrix"))
+                } else {
+                    seen[text] = item
+                }
+            }
+            axes[name] = items.map(canonical)
+        }
+        // An exclude entry must match some row of the axes (when they are all literal).
+        guard !entries.contains(where: { $0.value.scalar?.contains("${{") == true || ($0.key.scalar != "include" && $0.key.scalar != "exclude" && $0.value.items == nil) }),
+              case .sequence(let excludes) = matrix["exclude"]?.content else { return }
+        for exclude in excludes {
+            guard case .mapping(let pairs) = exclude.content else { continue }
+            for (key, value) in pairs {
+                guard let name = key.scalar else { continue }
+                guard let values = axes[name] else {
+                    out.append(Diagnostic(key.location, "exclude names \"\(name)\", which is not an axis of the matrix (\(axes.keys.sorted().joined(separator: ", "))): it excludes nothing",
+                                          rule: "matrix"))
+                    continue
+                }
+                let text = canonical(value)
+                if !text.contains("${{"), !values.contains(text), value.items == nil, !isObject(value) {
+                    out.append(Diagnostic(value.location, "exclude's \(name): \(text) matches no value of the axis (\(values.joined(separator: ", "))): it excludes nothing",
+                                          rule: "matrix"))
+                }
+            }
+        }
+    }
+
+    static func isObject(_ node: YAMLNode) -> Bool {
+        if case .mapping = node.content { return true }
+        return false
+    }
+
+    /// A value as text to compare matrix values by.
+    static func canonical(_ node: YAMLNode) -> String {
+        switch node.content {
+        case .scalar(let s, _): s
+        case .sequence(let items): "[" + items.map(canonical).joined(separator: ", ") + "]"
+        case .mapping(let entries): "{" + entries.map { "\($0.key.scalar ?? ""): \(canonical($0.value))" }.joined(separator: ", ") + "}"
+        }
+    }
+
+    // MARK: syntax-check (case-insensitive duplicates)
+
+    /// Mappings whose keys GitHub reads without regard to case: env, with, jobs, inputs,
+    /// outputs and secrets.
+    static let caseInsensitiveMappings: Set<String> = ["env", "with", "jobs", "inputs", "outputs", "secrets"]
+
+    static func caseInsensitiveDuplicates(_ node: YAMLNode, path: [String], into out: inout [Diagnostic]) {
+        switch node.content {
+        case .mapping(let entries):
+            if let last = path.last, caseInsensitiveMappings.contains(last), path.count < 2 || path[path.count - 2] != "matrix" {
+                var seen: [String: YAMLNode] = [:]
+                for (key, _) in entries {
+                    guard let name = key.scalar else { continue }
+                    if let first = seen[name.lowercased()], first.scalar != name {
+                        out.append(Diagnostic(key.location, "key \"\(name)\" is a duplicate of \"\(first.scalar ?? "")\" at line \(first.location.line): GitHub reads \(last) keys without regard to case",
+                                              rule: "syntax-check"))
+                    } else if seen[name.lowercased()] == nil {
+                        seen[name.lowercased()] = key
+                    }
+                }
+            }
+            for (key, value) in entries { caseInsensitiveDuplicates(value, path: path + [key.scalar ?? ""], into: &out) }
+        case .sequence(let items):
+            for item in items { caseInsensitiveDuplicates(item, path: path + ["[]"], into: &out) }
+        case .scalar:
+            break
+        }
+    }
+}
+
+extension YAMLNode {
+    /// The value of `key` in a mapping (nil for other nodes).
+    subscript(key: String) -> YAMLNode? {
+        guard case .mapping(let entries) = content else { return nil }
+        return entries.first { $0.key.scalar == key }?.value
+    }
+
+    /// A mapping's entries by their scalar keys (empty for other nodes).
+    var entries: [(String, YAMLNode)] {
+        guard case .mapping(let entries) = content else { return [] }
+        return entries.compactMap { entry in entry.key.scalar.map { ($0, entry.value) } }
+    }
+
+    /// A sequence's items (nil for other nodes).
+    var items: [YAMLNode]? {
+        if case .sequence(let items) = content { return items }
+        return nil
+    }
+}

@@ -1,0 +1,235 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Workflow
+import YAMLSource
+
+/// actionlint's rule families read off the YAML tree: each case is a workflow written for
+/// this test and the exact findings (line:column rule) it must get — no more, no fewer.
+@Suite("Lint rules (actionlint's families)")
+struct LintRuleTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        let name: String
+        let yaml: String
+        let expected: [String]
+        var labels: [String] = []
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "deprecated-commands", yaml: """
+            on: push
+            jobs:
+              build:
+                runs-on: ubuntu-latest
+                steps:
+                  - run: echo "::set-output name=x::1"
+                  - run: |
+                      echo "::save-state name=y::2"
+                      echo "::add-path::/opt/bin"
+                  - run: echo "name=x" >> "$GITHUB_OUTPUT"
+            """, expected: ["6:14 deprecated-commands", "7:14 deprecated-commands", "7:14 deprecated-commands"]),
+        Case(name: "if-cond", yaml: """
+            on: push
+            jobs:
+              build:
+                if: ${{ github.ref == 'refs/heads/main' }} && ${{ github.event_name == 'push' }}
+                runs-on: ubuntu-latest
+                steps:
+                  - if: "${{ success() }} "
+                    run: echo always, for the space
+                  - if: ${{ 'always' }}
+                    run: echo constant
+                  - if: "github.event_name == 'push' ${{ true }}"
+                    run: echo text
+                  - if: github.ref == 'refs/heads/main'
+                    run: echo fine too
+            """, expected: ["4:9 if-cond", "7:13 if-cond", "9:13 if-cond", "11:13 if-cond"]),
+        Case(name: "runner-label", yaml: """
+            on: push
+            jobs:
+              a:
+                runs-on: macos-10.15
+                steps: [{ run: echo }]
+              b:
+                runs-on: [ubuntu-latest, windows-latest]
+                steps: [{ run: echo }]
+              c:
+                runs-on: ubuntu-lates
+                steps: [{ run: echo }]
+              d:
+                runs-on: [self-hosted, linux, gpu-a100]
+                steps: [{ run: echo }]
+              e:
+                runs-on: ${{ matrix.os }}
+                strategy: { matrix: { os: [ubuntu-latest] } }
+                steps: [{ run: echo }]
+              f:
+                runs-on: { group: ml, labels: [self-hosted, trainer-7] }
+                steps: [{ run: echo }]
+            """, expected: ["4:14 runner-label", "7:30 runner-label", "10:14 runner-label"], labels: ["gpu-*", "trainer-?"]),
+        Case(name: "permissions", yaml: """
+            on: push
+            permissions:
+              contents: read
+              id-token: read
+              pull_request: write
+            jobs:
+              build:
+                runs-on: ubuntu-latest
+                permissions:
+                  models: write
+                  attestations: write
+                steps: [{ run: echo }]
+            """, expected: ["4:13 permissions", "5:3 permissions", "10:15 permissions"]),
+        Case(name: "events", yaml: """
+            on:
+              schedule:
+                - cron: '*/2 * * * *'
+                - cron: '0,3 9 * * 1'
+                - cron: '*/5 * * * *'
+                - cron: '0 */1 * * *'
+              workflow_call:
+                inputs:
+                  size: { type: integer, default: 3 }
+                  flag: { type: boolean, default: yes }
+                  rate: { type: number, default: fast }
+                  name: { type: string, default: x }
+            jobs:
+              build:
+                runs-on: ubuntu-latest
+                steps: [{ run: echo }]
+            """, expected: ["3:13 events", "4:13 events", "10:39 events", "11:38 events"]),
+        Case(name: "matrix", yaml: """
+            on: push
+            jobs:
+              test:
+                runs-on: ubuntu-latest
+                strategy:
+                  matrix:
+                    python: ['3.10', '3.11', '3.10']
+                    os: [ubuntu-latest, windows-latest]
+                    exclude:
+                      - { python: '3.9', os: windows-latest }
+                      - { pyton: '3.11' }
+                      - { python: '3.11', os: ubuntu-latest }
+                steps: [{ run: echo }]
+            """, expected: ["7:34 matrix", "10:23 matrix", "11:15 matrix"]),
+        Case(name: "syntax-check: keys GitHub reads without regard to case", yaml: """
+            on: push
+            env:
+              TOKEN: a
+              token: b
+            jobs:
+              build:
+                runs-on: ubuntu-latest
+                steps:
+                  - uses: actions/setup-python@v5
+                    with:
+                      python-version: '3.12'
+                      Python-Version: '3.11'
+              Build:
+                runs-on: ubuntu-latest
+                steps: [{ run: echo }]
+            """, expected: ["4:3 syntax-check", "12:11 syntax-check", "13:3 syntax-check"]),
+        Case(name: "expression: properties the workflow never defines", yaml: """
+            on:
+              push:
+              workflow_dispatch:
+                inputs:
+                  size: { type: string }
+            jobs:
+              a:
+                runs-on: ubuntu-latest
+                outputs:
+                  out1: ${{ steps.s1.outputs.x }}
+                steps:
+                  - id: s1
+                    run: echo "${{ matrix.os }}"
+                  - run: echo "${{ inputs.sise }}"
+                  - if: steps.s2.outcome == 'success'
+                    run: echo
+                  - id: s2
+                    run: echo ${{ steps.s2.outcome }}
+              b:
+                needs: a
+                runs-on: ubuntu-latest
+                strategy:
+                  matrix:
+                    python: ['3.10']
+                    include:
+                      - extra: yes
+                steps:
+                  - run: echo ${{ matrix.pkg-name }}
+                  - run: echo ${{ matrix.extra }} ${{ matrix.python }} ${{ needs.a.outputs.out2 }}
+                  - run: echo ${{ needs.c.result }}
+                  - run: echo ${{ needs.a.outputs.out1 }} ${{ inputs.size }} ${{ steps.nothing-yet }}
+            """, expected: ["13:24 expression", "14:24 expression", "15:13 expression", "18:23 expression", "28:23 expression",
+                            "29:64 expression", "30:23 expression", "31:70 expression"]),
+        Case(name: "expression: inputs with no event that sets them", yaml: """
+            on: push
+            jobs:
+              a:
+                runs-on: ubuntu-latest
+                steps:
+                  - run: echo "${{ inputs.size }}"
+            """, expected: ["6:24 expression"]),
+    ]
+
+    @Test("each family reports exactly the findings marked, at their line and column", arguments: cases)
+    func family(_ c: Case) throws {
+        // As mlgate lint reads a workflow: the decoder's findings of these families, then the tree's.
+        let (_, decoded, tree) = WorkflowDecoder.decodeWithTree(c.yaml, file: "w.yml")
+        let root = try #require(tree)
+        let families: Set<String> = ["deprecated-commands", "if-cond", "runner-label", "permissions", "events", "matrix"]
+        let found = decoded.filter { families.contains($0.rule) } + WorkflowTreeLint.check(root, source: c.yaml, configuration: .init(selfHostedLabels: c.labels))
+        let actual = found.map { "\($0.location.line):\($0.location.column) \($0.rule)" }.sorted()
+        #expect(actual == c.expected.sorted(), "\(found.map(\.description).joined(separator: "\n"))")
+    }
+
+    static let actionlint = ProjectPaths.root + "/.build/peers-venv/bin/actionlint"
+
+    @Test("actionlint finds the same problems at the same line and column under the same rule names", arguments: cases)
+    func sameAsActionlint(_ c: Case) throws {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.actionlint), "actionlint is missing: make test installs it into .build/peers-venv")
+        let repo = try TemporaryRepository()
+        try repo.write(".github/workflows/w.yml", c.yaml + "\n")
+        if !c.labels.isEmpty {
+            try repo.write(".github/actionlint.yaml", "self-hosted-runner:\n  labels:\n" + c.labels.map { "    - '\($0)'\n" }.joined())
+        }
+        let run = try ProcessRunner.run(Self.actionlint, ["-format", "{{json .}}", ".github/workflows/w.yml"], in: repo.path)
+        let reported = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]] ?? []
+        let families: Set<String> = ["deprecated-commands", "if-cond", "runner-label", "permissions", "events", "matrix"]
+        let theirs = reported.compactMap { finding -> String? in
+            guard let kind = finding["kind"] as? String, let line = finding["line"] as? Int, let column = finding["column"] as? Int else { return nil }
+            let message = finding["message"] as? String ?? ""
+            guard families.contains(kind) || (kind == "syntax-check" && message.contains("case insensitive"))
+                    || (kind == "expression" && message.contains("is not defined in object type")) else { return nil }
+            return "\(line):\(column) \(kind)"
+        }.sorted()
+        #expect(theirs == c.expected.sorted(), "actionlint: \(run.stdout)")
+    }
+
+    @Test("the shortest gap of a cron schedule, in minutes")
+    func cronGaps() {
+        #expect(WorkflowTreeLint.shortestGap("*/2 * * * *") == 2)
+        #expect(WorkflowTreeLint.shortestGap("0,3 9 * * 1") == 3)
+        #expect(WorkflowTreeLint.shortestGap("*/5 * * * *") == 5)
+        #expect(WorkflowTreeLint.shortestGap("58 * * * *") == 60)
+        #expect(WorkflowTreeLint.shortestGap("58,1 * * * *") == 3)   // 58 → 1 of the next hour
+        #expect(WorkflowTreeLint.shortestGap("58,1 9 * * *") == 57)  // one hour only: no wrap
+        #expect(WorkflowTreeLint.shortestGap("0-4 * * * *") == 1)
+        #expect(WorkflowTreeLint.shortestGap("bad") == nil)
+    }
+
+    @Test("mlgate lint reads self-hosted labels from .github/actionlint.yaml, as actionlint does")
+    func actionlintConfiguration() throws {
+        let repo = try TemporaryRepository()
+        try repo.write(".github/workflows/ci.yml", "on: push\njobs:\n  train:\n    runs-on: [self-hosted, gpu-a100]\n    steps: [{ run: echo }]\n")
+        let before = try MLGateExecutable.run(["lint", "-C", repo.path], in: repo.path)
+        #expect(before.status == 1 && before.stdout.contains(".github/workflows/ci.yml:4:28: runner label \"gpu-a100\" is unknown"), "\(before.stdout)")
+        try repo.write(".github/actionlint.yaml", "self-hosted-runner:\n  labels:\n    - gpu-*\n")
+        let after = try MLGateExecutable.run(["lint", "-C", repo.path], in: repo.path)
+        #expect(after.status == 0, "\(after.stdout)")
+    }
+}
