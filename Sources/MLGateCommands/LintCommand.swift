@@ -100,7 +100,11 @@ struct LintCommand: ParsableCommand {
                 let calls = ReusableWorkflowCalls.check(workflow) { called in
                     FileManager.default.contents(atPath: root + "/" + called).map { String(decoding: $0, as: UTF8.self) }
                 }
-                let treeFindings = tree.map { WorkflowTreeLint.check($0, source: text, configuration: configuration) } ?? []
+                let treeFindings = tree.map {
+                    WorkflowTreeLint.check($0, source: text, configuration: configuration) { path in
+                        FileManager.default.contents(atPath: root + "/" + path).map { String(decoding: $0, as: UTF8.self) }
+                    }
+                } ?? []
                 diagnostics = WorkflowError(diagnostics + WorkflowLinter.lint(workflow, audits: audit) + calls + treeFindings).diagnostics
             }
             results.set(index, diagnostics)

@@ -39,17 +39,25 @@ public enum WorkflowAudits {
         return injections(in: steps, owner: "the composite action")
     }
 
-    /// Untrusted event text interpolated into `run:` scripts (the same rule as lint's).
+    /// Untrusted event text interpolated into `run:` scripts, and into the JavaScript of
+    /// `actions/github-script`'s `script:` (the same rule as lint's).
     static func injections(in steps: [Step], owner: String) -> [WorkflowAudit] {
         var findings: [WorkflowAudit] = []
         for step in steps {
-            guard let run = step.run else { continue }
-            for part in run.template.parts {
-                guard case .expression(let expression) = part else { continue }
-                for path in expression.accessedPaths where WorkflowLinter.isUntrusted(path) {
-                    findings.append(WorkflowAudit(rule: "template-injection", severity: "high",
-                        message: "\"\(path)\" is untrusted input and is interpolated into the script of step \(step.index + 1) of \(owner), where it can inject commands; pass it through an env variable (env: { VALUE: ${{ \(path) }} }) and use \"$VALUE\"",
-                        location: run.location))
+            var scripts: [(TemplateString, String, String)] = []
+            if let run = step.run { scripts.append((run, "script", "and use \"$VALUE\"")) }
+            if let uses = step.uses?.lowercased(), uses.hasPrefix("actions/github-script@"),
+               let script = step.with.first(where: { $0.0 == "script" })?.1 {
+                scripts.append((script, "github-script JavaScript", "and read process.env.VALUE"))
+            }
+            for (script, what, instead) in scripts {
+                for part in script.template.parts {
+                    guard case .expression(let expression) = part else { continue }
+                    for path in expression.accessedPaths where WorkflowLinter.isUntrusted(path) {
+                        findings.append(WorkflowAudit(rule: "template-injection", severity: "high",
+                            message: "\"\(path)\" is untrusted input and is interpolated into the \(what) of step \(step.index + 1) of \(owner), where it can inject code; pass it through an env variable (env: { VALUE: ${{ \(path) }} }) \(instead)",
+                            location: script.location))
+                    }
                 }
             }
         }

@@ -15,10 +15,11 @@ enum WorkflowDefinitions {
         var needs: Set<String> = []
         var matrix: Set<String>?          // nil: computed (fromJSON…), so anything goes
         var steps: Set<String>?           // nil: steps are not in scope here
+        var stepOutputs: [String: Set<String>] = [:]  // the outputs of steps that use a local action
         var stepsDescription: String { "{" + (steps ?? []).sorted().joined(separator: ", ") + "}" }
     }
 
-    static func check(_ root: YAMLNode, source: String, into out: inout [Diagnostic]) {
+    static func check(_ root: YAMLNode, source: String, read: ((String) -> String?)? = nil, into out: inout [Diagnostic]) {
         let lines = source.components(separatedBy: "\n")
         var base = Scope()
         if let on = root["on"] {
@@ -31,7 +32,9 @@ enum WorkflowDefinitions {
         }
         let jobs = root["jobs"]?.entries ?? []
         for (id, job) in jobs {
-            if job["uses"] != nil || job["outputs"].map({ $0.scalar != nil }) == true {
+            if let uses = job["uses"]?.scalar, let read, let called = WorkflowCallUse.called(uses, read: read) {
+                base.jobOutputs[id.lowercased()] = called.outputs
+            } else if job["uses"] != nil || job["outputs"].map({ $0.scalar != nil }) == true {
                 base.jobOutputs[id.lowercased()] = .some(nil)
             } else {
                 base.jobOutputs[id.lowercased()] = Set((job["outputs"]?.entries ?? []).map { $0.0.lowercased() })
@@ -53,11 +56,18 @@ enum WorkflowDefinitions {
                 walk(outputs, key: "outputs", scope: withSteps, lines: lines, into: &out)
             }
             var earlier: Set<String> = []
+            var outputs: [String: Set<String>] = [:]
             for step in stepNodes {
                 var stepScope = scope
                 stepScope.steps = earlier
+                stepScope.stepOutputs = outputs
                 walk(step, key: "step", scope: stepScope, lines: lines, into: &out)
-                if let id = step["id"]?.scalar { earlier.insert(id.lowercased()) }
+                if let id = step["id"]?.scalar {
+                    earlier.insert(id.lowercased())
+                    if let read, let uses = step["uses"]?.scalar, uses.hasPrefix("./"), let action = WorkflowActionUse.local(uses, read: read) {
+                        outputs[id.lowercased()] = action.outputs
+                    }
+                }
             }
         }
     }
@@ -93,11 +103,13 @@ enum WorkflowDefinitions {
                 check(expression: text, node: node, offset: 0, scope: scope, lines: lines, into: &out)
             } else if text.contains("${{") {
                 var searchFrom = text.startIndex
+                var reported = false
                 while let open = text.range(of: "${{", range: searchFrom..<text.endIndex),
                       let close = text.range(of: "}}", range: open.upperBound..<text.endIndex) {
                     let inner = String(text[open.upperBound..<close.lowerBound])
                     let offset = text.distance(from: text.startIndex, to: open.upperBound)
-                    if check(expression: inner, node: node, offset: offset, scope: scope, lines: lines, into: &out) { return }
+                    checkValue(inner, key: key, node: node, scope: scope, lines: lines, into: &out)
+                    if !reported { reported = check(expression: inner, node: node, offset: offset, scope: scope, lines: lines, into: &out) }
                     searchFrom = close.upperBound
                 }
             }
@@ -106,6 +118,69 @@ enum WorkflowDefinitions {
         case .mapping(let entries):
             for (k, v) in entries { walk(v, key: k.scalar ?? key, scope: scope, lines: lines, into: &out) }
         }
+    }
+
+    /// Keys whose values are text: an object there is printed as nothing useful.
+    static let textKeys: Set<String> = ["run", "name", "run-name", "working-directory", "shell"]
+    /// Paths that are objects whatever the workflow holds.
+    static let objectPaths: Set<String> = ["github", "github.event", "env", "vars", "secrets", "inputs", "matrix", "steps", "needs",
+                                           "job", "runner", "strategy", "jobs"]
+
+    /// What a `${{ }}` evaluates to, where that is wrong whatever the run: an object in
+    /// text, and `fromJSON` of a literal that is not JSON.
+    static func checkValue(_ inner: String, key: String, node: YAMLNode, scope: Scope, lines: [String], into out: inout [Diagnostic]) {
+        let trimmed = inner.trimmingCharacters(in: .whitespaces)
+        let lowered = trimmed.lowercased()
+        if textKeys.contains(key) {
+            let parts = lowered.split(separator: ".")
+            // steps.X and needs.X (and their outputs) are objects when X is defined (else the
+            // property check says so).
+            func defined(_ context: Substring, _ name: Substring) -> Bool {
+                context == "steps" ? scope.steps?.contains(String(name)) == true : context == "needs" && scope.needs.contains(String(name))
+            }
+            let isObject = objectPaths.contains(lowered)
+                || (parts.count == 2 && defined(parts[0], parts[1]))
+                || (parts.count == 3 && defined(parts[0], parts[1]) && parts[2] == "outputs")
+            if isObject, lowered.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }) {
+                out.append(Diagnostic(templateLocation(inner, node: node, lines: lines),
+                                      "\(trimmed) is an object: in text it prints as \"Object\"; use toJSON(\(trimmed)) or one of its properties", rule: "expression"))
+            }
+        }
+        var from = lowered.startIndex
+        while let call = lowered.range(of: "fromjson(", range: from..<lowered.endIndex) {
+            from = call.upperBound
+            let rest = trimmed[trimmed.index(trimmed.startIndex, offsetBy: lowered.distance(from: lowered.startIndex, to: call.upperBound))...]
+            let argument = rest.drop { $0 == " " }
+            guard argument.first == "'" else { continue }
+            var literal = "", index = argument.index(after: argument.startIndex), closed = false
+            while index < argument.endIndex {
+                if argument[index] == "'" {
+                    let next = argument.index(after: index)
+                    if next < argument.endIndex, argument[next] == "'" { literal.append("'"); index = argument.index(after: next); continue }
+                    closed = true
+                    break
+                }
+                literal.append(argument[index])
+                index = argument.index(after: index)
+            }
+            guard closed, (try? JSONSerialization.jsonObject(with: Data(literal.utf8), options: [.fragmentsAllowed])) == nil else { continue }
+            out.append(Diagnostic(location(of: "'" + String(argument.dropFirst().prefix(8)), in: inner, node: node, offset: 0, lines: lines),
+                                  "fromJSON('\(literal)') cannot succeed: the literal is not JSON", rule: "expression"))
+        }
+    }
+
+    /// Where `${{ inner }}` starts in the source.
+    static func templateLocation(_ inner: String, node: YAMLNode, lines: [String]) -> SourceLocation {
+        let first = node.location.line
+        guard first >= 1, first <= lines.count else { return node.location }
+        for line in first...min(lines.count, first + 500) {
+            let text = lines[line - 1]
+            let startColumn = line == first ? min(max(0, node.location.column - 1), text.count) : 0
+            if let found = text.range(of: "${{" + inner + "}}", range: text.index(text.startIndex, offsetBy: startColumn)..<text.endIndex) {
+                return SourceLocation(file: node.location.file, line: line, column: text.distance(from: text.startIndex, to: found.lowerBound) + 1)
+            }
+        }
+        return node.location
     }
 
     /// Checks one expression; true when it reported (the string's first finding).
@@ -125,6 +200,8 @@ enum WorkflowDefinitions {
             case "steps":
                 if let steps = scope.steps, !steps.contains(parts[1]) {
                     problem = "property \"\(parts[1])\" is not defined in object type \(scope.stepsDescription): no step before this one has id \"\(parts[1])\""
+                } else if parts.count >= 4, parts[2] == "outputs", parts[3] != "*", let outputs = scope.stepOutputs[parts[1]], !outputs.contains(parts[3]) {
+                    problem = "property \"\(parts[3])\" is not defined in object type {\(outputs.sorted().map { "\($0): string" }.joined(separator: "; "))}: the action of step \"\(parts[1])\" declares no output \"\(parts[3])\""
                 }
             case "needs":
                 if !scope.needs.contains(parts[1]) {

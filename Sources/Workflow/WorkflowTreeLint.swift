@@ -22,14 +22,18 @@ public enum WorkflowTreeLint {
 
     /// The findings for a workflow's tree; with its `source` text, the expression property
     /// checks too (`WorkflowDefinitions`), which need it for columns.
-    public static func check(_ root: YAMLNode, source: String? = nil, configuration: Configuration = .init()) -> [Diagnostic] {
+    /// `read` gives a repository file's text (a local action's action.yml) by its path from
+    /// the repository's root; without it, local actions are not checked.
+    public static func check(_ root: YAMLNode, source: String? = nil, configuration: Configuration = .init(),
+                             read: ((String) -> String?)? = nil) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        if let source { WorkflowDefinitions.check(root, source: source, into: &out) }
+        if let source { WorkflowDefinitions.check(root, source: source, read: read, into: &out) }
         caseInsensitiveDuplicates(root, path: [], into: &out)
         if let permissions = root["permissions"] { checkPermissions(permissions, into: &out) }
         if let on = root["on"] { checkEvents(on, into: &out) }
         for (_, job) in root["jobs"]?.entries ?? [] {
             if let condition = job["if"] { checkCondition(condition, into: &out) }
+            if let read { WorkflowCallUse.check(job: job, read: read, into: &out) }
             if let runsOn = job["runs-on"] { checkRunnerLabels(runsOn, configuration: configuration, into: &out) }
             if let permissions = job["permissions"] { checkPermissions(permissions, into: &out) }
             if let matrix = job["strategy"]?["matrix"] { checkMatrix(matrix, into: &out) }
@@ -37,6 +41,7 @@ public enum WorkflowTreeLint {
                 for step in steps {
                     if let condition = step["if"] { checkCondition(condition, into: &out) }
                     if let run = step["run"] { checkDeprecatedCommands(run, into: &out) }
+                    if let read { WorkflowActionUse.check(step: step, read: read, into: &out) }
                 }
             }
         }

@@ -112,6 +112,7 @@ struct LintCommandTests {
         try repo.write(".github/workflows/ok.yml", "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./.github/actions/bad\n")
         try repo.write(".github/actions/bad/action.yml", """
         name: Bad
+        description: A composite action with problems of its own
         runs:
           using: composite
           steps:
@@ -119,8 +120,8 @@ struct LintCommandTests {
         """)
         let result = try MLGateExecutable.run(["lint"], in: repo.path)
         #expect(result.status == 1)
-        #expect(result.stdout.contains(".github/actions/bad/action.yml:5:7: step 1 of a composite action runs a script but has no 'shell:'"))
-        #expect(result.stdout.contains(".github/actions/bad/action.yml:5:12: \"github.event.issue.body\" is untrusted input"))
+        #expect(result.stdout.contains(".github/actions/bad/action.yml:6:7: step 1 of a composite action runs a script but has no 'shell:'"))
+        #expect(result.stdout.contains(".github/actions/bad/action.yml:6:12: \"github.event.issue.body\" is untrusted input"))
         #expect(!result.stdout.contains("ok.yml"))
     }
 }
