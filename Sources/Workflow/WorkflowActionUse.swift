@@ -38,7 +38,7 @@ enum WorkflowActionUse {
     /// Findings for one step's `uses:` and `with:`; the local action read, if any.
     @discardableResult
     static func check(step: YAMLNode, read: (String) -> String?, into out: inout [Diagnostic]) -> LocalAction? {
-        guard let usesNode = step["uses"], let uses = usesNode.scalar, !uses.contains("${{") else { return nil }
+        guard let usesNode = step["uses"], let uses = usesNode.scalar, !uses.has("${{") else { return nil }
         let with = step["with"]?.entries ?? []
         let withKeys = (step["with"].map { node -> [(YAMLNode, String)] in
             guard case .mapping(let entries) = node.content else { return [] }

@@ -20,7 +20,7 @@ enum WorkflowDefinitions {
     }
 
     static func check(_ root: YAMLNode, source: String, read: ((String) -> String?)? = nil, into out: inout [Diagnostic]) {
-        let lines = source.components(separatedBy: "\n")
+        let lines = SourceLines(source)
         var base = Scope()
         if let on = root["on"] {
             var names: Set<String>? = nil
@@ -79,7 +79,7 @@ enum WorkflowDefinitions {
         var keys = Set<String>()
         for (key, value) in entries {
             guard let name = key.scalar else { return nil }
-            if name.contains("${{") { return nil }
+            if name.has("${{") { return nil }
             switch name {
             case "include":
                 guard let items = value.items else { return nil }
@@ -89,28 +89,23 @@ enum WorkflowDefinitions {
                 }
             case "exclude": break
             default:
-                if value.scalar?.contains("${{") == true { keys.insert(name.lowercased()) } else { keys.insert(name.lowercased()) }
+                if value.scalar?.has("${{") == true { keys.insert(name.lowercased()) } else { keys.insert(name.lowercased()) }
             }
         }
         return keys
     }
 
     /// Every string below `node`; `if:` values are expressions without `${{ }}`.
-    static func walk(_ node: YAMLNode, key: String, scope: Scope, lines: [String], into out: inout [Diagnostic]) {
+    static func walk(_ node: YAMLNode, key: String, scope: Scope, lines: SourceLines, into out: inout [Diagnostic]) {
         switch node.content {
         case .scalar(let text, _):
-            if key == "if", !text.contains("${{") {
+            if key == "if", !text.has("${{") {
                 check(expression: text, node: node, offset: 0, scope: scope, lines: lines, into: &out)
-            } else if text.contains("${{") {
-                var searchFrom = text.startIndex
+            } else if text.has("${{") {
                 var reported = false
-                while let open = text.range(of: "${{", range: searchFrom..<text.endIndex),
-                      let close = text.range(of: "}}", range: open.upperBound..<text.endIndex) {
-                    let inner = String(text[open.upperBound..<close.lowerBound])
-                    let offset = text.distance(from: text.startIndex, to: open.upperBound)
+                for inner in segments(text) {
                     checkValue(inner, key: key, node: node, scope: scope, lines: lines, into: &out)
-                    if !reported { reported = check(expression: inner, node: node, offset: offset, scope: scope, lines: lines, into: &out) }
-                    searchFrom = close.upperBound
+                    if !reported { reported = check(expression: inner, node: node, offset: 0, scope: scope, lines: lines, into: &out) }
                 }
             }
         case .sequence(let items):
@@ -128,7 +123,8 @@ enum WorkflowDefinitions {
 
     /// What a `${{ }}` evaluates to, where that is wrong whatever the run: an object in
     /// text, and `fromJSON` of a literal that is not JSON.
-    static func checkValue(_ inner: String, key: String, node: YAMLNode, scope: Scope, lines: [String], into out: inout [Diagnostic]) {
+    static func checkValue(_ inner: String, key: String, node: YAMLNode, scope: Scope, lines: SourceLines, into out: inout [Diagnostic]) {
+        guard textKeys.contains(key) || mentions(inner, ["fromjson"]) else { return }
         let trimmed = inner.trimmingCharacters(in: .whitespaces)
         let lowered = trimmed.lowercased()
         if textKeys.contains(key) {
@@ -146,11 +142,10 @@ enum WorkflowDefinitions {
                                       "\(trimmed) is an object: in text it prints as \"Object\"; use toJSON(\(trimmed)) or one of its properties", rule: "expression"))
             }
         }
-        var from = lowered.startIndex
-        while let call = lowered.range(of: "fromjson(", range: from..<lowered.endIndex) {
+        var from = trimmed.startIndex
+        while let call = trimmed.range(of: "fromjson(", options: .caseInsensitive, range: from..<trimmed.endIndex) {
             from = call.upperBound
-            let rest = trimmed[trimmed.index(trimmed.startIndex, offsetBy: lowered.distance(from: lowered.startIndex, to: call.upperBound))...]
-            let argument = rest.drop { $0 == " " }
+            let argument = trimmed[call.upperBound...].drop { $0 == " " }
             guard argument.first == "'" else { continue }
             var literal = "", index = argument.index(after: argument.startIndex), closed = false
             while index < argument.endIndex {
@@ -170,11 +165,11 @@ enum WorkflowDefinitions {
     }
 
     /// Where `${{ inner }}` starts in the source.
-    static func templateLocation(_ inner: String, node: YAMLNode, lines: [String]) -> SourceLocation {
+    static func templateLocation(_ inner: String, node: YAMLNode, lines: SourceLines) -> SourceLocation {
         let first = node.location.line
-        guard first >= 1, first <= lines.count else { return node.location }
-        for line in first...min(lines.count, first + 500) {
-            let text = lines[line - 1]
+        guard first >= 1, first <= lines.all.count else { return node.location }
+        for line in first...min(lines.all.count, first + 500) {
+            let text = lines.all[line - 1]
             let startColumn = line == first ? min(max(0, node.location.column - 1), text.count) : 0
             if let found = text.range(of: "${{" + inner + "}}", range: text.index(text.startIndex, offsetBy: startColumn)..<text.endIndex) {
                 return SourceLocation(file: node.location.file, line: line, column: text.distance(from: text.startIndex, to: found.lowerBound) + 1)
@@ -185,7 +180,9 @@ enum WorkflowDefinitions {
 
     /// Checks one expression; true when it reported (the string's first finding).
     @discardableResult
-    static func check(expression text: String, node: YAMLNode, offset: Int, scope: Scope, lines: [String], into out: inout [Diagnostic]) -> Bool {
+    static func check(expression text: String, node: YAMLNode, offset: Int, scope: Scope, lines: SourceLines, into out: inout [Diagnostic]) -> Bool {
+        // Only expressions that name a context checked here are parsed (again).
+        guard mentions(text, ["matrix", "steps", "needs", "inputs"]) else { return false }
         guard let expression = try? Expression(text) else { return false }  // syntax is the decoder's to report
         for path in expression.accessedPaths {
             let parts = path.split(separator: ".").map(String.init)
@@ -231,11 +228,11 @@ enum WorkflowDefinitions {
     /// Where `context` is written in the source: in the expression's text on the scalar's
     /// first line (after where the scalar starts), else on the lines after it (a block
     /// scalar's), else the scalar's own position.
-    static func location(of context: String, in expression: String, node: YAMLNode, offset: Int, lines: [String]) -> SourceLocation {
+    static func location(of context: String, in expression: String, node: YAMLNode, offset: Int, lines: SourceLines) -> SourceLocation {
         let first = node.location.line
-        guard first >= 1, first <= lines.count else { return node.location }
-        for line in first...min(lines.count, first + 500) {
-            let text = lines[line - 1]
+        guard first >= 1, first <= lines.all.count else { return node.location }
+        for line in first...min(lines.all.count, first + 500) {
+            let text = lines.all[line - 1]
             let startColumn = line == first ? min(max(0, node.location.column - 1), text.count) : 0
             let from = text.index(text.startIndex, offsetBy: startColumn)
             guard let found = text.range(of: expression, range: from..<text.endIndex),
@@ -243,5 +240,49 @@ enum WorkflowDefinitions {
             return SourceLocation(file: node.location.file, line: line, column: text.distance(from: text.startIndex, to: name.lowerBound) + 1)
         }
         return node.location
+    }
+}
+
+extension WorkflowDefinitions {
+    /// The insides of a string's `${{ }}` segments, found on its bytes.
+    static func segments(_ text: String) -> [String] {
+        var out: [String] = []
+        let bytes = Array(text.utf8)
+        var i = 0
+        while i + 2 < bytes.count {
+            guard bytes[i] == 0x24, bytes[i + 1] == 0x7B, bytes[i + 2] == 0x7B else { i += 1; continue }
+            var j = i + 3
+            while j + 1 < bytes.count, !(bytes[j] == 0x7D && bytes[j + 1] == 0x7D) { j += 1 }
+            guard j + 1 < bytes.count else { break }
+            out.append(String(decoding: bytes[(i + 3)..<j], as: UTF8.self))
+            i = j + 2
+        }
+        return out
+    }
+
+    /// Whether `text` contains one of `words` (lower-case ASCII), ignoring case, on its bytes.
+    static func mentions(_ text: String, _ words: [String]) -> Bool {
+        let bytes = Array(text.utf8).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        for word in words {
+            let w = Array(word.utf8)
+            guard w.count <= bytes.count else { continue }
+            for start in 0...(bytes.count - w.count) where bytes[start] == w[0] {
+                if Array(bytes[start..<(start + w.count)]) == w { return true }
+            }
+        }
+        return false
+    }
+}
+
+/// A source's lines, split only when a finding needs a column.
+final class SourceLines {
+    private let source: String
+    private var split: [String]?
+    init(_ source: String) { self.source = source }
+    var all: [String] {
+        if let split { return split }
+        let made = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        split = made
+        return made
     }
 }

@@ -58,8 +58,8 @@ public enum WorkflowTreeLint {
     ]
 
     static func checkDeprecatedCommands(_ run: YAMLNode, into out: inout [Diagnostic]) {
-        guard let script = run.scalar, script.contains("::") else { return }
-        for (command, instead) in deprecatedCommands where script.contains("::\(command) ") || script.contains("::\(command)::") {
+        guard let script = run.scalar, script.has("::") else { return }
+        for (command, instead) in deprecatedCommands where script.has("::\(command) ") || script.has("::\(command)::") {
             out.append(Diagnostic(run.location, "workflow command \"\(command)\" was deprecated and is disabled on GitHub; \(instead)",
                                   rule: "deprecated-commands"))
         }
@@ -70,8 +70,8 @@ public enum WorkflowTreeLint {
     static func checkCondition(_ node: YAMLNode, into out: inout [Diagnostic]) {
         // Spaces count: "${{ success() }} " is the string "true ", always true.
         guard let text = node.scalar else { return }
-        let trimmed = text.hasSuffix("\n") && !text.dropLast().contains("\n") ? String(text.dropLast()) : text
-        guard trimmed.contains("${{") else { return }
+        let trimmed = text.hasSuffix("\n") && !text.dropLast().has("\n") ? String(text.dropLast()) : text
+        guard trimmed.has("${{") else { return }
         let opens = trimmed.components(separatedBy: "${{").count - 1
         if opens != 1 || !trimmed.hasPrefix("${{") || !trimmed.hasSuffix("}}") {
             out.append(Diagnostic(node.location, "if: condition \"\(trimmed)\" is always true: the text around ${{ }} makes it a non-empty string; "
@@ -113,7 +113,7 @@ public enum WorkflowTreeLint {
         }
         var hosted: [(String, YAMLNode)] = []
         for labelNode in labels {
-            guard let label = labelNode.scalar, !label.contains("${{") else { continue }
+            guard let label = labelNode.scalar, !label.has("${{") else { continue }
             let lower = label.lowercased()
             if retiredLabels.contains(lower) {
                 out.append(Diagnostic(labelNode.location, "runner label \"\(label)\" was retired by GitHub: a job asking for it never starts; use \(replacement(lower))",
@@ -185,7 +185,7 @@ public enum WorkflowTreeLint {
         // A number input's default must be a number (types and booleans: the decoder says).
         if case .mapping(let entries) = on["workflow_call"]?["inputs"]?.content {
             for (name, input) in entries where input["type"]?.scalar == "number" {
-                guard let defaultNode = input["default"], let value = defaultNode.scalar, !value.contains("${{"), Double(value) == nil else { continue }
+                guard let defaultNode = input["default"], let value = defaultNode.scalar, !value.has("${{"), Double(value) == nil else { continue }
                 out.append(Diagnostic(defaultNode.location, "the default \"\(value)\" of input \"\(name.scalar ?? "")\" is not a number", rule: "events"))
             }
         }
@@ -242,7 +242,7 @@ public enum WorkflowTreeLint {
             axes[name] = items.map(canonical)
         }
         // An exclude entry must match some row of the axes (when they are all literal).
-        guard !entries.contains(where: { $0.value.scalar?.contains("${{") == true || ($0.key.scalar != "include" && $0.key.scalar != "exclude" && $0.value.items == nil) }),
+        guard !entries.contains(where: { $0.value.scalar?.has("${{") == true || ($0.key.scalar != "include" && $0.key.scalar != "exclude" && $0.value.items == nil) }),
               case .sequence(let excludes) = matrix["exclude"]?.content else { return }
         for exclude in excludes {
             guard case .mapping(let pairs) = exclude.content else { continue }
@@ -254,7 +254,7 @@ public enum WorkflowTreeLint {
                     continue
                 }
                 let text = canonical(value)
-                if !text.contains("${{"), !values.contains(text), value.items == nil, !isObject(value) {
+                if !text.has("${{"), !values.contains(text), value.items == nil, !isObject(value) {
                     out.append(Diagnostic(value.location, "exclude's \(name): \(text) matches no value of the axis (\(values.joined(separator: ", "))): it excludes nothing",
                                           rule: "matrix"))
                 }
@@ -323,5 +323,26 @@ extension YAMLNode {
     var items: [YAMLNode]? {
         if case .sequence(let items) = content { return items }
         return nil
+    }
+}
+
+extension StringProtocol {
+    /// Whether the text contains `needle`, compared byte for byte (Foundation's `contains`
+    /// compares with locale rules, and costs far more on every scalar of a workflow).
+    func has(_ needle: String) -> Bool {
+        let hay = Array(utf8), pin = Array(needle.utf8)
+        guard !pin.isEmpty else { return true }
+        guard pin.count <= hay.count else { return false }
+        let first = pin[0], last = hay.count - pin.count
+        var i = 0
+        while i <= last {
+            if hay[i] == first {
+                var k = 1
+                while k < pin.count, hay[i + k] == pin[k] { k += 1 }
+                if k == pin.count { return true }
+            }
+            i += 1
+        }
+        return false
     }
 }

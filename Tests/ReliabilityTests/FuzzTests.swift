@@ -64,7 +64,11 @@ struct FuzzTests {
         return [bomb, deep, deeper, mapBomb, keyBomb,
                 "on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    timeout-minutes: 1e300\n    steps:\n      - run: echo\n",
                 "on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    strategy:\n      max-parallel: 1e19\n      matrix: {a: [1]}\n    steps:\n      - run: echo\n",
-                "stages:\n  production:\n    wait: 999999999999999999999d\n", "stages:\n  production:\n    wait: 9223372036854775807s\n"]
+                "stages:\n  production:\n    wait: 999999999999999999999d\n", "stages:\n  production:\n    wait: 9223372036854775807s\n",
+                // Lint's tree rules: odd cron fields, letters that change length when lower-cased, unclosed calls.
+                "on:\n  schedule:\n    - cron: '*/0 * * * *'\n    - cron: '59-0/99999999999 * * * *'\njobs:\n  j:\n    runs-on: [ubuntu-latest, İ]\n"
+                    + "    if: ${{ fromJSON('İİİ') }} x\n    strategy: { matrix: { İ: [a, a], exclude: [{ İ: b }] } }\n    steps:\n"
+                    + "      - run: echo ${{ fromJSON('İ') }} ${{ FROMJSON( 'x' }} ${{ matrix.İ }} ${{ steps }}\n        uses: ./İ\n"]
     }()
 
     static func seeds() -> [String] {
@@ -103,8 +107,12 @@ struct FuzzTests {
         for round in 0..<3000 {
             let input = round < Self.attacks.count ? Self.attacks[round] : Self.mutate(corpus[random.below(corpus.count)], corpus: corpus, random: &random)
             Self.timed(input) {
-                let (workflow, diagnostics) = WorkflowDecoder.decodeLeniently(input, file: "w.yml")
+                let (workflow, diagnostics, tree) = WorkflowDecoder.decodeWithTree(input, file: "w.yml")
                 Self.expectLocated(diagnostics, file: "w.yml", input: input)
+                if let tree {
+                    // Lint's tree rules, with the input as every file a workflow may name.
+                    Self.expectLocated(WorkflowTreeLint.check(tree, source: input, read: { _ in input }), file: "w.yml", input: input)
+                }
                 if let workflow {
                     Self.expectLocated(WorkflowLinter.lint(workflow), file: "w.yml", input: input)
                     Self.expectLocated(ReusableWorkflowCalls.check(workflow) { $0 == "w.yml" ? input : nil }, file: "w.yml", input: input)
