@@ -91,7 +91,7 @@ struct SiteCommand: ParsableCommand {
         do {
             let written = try RegistrySite(repository: registry.repository, root: root, policy: policy, state: state).write(to: out)
             console.out("wrote \(written.pages) pages for \(written.models) model(s) and \(written.versions) version(s) to \(directory)/index.html")
-        } catch let error as RegistryError {
+        } catch {
             throw fail(error, console: console)
         }
     }

@@ -34,7 +34,7 @@ public struct RegistrySite {
 
     /// Everything one model's pages need, read from git before they are written (the pages
     /// are written on other threads, which never touch the repository).
-    struct ModelPages: @unchecked Sendable {
+    struct ModelPages: Sendable {
         struct Version: Sendable {
             let name: String
             let commit: String

@@ -78,8 +78,7 @@ enum WorkflowDefinitions {
         guard case .mapping(let entries) = matrix.content else { return nil }
         var keys = Set<String>()
         for (key, value) in entries {
-            guard let name = key.scalar else { return nil }
-            if name.has("${{") { return nil }
+            guard let name = key.scalar, !name.has("${{") else { return nil }
             switch name {
             case "include":
                 guard let items = value.items else { return nil }
@@ -89,7 +88,7 @@ enum WorkflowDefinitions {
                 }
             case "exclude": break
             default:
-                if value.scalar?.has("${{") == true { keys.insert(name.lowercased()) } else { keys.insert(name.lowercased()) }
+                keys.insert(name.lowercased())  // an axis, its values literal or computed
             }
         }
         return keys
