@@ -31,7 +31,12 @@ public enum WorkflowTreeLint {
         caseInsensitiveDuplicates(root, path: [], into: &out)
         if let permissions = root["permissions"] { checkPermissions(permissions, into: &out) }
         if let on = root["on"] { checkEvents(on, into: &out) }
+        if let schedule = root["on"]?["schedule"], schedule.isNull {
+            out.append(Diagnostic(schedule.location, "'schedule' is empty: the workflow is never scheduled; add '- cron: ...' entries or remove it",
+                                  rule: "syntax-check"))
+        }
         for (_, job) in root["jobs"]?.entries ?? [] {
+            checkImages(job, into: &out)
             if let condition = job["if"] { checkCondition(condition, into: &out) }
             if let read { WorkflowCallUse.check(job: job, read: read, into: &out) }
             if let runsOn = job["runs-on"] { checkRunnerLabels(runsOn, configuration: configuration, into: &out) }
@@ -46,6 +51,24 @@ public enum WorkflowTreeLint {
             }
         }
         return out
+    }
+
+    // MARK: syntax-check: containers
+
+    /// A `container:` or service written as a mapping needs its `image:`.
+    static func checkImages(_ job: YAMLNode, into out: inout [Diagnostic]) {
+        guard case .mapping(let entries) = job.content else { return }
+        for (key, value) in entries {
+            if key.scalar == "container", case .mapping = value.content, value["image"] == nil {
+                out.append(Diagnostic(key.location, "'image' is missing in 'container'; name the image the job runs in", rule: "syntax-check"))
+            }
+            if key.scalar == "services", case .mapping(let services) = value.content {
+                for (name, service) in services {
+                    guard case .mapping = service.content, service["image"] == nil else { continue }
+                    out.append(Diagnostic(name.location, "'image' is missing in service '\(name.scalar ?? "")'; name the image it runs", rule: "syntax-check"))
+                }
+            }
+        }
     }
 
     // MARK: deprecated-commands
