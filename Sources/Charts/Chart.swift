@@ -1,3 +1,23 @@
+/// What every chart gives: the picture, its alt text and title, its numbers, and mermaid
+/// text when mermaid can draw it.
+public protocol ChartDrawing: Sendable {
+    var title: String { get }
+    /// The alt text.
+    var description: String { get }
+    var table: (headers: [String], rows: [[String]]) { get }
+    func svg() -> String
+    /// The mermaid text (without the fence), or nil when mermaid cannot draw it.
+    func mermaid() -> String?
+}
+
+extension LineChart: ChartDrawing {}
+extension Histogram: ChartDrawing {}
+extension BarChart: ChartDrawing {}
+extension ForestPlot: ChartDrawing {
+    /// Mermaid has no forest plot: Markdown shows its table.
+    public func mermaid() -> String? { nil }
+}
+
 /// Any of the charts, for documents that hold a picture without caring which kind.
 public enum Chart: Sendable {
     case line(LineChart)
@@ -5,50 +25,20 @@ public enum Chart: Sendable {
     case histogram(Histogram)
     case bars(BarChart)
 
-    public func svg() -> String {
+    var drawing: any ChartDrawing {
         switch self {
-        case .line(let c): c.svg()
-        case .forest(let c): c.svg()
-        case .histogram(let c): c.svg()
-        case .bars(let c): c.svg()
+        case .line(let c): c
+        case .forest(let c): c
+        case .histogram(let c): c
+        case .bars(let c): c
         }
     }
 
+    public func svg() -> String { drawing.svg() }
     /// The alt text.
-    public var description: String {
-        switch self {
-        case .line(let c): c.description
-        case .forest(let c): c.description
-        case .histogram(let c): c.description
-        case .bars(let c): c.description
-        }
-    }
-
-    public var title: String {
-        switch self {
-        case .line(let c): c.title
-        case .forest(let c): c.title
-        case .histogram(let c): c.title
-        case .bars(let c): c.title
-        }
-    }
-
-    public var table: (headers: [String], rows: [[String]]) {
-        switch self {
-        case .line(let c): c.table
-        case .forest(let c): c.table
-        case .histogram(let c): c.table
-        case .bars(let c): c.table
-        }
-    }
-
+    public var description: String { drawing.description }
+    public var title: String { drawing.title }
+    public var table: (headers: [String], rows: [[String]]) { drawing.table }
     /// The mermaid text (without the fence), or nil when mermaid cannot draw it.
-    public func mermaid() -> String? {
-        switch self {
-        case .line(let c): c.mermaid()
-        case .forest: nil
-        case .histogram(let c): c.mermaid()
-        case .bars(let c): c.mermaid()
-        }
-    }
+    public func mermaid() -> String? { drawing.mermaid() }
 }

@@ -39,11 +39,8 @@ enum WorkflowActionUse {
     @discardableResult
     static func check(step: YAMLNode, read: (String) -> String?, into out: inout [Diagnostic]) -> LocalAction? {
         guard let usesNode = step["uses"], let uses = usesNode.scalar, !uses.has("${{") else { return nil }
-        let with = step["with"]?.entries ?? []
-        let withKeys = (step["with"].map { node -> [(YAMLNode, String)] in
-            guard case .mapping(let entries) = node.content else { return [] }
-            return entries.compactMap { entry in entry.key.scalar.map { (entry.key, $0) } }
-        }) ?? []
+        let withKeys = step["with"]?.keyNodes ?? []
+        let given = Set(withKeys.map { $0.1.lowercased() })
         if uses.hasPrefix("./") {
             guard let action = local(uses, read: read) else {
                 out.append(Diagnostic(usesNode.location, "local action \"\(uses)\" has no action.yml or action.yaml in the repository; check the path", rule: "action"))
@@ -52,7 +49,6 @@ enum WorkflowActionUse {
             if !action.hasDescription {
                 out.append(Diagnostic(usesNode.location, "description is required in metadata of \"\(action.name)\" action at \"\(uses)\"", rule: "action"))
             }
-            let given = Set(with.map { $0.0.lowercased() })
             let required = action.inputNames.filter { action.inputs[$0.lowercased()]?.required == true }.sorted()
             for name in required where !given.contains(name.lowercased()) {
                 out.append(Diagnostic(usesNode.location, "missing input \"\(name)\" which is required by action \"\(action.name)\" defined at \"\(uses)\"; all required inputs are \(quoted(required))",
@@ -82,7 +78,6 @@ enum WorkflowActionUse {
             return nil
         }
         guard parts.count == 2, let metadata = entry.current[major] else { return nil }
-        let given = Set(with.map { $0.0.lowercased() })
         for name in metadata.required.sorted() where !given.contains(name.lowercased()) {
             out.append(Diagnostic(usesNode.location, "missing input \"\(name)\" which is required by action \"\(uses)\"; all required inputs are \(quoted(metadata.required.sorted()))",
                                   rule: "action"))

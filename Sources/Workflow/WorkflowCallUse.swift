@@ -45,14 +45,14 @@ enum WorkflowCallUse {
             out.append(Diagnostic(usesNode.location, "\"\(uses)\" is not a reusable workflow: it has no on.workflow_call", rule: "workflow-call"))
             return
         }
-        let with = job["with"].map(keys) ?? []
+        let with = job["with"]?.keyNodes ?? []
         let given = Set(with.map { $0.1.lowercased() })
         for name in called.inputNames where called.inputs[name.lowercased()] == true && !given.contains(name.lowercased()) {
             out.append(Diagnostic(usesNode.location, "input \"\(name)\" is required by \"\(uses)\" reusable workflow", rule: "workflow-call"))
         }
         let secretsNode = job["secrets"]
         if secretsNode?.scalar != "inherit" {
-            let passed = Set((secretsNode.map(keys) ?? []).map { $0.1.lowercased() })
+            let passed = Set((secretsNode?.keyNodes ?? []).map { $0.1.lowercased() })
             for name in called.secretNames where called.secrets[name.lowercased()] == true && !passed.contains(name.lowercased()) {
                 out.append(Diagnostic(usesNode.location, "secret \"\(name)\" is required by \"\(uses)\" reusable workflow", rule: "workflow-call"))
             }
@@ -62,15 +62,10 @@ enum WorkflowCallUse {
                                   rule: "workflow-call"))
         }
         if secretsNode?.scalar != "inherit" {
-            for (node, name) in secretsNode.map(keys) ?? [] where called.secrets[name.lowercased()] == nil {
+            for (node, name) in secretsNode?.keyNodes ?? [] where called.secrets[name.lowercased()] == nil {
                 out.append(Diagnostic(node.location, "secret \"\(name)\" is not defined in \"\(uses)\" reusable workflow; defined secrets are \(WorkflowActionUse.quoted(called.secretNames.sorted()))",
                                       rule: "workflow-call"))
             }
         }
-    }
-
-    static func keys(_ node: YAMLNode) -> [(YAMLNode, String)] {
-        guard case .mapping(let entries) = node.content else { return [] }
-        return entries.compactMap { entry in entry.key.scalar.map { (entry.key, $0) } }
     }
 }

@@ -99,12 +99,12 @@ enum WorkflowDefinitions {
         switch node.content {
         case .scalar(let text, _):
             if key == "if", !text.has("${{") {
-                check(expression: text, node: node, offset: 0, scope: scope, lines: lines, into: &out)
+                check(expression: text, node: node, scope: scope, lines: lines, into: &out)
             } else if text.has("${{") {
                 var reported = false
                 for inner in segments(text) {
                     checkValue(inner, key: key, node: node, scope: scope, lines: lines, into: &out)
-                    if !reported { reported = check(expression: inner, node: node, offset: 0, scope: scope, lines: lines, into: &out) }
+                    if !reported { reported = check(expression: inner, node: node, scope: scope, lines: lines, into: &out) }
                 }
             }
         case .sequence(let items):
@@ -137,7 +137,7 @@ enum WorkflowDefinitions {
                 || (parts.count == 2 && defined(parts[0], parts[1]))
                 || (parts.count == 3 && defined(parts[0], parts[1]) && parts[2] == "outputs")
             if isObject, lowered.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }) {
-                out.append(Diagnostic(templateLocation(inner, node: node, lines: lines),
+                out.append(Diagnostic(location(of: "${{", in: "${{" + inner + "}}", node: node, lines: lines),
                                       "\(trimmed) is an object: in text it prints as \"Object\"; use toJSON(\(trimmed)) or one of its properties", rule: "expression"))
             }
         }
@@ -158,28 +158,14 @@ enum WorkflowDefinitions {
                 index = argument.index(after: index)
             }
             guard closed, (try? JSONSerialization.jsonObject(with: Data(literal.utf8), options: [.fragmentsAllowed])) == nil else { continue }
-            out.append(Diagnostic(location(of: "'" + String(argument.dropFirst().prefix(8)), in: inner, node: node, offset: 0, lines: lines),
+            out.append(Diagnostic(location(of: "'" + String(argument.dropFirst().prefix(8)), in: inner, node: node, lines: lines),
                                   "fromJSON('\(literal)') cannot succeed: the literal is not JSON", rule: "expression"))
         }
     }
 
-    /// Where `${{ inner }}` starts in the source.
-    static func templateLocation(_ inner: String, node: YAMLNode, lines: SourceLines) -> SourceLocation {
-        let first = node.location.line
-        guard first >= 1, first <= lines.all.count else { return node.location }
-        for line in first...min(lines.all.count, first + 500) {
-            let text = lines.all[line - 1]
-            let startColumn = line == first ? min(max(0, node.location.column - 1), text.count) : 0
-            if let found = text.range(of: "${{" + inner + "}}", range: text.index(text.startIndex, offsetBy: startColumn)..<text.endIndex) {
-                return SourceLocation(file: node.location.file, line: line, column: text.distance(from: text.startIndex, to: found.lowerBound) + 1)
-            }
-        }
-        return node.location
-    }
-
     /// Checks one expression; true when it reported (the string's first finding).
     @discardableResult
-    static func check(expression text: String, node: YAMLNode, offset: Int, scope: Scope, lines: SourceLines, into out: inout [Diagnostic]) -> Bool {
+    static func check(expression text: String, node: YAMLNode, scope: Scope, lines: SourceLines, into out: inout [Diagnostic]) -> Bool {
         // Only expressions that name a context checked here are parsed (again).
         guard mentions(text, ["matrix", "steps", "needs", "inputs"]) else { return false }
         guard let expression = try? Expression(text) else { return false }  // syntax is the decoder's to report
@@ -218,7 +204,7 @@ enum WorkflowDefinitions {
                 continue
             }
             guard let problem else { continue }
-            out.append(Diagnostic(location(of: parts[0], in: text, node: node, offset: offset, lines: lines), problem, rule: "expression"))
+            out.append(Diagnostic(location(of: parts[0], in: text, node: node, lines: lines), problem, rule: "expression"))
             return true
         }
         return false
@@ -227,7 +213,7 @@ enum WorkflowDefinitions {
     /// Where `context` is written in the source: in the expression's text on the scalar's
     /// first line (after where the scalar starts), else on the lines after it (a block
     /// scalar's), else the scalar's own position.
-    static func location(of context: String, in expression: String, node: YAMLNode, offset: Int, lines: SourceLines) -> SourceLocation {
+    static func location(of context: String, in expression: String, node: YAMLNode, lines: SourceLines) -> SourceLocation {
         let first = node.location.line
         guard first >= 1, first <= lines.all.count else { return node.location }
         for line in first...min(lines.all.count, first + 500) {
@@ -259,17 +245,10 @@ extension WorkflowDefinitions {
         return out
     }
 
-    /// Whether `text` contains one of `words` (lower-case ASCII), ignoring case, on its bytes.
+    /// Whether `text` contains one of `words` (lower-case ASCII), ignoring ASCII case.
     static func mentions(_ text: String, _ words: [String]) -> Bool {
-        let bytes = Array(text.utf8).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-        for word in words {
-            let w = Array(word.utf8)
-            guard w.count <= bytes.count else { continue }
-            for start in 0...(bytes.count - w.count) where bytes[start] == w[0] {
-                if Array(bytes[start..<(start + w.count)]) == w { return true }
-            }
-        }
-        return false
+        let folded = String(decoding: text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        return words.contains { folded.has($0) }
     }
 }
 

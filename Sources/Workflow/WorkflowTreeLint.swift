@@ -342,6 +342,12 @@ extension YAMLNode {
         return entries.compactMap { entry in entry.key.scalar.map { ($0, entry.value) } }
     }
 
+    /// A mapping's scalar keys with their nodes, for findings at a key (empty for other nodes).
+    var keyNodes: [(YAMLNode, String)] {
+        guard case .mapping(let entries) = content else { return [] }
+        return entries.compactMap { entry in entry.key.scalar.map { (entry.key, $0) } }
+    }
+
     /// A sequence's items (nil for other nodes).
     var items: [YAMLNode]? {
         if case .sequence(let items) = content { return items }

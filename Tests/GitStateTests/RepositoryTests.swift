@@ -236,3 +236,33 @@ struct TagRecordsTests {
         #expect(repository.tagRecords([(name: "missing", id: String(repeating: "1", count: 40))]) == [nil])
     }
 }
+
+extension TagRecordsTests {
+    @Test("the tag header reader survives 20,000 mutated tag objects: nil or a record, never a crash")
+    func tagHeaderFuzz() {
+        let valid = Array("object 0123456789abcdef0123456789abcdef01234567\ntype commit\ntag churn@v1.0.0\ntagger Ünï Body <u@example.com> 1700000000 +0100\n\nRegister\n\nbody".utf8)
+        var state: UInt64 = 7
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(max(1, bound)))
+        }
+        var parsed = 0
+        for _ in 0..<20_000 {
+            var bytes = valid
+            for _ in 0..<(1 + next(6)) {
+                switch next(4) {
+                case 0 where !bytes.isEmpty: bytes.remove(at: next(bytes.count))
+                case 1: bytes.insert([0x0A, 0x3C, 0x3E, 0x20, 0x00, 0xFF, 0x39][next(7)], at: next(bytes.count + 1))
+                case 2 where !bytes.isEmpty: bytes[next(bytes.count)] = UInt8(truncatingIfNeeded: next(256))
+                default: bytes = Array(bytes.prefix(next(bytes.count + 1)))
+                }
+            }
+            let record = bytes.withUnsafeBufferPointer { Repository.parseTag($0, name: "t") }
+            if let record {
+                parsed += 1
+                #expect(record.commit.utf8.count == 40 && record.annotated)
+            }
+        }
+        #expect(parsed > 1000)  // mutations that keep the header still read
+    }
+}
