@@ -57,7 +57,9 @@ func fail(_ error: RegistryError, console: ConsoleOutput) -> ExitCode {
 /// The registry's state, or the error printed and the exit status thrown.
 func load(_ registry: Registry, console: ConsoleOutput) throws -> RegistryState {
     do {
-        return try registry.state()
+        let state = try registry.state()
+        ProcessLifetime.keep(state)
+        return state
     } catch {
         throw fail(error, console: console)
     }

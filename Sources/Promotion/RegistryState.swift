@@ -98,7 +98,10 @@ final class TagReader: @unchecked Sendable {
         let missing = lock.withLock { pairs.filter { records[$0.name] == nil } }
         guard !missing.isEmpty else { return }
         let read = repository.tagRecords(missing)
-        lock.withLock { for (pair, record) in zip(missing, read) { if let record { records[pair.name] = record } } }
+        lock.withLock {
+            records.reserveCapacity(records.count + missing.count)
+            for (pair, record) in zip(missing, read) { if let record { records[pair.name] = record } }
+        }
     }
 
     func record(name: String, id: String) -> TagRecord? {

@@ -96,14 +96,29 @@ public struct RegistrySite {
                 defer { inFlight.signal() }
                 let folder = directory + "/" + Self.folder(pages.name)
                 try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                files.put(SitePages.model(pages, stages: stages), folder + "/index.html")
+                // Pages are written by name into the open folder, from one reused buffer.
+                let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                guard fd >= 0 else { return files.fail("cannot open \(folder): \(String(cString: strerror(errno)))") }
+                defer { close(fd) }
+                var page = PageBytes(capacity: 1 << 16)
+                SitePages.model(pages, stages: stages, into: &page)
+                if let error = page.write(to: "index.html", in: fd) { return files.fail("cannot write \(folder)/index.html: \(error)") }
                 for version in pages.versions {
-                    files.put(SitePages.version(version, of: pages), folder + "/\(version.name).html")
+                    page.reset()
+                    if pages.reports[version.name] == nil {
+                        SitePages.plainVersion(version, of: pages, into: &page)
+                    } else {
+                        page.raw(SitePages.version(version, of: pages))
+                    }
+                    if let error = page.write(to: version.name + ".html", in: fd) {
+                        return files.fail("cannot write \(folder)/\(version.name).html: \(error)")
+                    }
                 }
             }
         }
         files.put(SitePages.index(models: models, stages: stages, policy: policy, now: now), directory + "/index.html")
         writers.wait()
+        ProcessLifetime.keep(models)
         if let failure = files.failure { throw RegistryError(failure + "; check that the folder is writable", usage: false) }
         let versions = models.reduce(0) { $0 + $1.versions.count }
         return Written(pages: 1 + models.count + versions, models: models.count, versions: versions)
@@ -168,18 +183,11 @@ final class SiteFiles: @unchecked Sendable {
 
     @Sendable func put(_ text: String, _ path: String) {
         var text = text
-        let ok = text.withUTF8 { bytes -> Bool in
-            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { return false }
-            defer { close(fd) }
-            var offset = 0
-            while offset < bytes.count {
-                let n = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                offset += n
-            }
-            return true
+        if let error = text.withUTF8({ PageBytes.write(UnsafeRawBufferPointer($0), to: path, in: AT_FDCWD) }) {
+            fail("cannot write \(path): \(error)")
         }
-        if !ok { lock.withLock { first = first ?? "cannot write \(path): \(String(cString: strerror(errno)))" } }
     }
+
+    /// Records a failure (the first one is reported).
+    func fail(_ message: String) { lock.withLock { first = first ?? message } }
 }

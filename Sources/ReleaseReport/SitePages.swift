@@ -53,7 +53,78 @@ enum SitePages {
         return HTMLPage.render(document, style: .linked("style.css"))
     }
 
-    static func model(_ pages: RegistrySite.ModelPages, stages: [String]) -> String {
+    /// A model's page (its stages now, its timeline newest first, its versions), written
+    /// straight into bytes as `modelDocument` renders it: a large model's page has thousands
+    /// of rows.
+    static func model(_ pages: RegistrySite.ModelPages, stages: [String], into out: inout PageBytes) {
+        out.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        out.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+        out.raw("<meta name=\"color-scheme\" content=\"light dark\">\n")
+        out.raw("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'self' 'unsafe-inline'; img-src data:\">\n")
+        out.raw("<title>"); out.escaped(pages.name); out.raw("</title>\n")
+        out.raw("<link rel=\"stylesheet\" href=\"../style.css\">\n</head>\n<body>\n")
+        out.raw("<nav aria-label=\"site\"><ul class=\"crumbs\"><li><a href=\"../index.html\">Registry</a></li><li><a href=\"index.html\">")
+        out.escaped(pages.name); out.raw("</a></li></ul></nav>\n<main>\n<header><h1>"); out.escaped(pages.name)
+        out.raw("</h1><p class=\"subtitle\">"); out.raw(String(pages.versions.count)); out.raw(" version(s), ")
+        out.raw(String(pages.events.count)); out.raw(" event(s)</p></header>\n")
+
+        out.raw("<section id=\"now\" aria-labelledby=\"now-h\">\n<h2 id=\"now-h\">Stages now</h2>\n<dl class=\"facts\">")
+        for stage in stages {
+            out.raw("<dt>"); out.escaped(stage); out.raw("</dt><dd>")
+            if let current = pages.current[stage] {
+                out.raw("<a href=\""); out.escaped(current.version); out.raw(".html\">"); out.escaped(current.version)
+                out.raw(" since "); out.raw(time(current.stamp.time)); out.raw("</a>")
+            } else {
+                out.raw("–")
+            }
+            out.raw("</dd>")
+        }
+        if let deprecated = pages.deprecated { out.raw("<dt>Deprecated</dt><dd>"); out.raw(time(deprecated.time)); out.raw("</dd>") }
+        out.raw("</dl>\n</section>\n")
+
+        out.raw("<section id=\"timeline\" aria-labelledby=\"timeline-h\">\n<h2 id=\"timeline-h\">Timeline</h2>\n")
+        out.raw("<div class=\"table-wrap\"><table><caption>Registrations, assignments, approvals and rollbacks, newest first</caption><thead><tr>")
+        out.raw("<th scope=\"col\">Time</th><th scope=\"col\">Event</th><th scope=\"col\">Version</th><th scope=\"col\">Stage</th><th scope=\"col\">By</th><th scope=\"col\">Message</th>")
+        out.raw("</tr></thead><tbody>")
+        for e in pages.events.reversed() {
+            out.raw("<tr><th scope=\"row\">"); out.raw(time(e.time)); out.raw("</th><td>")
+            if e.event.hasPrefix("rolled back") || e.event == "rejected" {
+                out.raw("<span class=\"badge tone-bad\">✗ "); out.escaped(e.event); out.raw("</span>")
+            } else {
+                out.escaped(e.event)
+            }
+            out.raw("</td><td>")
+            if pages.versionNames.contains(e.version) {
+                out.raw("<a href=\""); out.escaped(e.version); out.raw(".html\">"); out.escaped(e.version); out.raw("</a>")
+            } else {
+                out.escaped(e.version)
+            }
+            out.raw("</td><td>"); out.escaped(e.stage ?? "")
+            out.raw("</td><td>"); out.escaped(e.by ?? "")
+            out.raw("</td><td>"); out.escaped(firstLine(e.message)); out.raw("</td></tr>")
+        }
+        out.raw("</tbody></table></div>\n</section>\n")
+
+        var held: [String: [String]] = [:]
+        for stage in stages { if let current = pages.current[stage] { held[current.version, default: []].append(stage) } }
+        out.raw("<section id=\"versions\" aria-labelledby=\"versions-h\">\n<h2 id=\"versions-h\">Versions</h2>\n")
+        out.raw("<div class=\"table-wrap\"><table><thead><tr>")
+        out.raw("<th scope=\"col\">Version</th><th scope=\"col\">Commit</th><th scope=\"col\">Registered</th><th scope=\"col\">By</th><th scope=\"col\">Stages</th>")
+        out.raw("</tr></thead><tbody>")
+        for v in pages.versions.reversed() {
+            out.raw("<tr><th scope=\"row\"><a href=\""); out.escaped(v.name); out.raw(".html\">"); out.escaped(v.name)
+            out.raw("</a></th><td><code>"); out.escaped(String(v.commit.prefix(7)))
+            out.raw("</code></td><td>"); out.raw(time(v.registered.time))
+            out.raw("</td><td>"); out.escaped(v.registered.author ?? "–")
+            out.raw("</td><td>")
+            if v.deregistered != nil { out.raw("deregistered") } else if let stages = held[v.name] { out.escaped(stages.joined(separator: ", ")) }
+            out.raw("</td></tr>")
+        }
+        out.raw("</tbody></table></div>\n</section>\n</main>\n</body>\n</html>\n")
+    }
+
+    /// A model's page as a document (what `model(_:stages:into:)` writes directly).
+    static func modelDocument(_ pages: RegistrySite.ModelPages, stages: [String]) -> String {
         var held: [String: [String]] = [:]
         for stage in stages { if let current = pages.current[stage] { held[current.version, default: []].append(stage) } }
         let versions: [[ReportDocument.Cell]] = pages.versions.reversed().map { v in
@@ -112,43 +183,48 @@ enum SitePages {
     }
 
     /// The page of a version with nothing but its history, as `HTMLPage.render` would write
-    /// the document `plainDocument` gives, written straight into the text: most of a large
+    /// the document `plainDocument` gives, written straight into bytes: most of a large
     /// registry's pages are these.
-    static func plainVersion(_ version: RegistrySite.ModelPages.Version, of pages: RegistrySite.ModelPages) -> String {
-        var out = ""
-        out.reserveCapacity(2048)
-        HTMLPage.start(title: "\(pages.name) \(version.name)", subtitle: plainSubtitle, style: .linked("../style.css"),
-                       navigation: navigation(version, of: pages), into: &out)
-        HTMLPage.sectionStart(id: "version", title: "This version", into: &out)
+    static func plainVersion(_ version: RegistrySite.ModelPages.Version, of pages: RegistrySite.ModelPages, into out: inout PageBytes) {
+        out.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        out.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+        out.raw("<meta name=\"color-scheme\" content=\"light dark\">\n")
+        out.raw("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'self' 'unsafe-inline'; img-src data:\">\n")
+        out.raw("<title>"); out.escaped(pages.name); out.raw(" "); out.escaped(version.name); out.raw("</title>\n")
+        out.raw("<link rel=\"stylesheet\" href=\"../style.css\">\n</head>\n<body>\n")
+        out.raw("<nav aria-label=\"site\"><ul class=\"crumbs\"><li><a href=\"../index.html\">Registry</a></li><li><a href=\"index.html\">")
+        out.escaped(pages.name); out.raw("</a></li><li><a href=\""); out.escaped(version.name); out.raw(".html\">"); out.escaped(version.name)
+        out.raw("</a></li></ul></nav>\n<main>\n<header><h1>"); out.escaped(pages.name); out.raw(" "); out.escaped(version.name)
+        out.raw("</h1><p class=\"subtitle\">No decision or evidence is recorded for this version.</p></header>\n")
+        out.raw("<section id=\"version\" aria-labelledby=\"version-h\">\n<h2 id=\"version-h\">This version</h2>\n")
         let registered = version.registered
-        func fact(_ term: String, _ value: String, code: Bool = false) {
-            out += "<dt>"; out += term; out += "</dt><dd>"
-            if code { out += "<code>" }
-            HTMLPage.escape(value, into: &out)
-            if code { out += "</code>" }
-            out += "</dd>"
+        out.raw("<dl class=\"facts\"><dt>Commit</dt><dd><code>"); out.escaped(version.commit)
+        out.raw("</code></dd><dt>Registered</dt><dd>"); out.raw(time(registered.time))
+        out.raw("</dd><dt>By</dt><dd>"); out.escaped(registered.author ?? "–")
+        out.raw("</dd><dt>Tag</dt><dd><code>"); out.escaped(registered.tag); out.raw("</code></dd>")
+        if !registered.message.isEmpty { out.raw("<dt>Message</dt><dd>"); out.escaped(registered.message); out.raw("</dd>") }
+        if let gone = version.deregistered {
+            out.raw("<dt>Deregistered</dt><dd>"); out.raw(time(gone.time)); out.raw(" by "); out.escaped(gone.author ?? "–"); out.raw("</dd>")
         }
-        out += "<dl class=\"facts\">"
-        fact("Commit", version.commit, code: true)
-        fact("Registered", time(registered.time))
-        fact("By", registered.author ?? "–")
-        fact("Tag", registered.tag, code: true)
-        if !registered.message.isEmpty { fact("Message", registered.message) }
-        if let gone = version.deregistered { fact("Deregistered", "\(time(gone.time)) by \(gone.author ?? "–")") }
-        out += "</dl>\n<div class=\"table-wrap\"><table><caption>Its events, oldest first</caption><thead><tr>"
-        out += "<th scope=\"col\">Time</th><th scope=\"col\">Event</th><th scope=\"col\">Stage</th><th scope=\"col\">By</th><th scope=\"col\">Message</th>"
-        out += "</tr></thead><tbody>"
+        out.raw("</dl>\n<div class=\"table-wrap\"><table><caption>Its events, oldest first</caption><thead><tr>")
+        out.raw("<th scope=\"col\">Time</th><th scope=\"col\">Event</th><th scope=\"col\">Stage</th><th scope=\"col\">By</th><th scope=\"col\">Message</th>")
+        out.raw("</tr></thead><tbody>")
         for event in pages.eventsByVersion[version.name] ?? [] {
-            out += "<tr><th scope=\"row\">"; out += time(event.time)
-            out += "</th><td>"; HTMLPage.escape(event.event, into: &out)
-            out += "</td><td>"; HTMLPage.escape(event.stage ?? "", into: &out)
-            out += "</td><td>"; HTMLPage.escape(event.by ?? "", into: &out)
-            out += "</td><td>"; HTMLPage.escape(firstLine(event.message), into: &out)
-            out += "</td></tr>"
+            out.raw("<tr><th scope=\"row\">"); out.raw(time(event.time))
+            out.raw("</th><td>"); out.escaped(event.event)
+            out.raw("</td><td>"); out.escaped(event.stage ?? "")
+            out.raw("</td><td>"); out.escaped(event.by ?? "")
+            out.raw("</td><td>"); out.escaped(firstLine(event.message))
+            out.raw("</td></tr>")
         }
-        out += "</tbody></table></div>\n</section>\n"
-        HTMLPage.end(into: &out)
-        return out
+        out.raw("</tbody></table></div>\n</section>\n</main>\n</body>\n</html>\n")
+    }
+
+    /// `plainVersion` as text.
+    static func plainVersion(_ version: RegistrySite.ModelPages.Version, of pages: RegistrySite.ModelPages) -> String {
+        var out = PageBytes()
+        plainVersion(version, of: pages, into: &out)
+        return out.text
     }
 
     /// The document `plainVersion` writes (what it is checked against).

@@ -140,4 +140,31 @@ struct SitePageTests {
         #expect(fast.contains("first &quot;quoted&quot; &lt;release&gt; &amp; more"))
         #expect(fast.contains("<td>assigned</td><td>dev</td>"))
     }
+
+    @Test("a model page written directly equals HTMLPage.render of its document: an unassignment, a deregistered version, a deprecation, escaping")
+    func modelPageEqualsDocument() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("m.txt", "w\n")
+        _ = try repo.commitAll("one")
+        #expect(try MLGateExecutable.run(["register", "churn", "-m", "a <first> & \"one\"", "-C", repo.path], in: repo.path).status == 0)
+        #expect(try MLGateExecutable.run(["assign", "churn", "dev", "--version", "v0.0.1", "-C", repo.path], in: repo.path).status == 0)
+        try repo.write("m.txt", "w2\n")
+        _ = try repo.commitAll("two")
+        #expect(try MLGateExecutable.run(["register", "churn", "-C", repo.path], in: repo.path).status == 0)
+        #expect(try MLGateExecutable.run(["assign", "churn", "staging", "--version", "v0.0.2", "-C", repo.path], in: repo.path).status == 0)
+        #expect(try MLGateExecutable.run(["unassign", "churn", "dev", "--version", "v0.0.1", "-C", repo.path], in: repo.path).status == 0)
+        #expect(try MLGateExecutable.run(["deregister", "churn", "v0.0.1", "-C", repo.path], in: repo.path).status == 0)
+        #expect(try MLGateExecutable.run(["deprecate", "churn", "-C", repo.path], in: repo.path).status == 0)
+        let repository = try Repository(discovering: repo.path)
+        let state = try RegistryState(repository: repository)
+        let model = try #require(state.model("churn"))
+        let stages = ["dev", "staging", "production"]
+        let pages = RegistrySite.ModelPages(model: model, stages: stages, events: RegistryTimeline.events(of: model, repository: repository))
+        var fast = PageBytes()
+        SitePages.model(pages, stages: stages, into: &fast)
+        #expect(fast.text == SitePages.modelDocument(pages, stages: stages))
+        #expect(fast.text.contains("a &lt;first&gt; &amp; &quot;one&quot;"))
+        #expect(fast.text.contains("<td>deregistered</td>"))
+        #expect(fast.text.contains("<dt>Deprecated</dt>"))
+    }
 }
