@@ -26,7 +26,8 @@ runs=${BENCH_RUNS:-7}
 
 now() { date +%s%N; }
 # interleaved NAME=COMMAND... : each round runs every command once, in turn, so drift on a
-# shared machine affects all of them alike; prints "name median" lines.
+# shared machine affects all of them alike; prints "name median" lines. $untimed_after, when
+# set, runs after each command, untimed (to clean up what the command wrote).
 interleaved() {
   local names=() cmds=()
   while [ $# -gt 0 ]; do names+=("${1%%=*}"); cmds+=("${1#*=}"); shift; done
@@ -35,6 +36,7 @@ interleaved() {
     for i in "${!cmds[@]}"; do
       local t0; t0=$(now); eval "${cmds[$i]}" >/dev/null 2>&1 || true
       echo "${names[$i]} $(( $(now) - t0 ))" >> "$file"
+      if [ -n "${untimed_after:-}" ]; then eval "$untimed_after"; fi
     done
   done
   for name in "${names[@]}"; do
@@ -440,9 +442,10 @@ rm -rf "$s"
 t="$work/site"; registry_repo "$t" 100 1000 50; git -C "$t" pack-refs --all
 site_out="/dev/shm/mlgate-bench-site-$$"
 saved_runs=$runs; runs=${SITE_RUNS:-3}
-results=$(cd "$t" && interleaved "site=$mlgate site $site_out-\$RANDOM" "status=$mlgate status" "history=$mlgate history")
+# Each site is removed before the next command runs: 425 MB of pages left on tmpfs per run
+# make the kernel's page allocation, and so every later run, slower.
+results=$(cd "$t" && untimed_after="rm -rf $site_out" interleaved "site=$mlgate site $site_out" "status=$mlgate status" "history=$mlgate history")
 runs=$saved_runs
-rm -rf "$site_out"-*
 t_site=$(pick site <<< "$results"); t_status=$(pick status <<< "$results"); t_history=$(pick history <<< "$results")
 t0=$(now); (cd "$t" && "$mlgate" site "$work/site-disk" >/dev/null); t_disk=$(awk -v a="$t0" -v b="$(now)" 'BEGIN {printf "%.3f", (b - a) / 1e9}')
 rm -rf "$work/site-disk"
