@@ -7,7 +7,7 @@ public struct ExpressionError: Error, Sendable, Equatable, CustomStringConvertib
     public let phase: Phase
     /// What went wrong, in GitHub's wording where it has one.
     public let message: String
-    /// 1-based character offset in the expression, when known.
+    /// 1-based offset in the expression, in UTF-16 units as GitHub counts them, when known.
     public let position: Int?
     /// 0-based character offset of the failing `${{` in the template that held the
     /// expression, when it came from one.

@@ -9,7 +9,11 @@ struct Lexer {
 
     init(_ text: String) {
         self.text = text
-        self.input = Array(text.utf16)
+        // ASCII text (nearly every expression) has the same units in UTF-8 as in UTF-16,
+        // and its UTF-8 is read without transcoding.
+        var text = text
+        let ascii = text.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 } ? bytes.map(UInt16.init) : nil }
+        self.input = ascii ?? Array(text.utf16)
     }
 
     mutating func tokenize() throws(ExpressionError) -> [Token] {
@@ -61,7 +65,17 @@ struct Lexer {
     }
 
     private func lexeme() -> String {
-        String(decoding: input[start..<offset], as: UTF16.self)
+        Self.text(input[start..<offset])
+    }
+
+    /// The text of UTF-16 units; ASCII is copied byte by byte (decoding UTF-16 costs more).
+    static func text(_ units: ArraySlice<UInt16>) -> String {
+        guard units.allSatisfy({ $0 < 0x80 }) else { return String(decoding: units, as: UTF16.self) }
+        return String(unsafeUninitializedCapacity: units.count) { buffer in
+            var i = 0
+            for unit in units { buffer[i] = UInt8(truncatingIfNeeded: unit); i += 1 }
+            return i
+        }
     }
 
     private mutating func add(_ kind: Token.Kind) {
@@ -100,7 +114,7 @@ struct Lexer {
             throw unexpected(String(decoding: input[start...], as: UTF16.self))
         }
         offset += 1
-        let raw = String(decoding: input[(start + 1)..<(offset - 1)], as: UTF16.self)
+        let raw = Self.text(input[(start + 1)..<(offset - 1)])
         var token = Token(kind: .string, lexeme: lexeme(), offset: start)
         token.stringValue = raw.replacingOccurrences(of: "''", with: "'")
         tokens.append(token)

@@ -15,8 +15,8 @@ final class ConsoleOutput: @unchecked Sendable {
         write(1, text, terminator: terminator)
     }
 
-    func err(_ text: String) {
-        write(2, text)
+    func err(_ text: String, terminator: String = "\n") {
+        write(2, text, terminator: terminator)
     }
 
     private func write(_ fd: Int32, _ text: String, terminator: String = "\n") {

@@ -75,13 +75,26 @@ enum WorkflowLoader {
     /// `path` as seen from the folder `root`: below it without a prefix, elsewhere with `../`
     /// (as far up as needed), and absolute when they share nothing but `/`.
     static func relative(_ path: String, to root: String) -> String {
-        let target = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
-        let base = URL(fileURLWithPath: root).standardizedFileURL.pathComponents
+        let target = components(path), base = components(root)
         var common = 0
         while common < min(target.count, base.count), target[common] == base[common] { common += 1 }
-        guard common > 1 else { return URL(fileURLWithPath: path).standardizedFileURL.path }
+        guard common > 0 else { return "/" + target.joined(separator: "/") }
         let parts = Array(repeating: "..", count: base.count - common) + target[common...]
         return parts.joined(separator: "/")
+    }
+
+    /// A path's folders and name from the root, with `.` and `..` resolved as
+    /// `URL.standardizedFileURL` resolves them (without following links); relative paths
+    /// are read from the current folder.
+    static func components(_ path: String) -> [Substring] {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var out: [Substring] = []
+        for part in absolute.split(separator: "/") {
+            if part == "." { continue }
+            if part == ".." { if !out.isEmpty { out.removeLast() }; continue }
+            out.append(part)
+        }
+        return out
     }
 }
 

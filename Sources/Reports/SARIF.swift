@@ -7,26 +7,29 @@ public struct Finding: Sendable, Equatable {
     public let file: String
     public let line: Int
     public let column: Int
+    /// `error` or `warning` (SARIF's levels).
+    public let level: String
 
     /// Creates a finding.
-    public init(rule: String, message: String, file: String, line: Int, column: Int) {
+    public init(rule: String, message: String, file: String, line: Int, column: Int, level: String = "error") {
         self.rule = rule
         self.message = message
         self.file = file
         self.line = line
         self.column = column
+        self.level = level
     }
 }
 
 /// SARIF 2.1.0, the format GitHub code scanning and editors read.
 public enum SARIF {
-    /// A SARIF log with one run of `tool` holding `findings` (as errors).
+    /// A SARIF log with one run of `tool` holding `findings` (at their levels).
     public static func render(tool: String, version: String, findings: [Finding]) -> String {
         let rules = Array(Set(findings.map(\.rule))).sorted().map {
             Rule(id: $0, shortDescription: Text(text: $0))
         }
         let results = findings.map { finding in
-            Result(ruleId: finding.rule, level: "error", message: Text(text: finding.message), locations: [
+            Result(ruleId: finding.rule, level: finding.level, message: Text(text: finding.message), locations: [
                 Location(physicalLocation: PhysicalLocation(artifactLocation: ArtifactLocation(uri: finding.file),
                                                             region: Region(startLine: finding.line, startColumn: finding.column))),
             ])
@@ -157,7 +160,7 @@ public enum FindingsJSON {
     }
 
     private struct Entry: Encodable {
-        let file: String, line: Int, column: Int, rule: String, message: String
-        init(_ f: Finding) { (file, line, column, rule, message) = (f.file, f.line, f.column, f.rule, f.message) }
+        let file: String, line: Int, column: Int, rule: String, message: String, level: String
+        init(_ f: Finding) { (file, line, column, rule, message, level) = (f.file, f.line, f.column, f.rule, f.message, f.level) }
     }
 }

@@ -54,7 +54,7 @@ public indirect enum DynamicValue: Sendable {
         case .object(let pairs):
             var out: [(String, ExpressionValue)] = []
             for (k, v) in pairs {
-                guard !k.contains("${{"), let lv = v.literalValue else { return nil }
+                guard !k.has("${{"), let lv = v.literalValue else { return nil }
                 out.append((k, lv))
             }
             return .object(ExpressionObject(out))

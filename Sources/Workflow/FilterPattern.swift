@@ -47,7 +47,7 @@ public struct FilterPattern: Sendable {
             switch c {
             case "\\":
                 guard next < body.endIndex else { throw InvalidPattern(description: "pattern '\(source)' ends with a lone '\\'") }
-                out += NSRegularExpression.escapedPattern(for: String(body[next]))
+                escape(body[next], into: &out)
                 i = body.index(after: next)
                 continue
             case "*":
@@ -80,11 +80,21 @@ public struct FilterPattern: Sendable {
                 i = body.index(after: close)
                 continue
             default:
-                out += NSRegularExpression.escapedPattern(for: String(c))
+                escape(c, into: &out)
             }
             i = next
         }
         return (out + "$", isNegated)
+    }
+
+    /// Appends `c` as a regular expression matching itself (letters, digits and `/` need no
+    /// escape; NSRegularExpression's own escaper costs far more per character).
+    private static func escape(_ c: Character, into out: inout String) {
+        if c.isASCII, c.isLetter || c.isNumber || c == "/" || c == "_" || c == "-" || c == " " {
+            out.append(c)
+        } else {
+            out += NSRegularExpression.escapedPattern(for: String(c))
+        }
     }
 
     /// Whether `text` matches the pattern (ignoring its `!`).

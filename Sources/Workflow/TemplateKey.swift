@@ -15,7 +15,7 @@ public enum TemplateKey: Sendable {
     /// The kind of `key` as written. An expression key that does not parse is read as a
     /// name; the decoder reports it where it was written.
     public init(_ key: String) {
-        guard key.contains("${{") else {
+        guard key.has("${{") else {
             self = .name(key)
             return
         }
@@ -30,9 +30,9 @@ public enum TemplateKey: Sendable {
 
     /// Whether `key` is `${{ insert }}` (spaces inside the braces are free).
     public static func isInsertDirective(_ key: String) -> Bool {
-        let trimmed = key.trimmingCharacters(in: .whitespaces)
+        let trimmed = key.trimmedSpaces()
         guard trimmed.hasPrefix("${{"), trimmed.hasSuffix("}}") else { return false }
-        return trimmed.dropFirst(3).dropLast(2).trimmingCharacters(in: .whitespaces) == "insert"
+        return trimmed.dropFirst(3).dropLast(2).trimmedSpaces() == "insert"
     }
 
     /// The pairs `key: value` stands for: one pair for a name or an expression key (the

@@ -6,7 +6,7 @@ import YAMLSource
 /// (`PopularActions`) — unknown inputs, required ones missing, deprecated ones used, majors
 /// whose runtime GitHub no longer runs; and the outputs a local action declares, for the
 /// expression checks (`steps.ID.outputs.NAME`).
-enum WorkflowActionUse {
+public enum WorkflowActionUse {
     /// A local action's metadata as the checks need it.
     struct LocalAction {
         let name: String
@@ -16,6 +16,10 @@ enum WorkflowActionUse {
         var inputNames: [String] = []
         var outputs: Set<String> = []
     }
+
+    /// How a problem of a local action's own metadata begins: it is the action's, not the
+    /// step's, so a lint reports it once, at the first use (as actionlint does).
+    public static let metadataProblem = "description is required in metadata of "
 
     /// Reads `path`'s action.yml (or .yaml) through `read` (paths relative to the repository).
     static func local(_ path: String, read: (String) -> String?) -> LocalAction? {
@@ -37,17 +41,21 @@ enum WorkflowActionUse {
 
     /// Findings for one step's `uses:` and `with:`; the local action read, if any.
     @discardableResult
-    static func check(step: YAMLNode, read: (String) -> String?, into out: inout [Diagnostic]) -> LocalAction? {
+    static func check(step: YAMLNode, read: ((String) -> String?)?, into out: inout [Diagnostic]) -> LocalAction? {
         guard let usesNode = step["uses"], let uses = usesNode.scalar, !uses.has("${{") else { return nil }
         let withKeys = step["with"]?.keyNodes ?? []
         let given = Set(withKeys.map { $0.1.lowercased() })
         if uses.hasPrefix("./") {
+            guard let read else { return nil }
             guard let action = local(uses, read: read) else {
-                out.append(Diagnostic(usesNode.location, "local action \"\(uses)\" has no action.yml or action.yaml in the repository; check the path", rule: "action"))
+                // A step may create it (a checkout of another repository or branch), as
+                // actionlint assumes: a warning.
+                out.append(Diagnostic(usesNode.location, "local action \"\(uses)\" has no action.yml or action.yaml in the repository; check the path, "
+                                      + "unless an earlier step checks it out", rule: "repository", severity: .warning))
                 return nil
             }
             if !action.hasDescription {
-                out.append(Diagnostic(usesNode.location, "description is required in metadata of \"\(action.name)\" action at \"\(uses)\"", rule: "action"))
+                out.append(Diagnostic(usesNode.location, metadataProblem + "\"\(action.name)\" action at \"\(uses)\"", rule: "action"))
             }
             let required = action.inputNames.filter { action.inputs[$0.lowercased()]?.required == true }.sorted()
             for name in required where !given.contains(name.lowercased()) {
@@ -69,9 +77,14 @@ enum WorkflowActionUse {
         // owner/repo[/path]@ref
         guard let at = uses.lastIndex(of: "@") else { return nil }
         let parts = uses[..<at].split(separator: "/")
-        guard parts.count >= 2, let entry = PopularActions.known["\(parts[0])/\(parts[1])".lowercased()] else { return nil }
         let ref = uses[uses.index(after: at)...]
-        guard ref.hasPrefix("v"), let major = Int(ref.dropFirst().prefix { $0.isNumber }) else { return nil }
+        guard parts.count >= 2, ref.hasPrefix("v"), let major = Int(ref.dropFirst().prefix { $0.isNumber }) else { return nil }
+        if let outdated = PopularActions.outdatedOnly[uses[..<at].lowercased()], outdated.contains(major) {
+            out.append(Diagnostic(usesNode.location, "the runner of \"\(uses)\" action is too old to run on GitHub Actions; update it to \(uses[..<at])@v\((outdated.max() ?? major) + 1) or later",
+                                  rule: "action"))
+            return nil
+        }
+        guard let entry = PopularActions.known["\(parts[0])/\(parts[1])".lowercased()] else { return nil }
         if entry.outdated.contains(major) {
             out.append(Diagnostic(usesNode.location, "the runner of \"\(uses)\" action is too old to run on GitHub Actions; update it to \(parts[0])/\(parts[1])@v\(entry.current.keys.max() ?? major + 1)",
                                   rule: "action"))

@@ -41,7 +41,10 @@ public enum WorkflowAudits {
 
     /// Untrusted event text interpolated into `run:` scripts, and into the JavaScript of
     /// `actions/github-script`'s `script:` (the same rule as lint's).
-    static func injections(in steps: [Step], owner: String) -> [WorkflowAudit] {
+    /// With the workflow's `source`, each finding is placed at the untrusted value in the
+    /// script (else at the script's start).
+    static func injections(in steps: [Step], owner: String, source: String? = nil) -> [WorkflowAudit] {
+        let lines = source.map(SourceLines.init)
         var findings: [WorkflowAudit] = []
         for step in steps {
             var scripts: [(TemplateString, String, String)] = []
@@ -54,9 +57,13 @@ public enum WorkflowAudits {
                 for part in script.template.parts {
                     guard case .expression(let expression) = part else { continue }
                     for path in expression.accessedPaths where WorkflowLinter.isUntrusted(path) {
+                        let written = lines.flatMap {
+                            WorkflowDefinitions.find(path, in: expression.source, from: script.location, lines: $0)
+                                ?? WorkflowDefinitions.find("github", in: expression.source, from: script.location, lines: $0)
+                        }
                         findings.append(WorkflowAudit(rule: "template-injection", severity: "high",
                             message: "\"\(path)\" is untrusted input and is interpolated into the \(what) of step \(step.index + 1) of \(owner), where it can inject code; pass it through an env variable (env: { VALUE: ${{ \(path) }} }) \(instead)",
-                            location: script.location))
+                            location: written ?? script.location))
                     }
                 }
             }
@@ -84,8 +91,8 @@ public enum WorkflowAudits {
                     checksOutHead = step.with.contains { key, value in key == "ref" && headReferences.contains { value.source.contains($0) } }
                 } else if let run = step.run {
                     let text = run.source
-                    checksOutHead = (text.contains("git checkout") || text.contains("git fetch") || text.contains("gh pr checkout"))
-                        && (headReferences.contains { text.contains($0) } || text.contains("gh pr checkout"))
+                    checksOutHead = (text.has("git checkout") || text.has("git fetch") || text.has("gh pr checkout"))
+                        && (headReferences.contains { text.has($0) } || text.has("gh pr checkout"))
                 } else {
                     checksOutHead = false
                 }
@@ -162,7 +169,7 @@ public enum WorkflowAudits {
                 guard let secret = secrets.first else { continue }
                 let echoed = run.source.split(separator: "\n").contains { line in
                     let trimmed = line.trimmingCharacters(in: .whitespaces)
-                    return (trimmed.hasPrefix("echo") || trimmed.hasPrefix("printf") || trimmed.hasPrefix("print(")) && trimmed.contains("secrets.")
+                    return (trimmed.hasPrefix("echo") || trimmed.hasPrefix("printf") || trimmed.hasPrefix("print(")) && trimmed.has("secrets.")
                 }
                 out.append(WorkflowAudit(rule: "secrets-in-run", severity: echoed ? "high" : "medium",
                     message: echoed

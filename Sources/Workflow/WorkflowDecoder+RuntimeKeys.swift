@@ -49,7 +49,7 @@ extension WorkflowDecoder {
     mutating func checkExpressions(_ node: YAMLNode, scope: ContextScope) {
         switch node.content {
         case .scalar(let text, _):
-            if text.contains("${{") { _ = parseTemplate(text, node, scope: scope) }
+            if text.has("${{") { _ = parseTemplate(text, node, scope: scope) }
         case .sequence(let items):
             for item in items { checkExpressions(item, scope: scope) }
         case .mapping(let pairs):

@@ -37,12 +37,24 @@ extension WorkflowDecoder {
         }
     }
 
-    /// Where a failing `${{` is: exact for one-line scalars, the scalar's start otherwise.
+    /// Where a failing expression is: for one-line scalars the token it failed at (else its
+    /// `${{`), the scalar's start otherwise.
     static func location(of error: ExpressionError, in text: String, node: YAMLNode) -> SourceLocation {
-        guard let offset = error.templateOffset, !text.contains("\n"),
-              case .scalar(_, let quoted) = node.content else { return node.location }
+        guard let offset = error.templateOffset, !text.has("\n"),
+              case .scalar(let raw, let quoted) = node.content else { return node.location }
         let opening = quoted && !text.hasPrefix("${{") ? 1 : 0
-        return SourceLocation(file: node.location.file, line: node.location.line, column: node.location.column + offset + opening)
+        var column = node.location.column + offset + opening
+        if let position = error.position {
+            if raw == text {
+                // The expression starts after `${{` and the spaces after it.
+                let spaces = text.utf16.dropFirst(offset + 3).prefix { $0 == 0x20 || $0 == 0x09 }.count
+                column += 3 + spaces + position - 1
+            } else if !raw.has("${{"), raw == raw.trimmedSpaces() {
+                // A bare condition, read as `${{ condition }}`.
+                column = node.location.column + (quoted ? 1 : 0) + position - 1
+            }
+        }
+        return SourceLocation(file: node.location.file, line: node.location.line, column: column)
     }
 
     mutating func templateString(_ node: YAMLNode, scope: ContextScope) -> TemplateString? {
@@ -54,8 +66,8 @@ extension WorkflowDecoder {
     /// `if:` accepts a bare expression or `${{ }}`.
     mutating func condition(_ node: YAMLNode, scope: ContextScope) -> Condition? {
         guard let text = string(node, "'if'") else { return nil }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        let source = trimmed.contains("${{") ? trimmed : "${{ \(trimmed) }}"
+        let trimmed = text.trimmedSpaces(newlines: true)
+        let source = trimmed.has("${{") ? trimmed : "${{ \(trimmed) }}"
         guard let template = parseTemplate(source, node, scope: scope) else { return nil }
         return Condition(source: text, template: template, location: node.location)
     }
@@ -65,7 +77,7 @@ extension WorkflowDecoder {
     /// returned as a single entry without a name and evaluated to an object when it runs.
     mutating func envMap(_ node: YAMLNode, scope: ContextScope, what: String = "env", wholeExpression: Bool = false) -> [(String, TemplateString)] {
         if node.isNull { return [] }
-        if wholeExpression, case .scalar(let text, _) = node.content, text.contains("${{") {
+        if wholeExpression, case .scalar(let text, _) = node.content, text.has("${{") {
             return templateString(node, scope: scope).map { [("", $0)] } ?? []
         }
         guard case .mapping(let pairs) = node.content else {
@@ -75,11 +87,11 @@ extension WorkflowDecoder {
         var result: [(String, TemplateString)] = []
         for (k, v) in pairs {
             guard let key = string(k, "a name in '\(what)'") else { continue }
-            if key.contains("${{") {
+            if key.has("${{") {
                 // Evaluated when it runs: an expression name, or `${{ insert }}` of an
                 // expression giving an object.
                 if TemplateKey.isInsertDirective(key) {
-                    guard case .scalar(let text, _) = v.content, text.contains("${{") else {
+                    guard case .scalar(let text, _) = v.content, text.has("${{") else {
                         report(v, "the value of '${{ insert }}' in '\(what)' must be an expression giving a mapping, such as ${{ fromJSON(vars.EXTRA) }}")
                         continue
                     }
@@ -114,7 +126,7 @@ extension WorkflowDecoder {
     mutating func dynamic(_ node: YAMLNode, scope: ContextScope) -> DynamicValue {
         switch node.content {
         case .scalar(let s, let quoted):
-            if s.contains("${{") {
+            if s.has("${{") {
                 guard let t = parseTemplate(s, node, scope: scope) else { return .literal(.null) }
                 return .template(t)
             }
@@ -133,7 +145,7 @@ extension WorkflowDecoder {
     /// expression that does not parse, or uses what `scope` does not allow, is reported.
     mutating func templateKey(_ node: YAMLNode, scope: ContextScope) -> String? {
         guard let key = string(node, "a key") else { return nil }
-        if key.contains("${{"), !TemplateKey.isInsertDirective(key) {
+        if key.has("${{"), !TemplateKey.isInsertDirective(key) {
             guard parseTemplate(key, node, scope: scope) != nil else { return nil }
         }
         return key

@@ -23,20 +23,20 @@ public struct WorkflowDecoder: YAMLReader {
     }
 
     /// `decodeLeniently`, with the YAML tree it read (for lint rules that read the tree).
-    public static func decodeWithTree(_ text: String, file: String) -> (Workflow?, [Diagnostic], YAMLNode?) {
+    public static func decodeWithTree(_ text: String, file: String) -> (Workflow?, [Diagnostic], YAMLDocument?) {
         var decoder = WorkflowDecoder(file: file)
-        let root: YAMLNode?
+        let document: YAMLDocument?
         do {
-            root = try YAMLNode.parse(text, file: file)
+            document = try YAMLNode.parseDocument(text, file: file)
         } catch {
             return (nil, error.diagnostics, nil)
         }
-        guard let root else {
+        guard let document else {
             return (nil, [Diagnostic(SourceLocation(file: file, line: 1, column: 1), "the workflow file is empty; it needs 'on:' and 'jobs:'")], nil)
         }
-        let workflow = decoder.workflow(root)
+        let workflow = decoder.workflow(document.root)
         if let workflow { decoder.diagnostics += WorkflowValidator.validate(workflow) }
-        return (workflow, WorkflowError(decoder.diagnostics).diagnostics, root)
+        return (workflow, WorkflowError(decoder.diagnostics).diagnostics, document)
     }
 
     private init(file: String) { self.file = file }
@@ -221,13 +221,13 @@ public struct WorkflowDecoder: YAMLReader {
             let options = map["options"].map { stringList($0, "options") } ?? []
             if kind == .choice, options.isEmpty { report(value, "choice input '\(name)' needs 'options:'") }
             let defaultValue = map["default"].flatMap { $0.scalar }
-            if event == "workflow_call", let node = map["default"], let text = defaultValue, text.contains("${{") {
+            if event == "workflow_call", let node = map["default"], let text = defaultValue, text.has("${{") {
                 _ = parseTemplate(text, node, scope: .runName)
             }
             if kind == .choice, let d = defaultValue, !options.contains(d) {
                 report(map["default"]!, "default '\(d)' of input '\(name)' is not one of its options")
             }
-            if kind == .boolean, let d = defaultValue, d != "true", d != "false", !d.contains("${{") {
+            if kind == .boolean, let d = defaultValue, d != "true", d != "false", !d.has("${{") {
                 report(map["default"]!, "default of boolean input '\(name)' must be true or false", rule: "events")
             }
             result.append(WorkflowInput(
@@ -424,7 +424,7 @@ public struct WorkflowDecoder: YAMLReader {
         // GitHub accepts the names in any case (`PowerShell`); its runner then looks the
         // name up on PATH as written (see `Shell.resolve`).
         if Self.builtinShells.contains(shell.lowercased()) { return }
-        if !shell.contains("{0}") {
+        if !shell.has("{0}") {
             report(node, "unknown shell '\(shell)'; use bash, sh, python, pwsh, or a command with '{0}' for the script path", rule: "shell-name")
         }
     }
@@ -436,7 +436,7 @@ public struct WorkflowDecoder: YAMLReader {
         // A job's shell may be an expression, as its working-directory may (GitHub's schema);
         // a workflow's may not, and its expression is reported by the scope's contexts.
         var shellTemplate: TemplateString?
-        if let text = shell, text.contains("${{"), let node = run["shell"] {
+        if let text = shell, text.has("${{"), let node = run["shell"] {
             shellTemplate = templateString(node, scope: scope)
             shell = nil
         }

@@ -15,8 +15,12 @@ enum WorkflowDefinitions {
         var needs: Set<String> = []
         var matrix: Set<String>?          // nil: computed (fromJSON…), so anything goes
         var steps: Set<String>?           // nil: steps are not in scope here
-        var stepOutputs: [String: Set<String>] = [:]  // the outputs of steps that use a local action
+        var stepOutputs: [String: Set<String>] = [:]  // the outputs of steps that use a local or popular action
         var stepsDescription: String { "{" + (steps ?? []).sorted().joined(separator: ", ") + "}" }
+        /// The type of each context here.
+        var types: [String: ExpressionType] = [:]
+        /// The typed values (checked by their key's type), which the text checks skip.
+        var typed: Set<Place> = []
     }
 
     static func check(_ root: YAMLNode, source: String, read: ((String) -> String?)? = nil, into out: inout [Diagnostic]) {
@@ -29,6 +33,11 @@ enum WorkflowDefinitions {
                 names = (names ?? []).union(on[event]?["inputs"]?.entries.map { $0.0.lowercased() } ?? [])
             }
             base.inputs = names
+        }
+        base.types = WorkflowContextTypes.base(root)
+        checkTyped(typedWorkflowKeys(root), scope: base, lines: lines, typed: &base.typed, into: &out)
+        for (key, value) in root.entries where key == "env" || key == "concurrency" || key == "run-name" {
+            walk(value, key: key, scope: base, lines: lines, into: &out)
         }
         let jobs = root["jobs"]?.entries ?? []
         for (id, job) in jobs {
@@ -44,29 +53,48 @@ enum WorkflowDefinitions {
             var scope = base
             if let needs = job["needs"] { scope.needs = Set((needs.scalar.map { [$0] } ?? needs.items?.compactMap(\.scalar) ?? []).map { $0.lowercased() }) }
             scope.matrix = matrixKeys(job["strategy"]?["matrix"])
+            scope.types["matrix"] = WorkflowContextTypes.matrix(job["strategy"]?["matrix"])
+            scope.types["needs"] = WorkflowContextTypes.needs(scope.needs, outputs: base.jobOutputs)
+            checkTyped(typedJobKeys(job), scope: scope, lines: lines, typed: &scope.typed, into: &out)
             // Job-level values (steps are not in scope; job outputs see every step).
             for (key, value) in job.entries where !["steps", "strategy", "outputs"].contains(key) {
                 walk(value, key: key, scope: scope, lines: lines, into: &out)
             }
             let stepNodes = job["steps"]?.items ?? []
-            let allSteps = Set(stepNodes.compactMap { $0["id"]?.scalar?.lowercased() })
+            // Each step's outputs, when its action declares them (nil: any name).
+            var stepOutputs: [(id: String, outputs: Set<String>?)] = []
+            for step in stepNodes {
+                guard let id = step["id"]?.scalar?.lowercased() else { continue }
+                var declared: Set<String>?
+                if let uses = step["uses"]?.scalar {
+                    if uses.hasPrefix("./") {
+                        if let read { declared = WorkflowActionUse.local(uses, read: read)?.outputs }
+                    } else {
+                        declared = PopularActions.outputs(of: uses)
+                    }
+                }
+                stepOutputs.append((id, declared))
+            }
             if let outputs = job["outputs"] {
                 var withSteps = scope
-                withSteps.steps = allSteps
+                withSteps.steps = Set(stepOutputs.map(\.id))
+                withSteps.types["steps"] = WorkflowContextTypes.steps(Dictionary(stepOutputs, uniquingKeysWith: { a, _ in a }))
                 walk(outputs, key: "outputs", scope: withSteps, lines: lines, into: &out)
             }
             var earlier: Set<String> = []
             var outputs: [String: Set<String>] = [:]
+            var earlierTypes: [String: Set<String>?] = [:]
             for step in stepNodes {
                 var stepScope = scope
                 stepScope.steps = earlier
                 stepScope.stepOutputs = outputs
+                stepScope.types["steps"] = WorkflowContextTypes.steps(earlierTypes)
+                checkTyped(typedStepKeys(step), scope: stepScope, lines: lines, typed: &stepScope.typed, into: &out)
                 walk(step, key: "step", scope: stepScope, lines: lines, into: &out)
-                if let id = step["id"]?.scalar {
-                    earlier.insert(id.lowercased())
-                    if let read, let uses = step["uses"]?.scalar, uses.hasPrefix("./"), let action = WorkflowActionUse.local(uses, read: read) {
-                        outputs[id.lowercased()] = action.outputs
-                    }
+                if let id = step["id"]?.scalar?.lowercased(), let known = stepOutputs.first(where: { $0.id == id }) {
+                    earlier.insert(id)
+                    if earlierTypes[id] == nil { earlierTypes[id] = known.outputs }
+                    if let declared = known.outputs { outputs[id] = declared }
                 }
             }
         }
@@ -99,13 +127,19 @@ enum WorkflowDefinitions {
         switch node.content {
         case .scalar(let text, _):
             if key == "if", !text.has("${{") {
-                check(expression: text, node: node, scope: scope, lines: lines, into: &out)
+                checkExpression(text, node: node, scope: scope, lines: lines, into: &out)
             } else if text.has("${{") {
-                var reported = false
+                // As actionlint: the string's expressions in order, up to the first with a
+                // problem; the values text would show only when none has one.
+                let typed = key == "if" || scope.typed.contains(Place(node))
+                var shown: [(String, ExpressionType)] = []
                 for inner in segments(text) {
-                    checkValue(inner, key: key, node: node, scope: scope, lines: lines, into: &out)
-                    if !reported { reported = check(expression: inner, node: node, scope: scope, lines: lines, into: &out) }
+                    let literal = checkValue(inner, key: key, node: node, scope: scope, lines: lines, into: &out)
+                    let (typing, reported) = checkExpression(inner, node: node, scope: scope, lines: lines, into: &out)
+                    if literal || reported { return }
+                    if !typed, let typing { shown.append((inner, typing.type)) }
                 }
+                for (inner, type) in shown { checkShown(inner, type, node: node, lines: lines, into: &out) }
             }
         case .sequence(let items):
             for item in items { walk(item, key: key, scope: scope, lines: lines, into: &out) }
@@ -114,33 +148,12 @@ enum WorkflowDefinitions {
         }
     }
 
-    /// Keys whose values are text: an object there is printed as nothing useful.
-    static let textKeys: Set<String> = ["run", "name", "run-name", "working-directory", "shell"]
-    /// Paths that are objects whatever the workflow holds.
-    static let objectPaths: Set<String> = ["github", "github.event", "env", "vars", "secrets", "inputs", "matrix", "steps", "needs",
-                                           "job", "runner", "strategy", "jobs"]
-
-    /// What a `${{ }}` evaluates to, where that is wrong whatever the run: an object in
-    /// text, and `fromJSON` of a literal that is not JSON.
-    static func checkValue(_ inner: String, key: String, node: YAMLNode, scope: Scope, lines: SourceLines, into out: inout [Diagnostic]) {
-        guard textKeys.contains(key) || mentions(inner, ["fromjson"]) else { return }
-        let trimmed = inner.trimmingCharacters(in: .whitespaces)
-        let lowered = trimmed.lowercased()
-        if textKeys.contains(key) {
-            let parts = lowered.split(separator: ".")
-            // steps.X and needs.X (and their outputs) are objects when X is defined (else the
-            // property check says so).
-            func defined(_ context: Substring, _ name: Substring) -> Bool {
-                context == "steps" ? scope.steps?.contains(String(name)) == true : context == "needs" && scope.needs.contains(String(name))
-            }
-            let isObject = objectPaths.contains(lowered)
-                || (parts.count == 2 && defined(parts[0], parts[1]))
-                || (parts.count == 3 && defined(parts[0], parts[1]) && parts[2] == "outputs")
-            if isObject, lowered.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }) {
-                out.append(Diagnostic(location(of: "${{", in: "${{" + inner + "}}", node: node, lines: lines),
-                                      "\(trimmed) is an object: in text it prints as \"Object\"; use toJSON(\(trimmed)) or one of its properties", rule: "expression"))
-            }
-        }
+    /// `fromJSON` of a literal that is not JSON: wrong whatever the run.
+    @discardableResult
+    static func checkValue(_ inner: String, key: String, node: YAMLNode, scope: Scope, lines: SourceLines, into out: inout [Diagnostic]) -> Bool {
+        guard mentions(inner, ["fromjson"]) else { return false }
+        let before = out.count
+        let trimmed = inner.trimmedSpaces()
         var from = trimmed.startIndex
         while let call = trimmed.range(of: "fromjson(", options: .caseInsensitive, range: from..<trimmed.endIndex) {
             from = call.upperBound
@@ -161,6 +174,7 @@ enum WorkflowDefinitions {
             out.append(Diagnostic(location(of: "'" + String(argument.dropFirst().prefix(8)), in: inner, node: node, lines: lines),
                                   "fromJSON('\(literal)') cannot succeed: the literal is not JSON", rule: "expression"))
         }
+        return out.count > before
     }
 
     /// Checks one expression; true when it reported (the string's first finding).
@@ -214,17 +228,33 @@ enum WorkflowDefinitions {
     /// first line (after where the scalar starts), else on the lines after it (a block
     /// scalar's), else the scalar's own position.
     static func location(of context: String, in expression: String, node: YAMLNode, lines: SourceLines) -> SourceLocation {
-        let first = node.location.line
-        guard first >= 1, first <= lines.all.count else { return node.location }
+        find(context, in: expression, from: node.location, lines: lines) ?? node.location
+    }
+
+    /// Where `context` is written inside the first occurrence of `expression` at or after
+    /// `start` (a value's position), within the 500 lines after it.
+    static func find(_ context: String, in expression: String, from start: SourceLocation, lines: SourceLines) -> SourceLocation? {
+        let first = start.line
+        guard first >= 1, first <= lines.all.count else { return nil }
         for line in first...min(lines.all.count, first + 500) {
             let text = lines.all[line - 1]
-            let startColumn = line == first ? min(max(0, node.location.column - 1), text.count) : 0
+            let startColumn = line == first ? min(max(0, start.column - 1), text.count) : 0
             let from = text.index(text.startIndex, offsetBy: startColumn)
             guard let found = text.range(of: expression, range: from..<text.endIndex),
                   let name = text.range(of: context, options: .caseInsensitive, range: found) else { continue }
-            return SourceLocation(file: node.location.file, line: line, column: text.distance(from: text.startIndex, to: name.lowerBound) + 1)
+            return SourceLocation(file: start.file, line: line, column: text.distance(from: text.startIndex, to: name.lowerBound) + 1)
         }
-        return node.location
+        return nil
+    }
+
+    /// Where the character at `offset` (UTF-16) of `expression` is in the source (the
+    /// expression found as `location(of:in:node:lines:)` finds a name); the scalar's position
+    /// when the expression is not written on one line.
+    static func location(at offset: Int, in expression: String, node: YAMLNode, lines: SourceLines) -> SourceLocation {
+        guard let start = find(expression, in: expression, from: node.location, lines: lines) else { return node.location }
+        let clamped = min(max(0, offset), expression.utf16.count)
+        let characters = expression[..<String.Index(utf16Offset: clamped, in: expression)].count
+        return SourceLocation(file: start.file, line: start.line, column: start.column + characters)
     }
 }
 

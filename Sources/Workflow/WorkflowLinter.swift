@@ -21,22 +21,23 @@ public enum WorkflowLinter {
 
     /// Findings for a decoded workflow: untrusted input in scripts, and the high-severity
     /// security audits (`WorkflowAudits`); with `audits`, the medium ones too.
-    public static func lint(_ workflow: Workflow, audits: Bool = false) -> [Diagnostic] {
-        let injection = workflow.jobs.flatMap { job in injections(in: job.steps, owner: "job '\(job.id)'") }
+    /// With the workflow's `source`, untrusted input is reported where it is written.
+    public static func lint(_ workflow: Workflow, audits: Bool = false, source: String? = nil) -> [Diagnostic] {
+        let injection = workflow.jobs.flatMap { job in injections(in: job.steps, owner: "job '\(job.id)'", source: source) }
         let others = WorkflowAudits.audit(workflow).filter { $0.rule != "template-injection" && (audits || $0.isDefaultLint) }
         return injection + others.map { Diagnostic($0.location, $0.message, rule: $0.rule) }
     }
 
     /// Findings for a decoded action (its composite steps).
-    public static func lint(_ action: ActionDefinition) -> [Diagnostic] {
+    public static func lint(_ action: ActionDefinition, source: String? = nil) -> [Diagnostic] {
         guard case .composite(let steps) = action.runs else { return [] }
-        return injections(in: steps, owner: "the composite action")
+        return injections(in: steps, owner: "the composite action", source: source)
     }
 
     /// Untrusted input interpolated into `run:` scripts: the security check's
     /// `template-injection` audit, reported under actionlint's rule name.
-    private static func injections(in steps: [Step], owner: String) -> [Diagnostic] {
-        WorkflowAudits.injections(in: steps, owner: owner).map { Diagnostic($0.location, $0.message, rule: "expression") }
+    private static func injections(in steps: [Step], owner: String, source: String?) -> [Diagnostic] {
+        WorkflowAudits.injections(in: steps, owner: owner, source: source).map { Diagnostic($0.location, $0.message, rule: "expression") }
     }
 
     private static let untrustedComponents = untrustedInputs.map { $0.split(separator: ".") }

@@ -1,3 +1,4 @@
+import Expressions
 import Foundation
 import YAMLSource
 
@@ -24,6 +25,14 @@ public enum WorkflowTreeLint {
     /// checks too (`WorkflowDefinitions`), which need it for columns.
     /// `read` gives a repository file's text (a local action's action.yml) by its path from
     /// the repository's root; without it, local actions are not checked.
+    public static func check(_ document: YAMLDocument, source: String? = nil, configuration: Configuration = .init(),
+                             read: ((String) -> String?)? = nil) -> [Diagnostic] {
+        check(document.root, source: source, configuration: configuration, read: read) + document.unusedAnchors.map {
+            Diagnostic($0.location, "anchor \"\($0.name)\" is defined but not used; use it with *\($0.name) or remove &\($0.name)", rule: "syntax-check")
+        }
+    }
+
+    /// `check` of a document's tree alone.
     public static func check(_ root: YAMLNode, source: String? = nil, configuration: Configuration = .init(),
                              read: ((String) -> String?)? = nil) -> [Diagnostic] {
         var out: [Diagnostic] = []
@@ -39,14 +48,14 @@ public enum WorkflowTreeLint {
             checkImages(job, into: &out)
             if let condition = job["if"] { checkCondition(condition, into: &out) }
             if let read { WorkflowCallUse.check(job: job, read: read, into: &out) }
-            if let runsOn = job["runs-on"] { checkRunnerLabels(runsOn, configuration: configuration, into: &out) }
+            if let runsOn = job["runs-on"] { checkRunnerLabels(runsOn, matrix: job["strategy"]?["matrix"], configuration: configuration, into: &out) }
             if let permissions = job["permissions"] { checkPermissions(permissions, into: &out) }
             if let matrix = job["strategy"]?["matrix"] { checkMatrix(matrix, into: &out) }
             if case .sequence(let steps) = job["steps"]?.content {
                 for step in steps {
                     if let condition = step["if"] { checkCondition(condition, into: &out) }
                     if let run = step["run"] { checkDeprecatedCommands(run, into: &out) }
-                    if let read { WorkflowActionUse.check(step: step, read: read, into: &out) }
+                    WorkflowActionUse.check(step: step, read: read, into: &out)
                 }
             }
         }
@@ -94,17 +103,22 @@ public enum WorkflowTreeLint {
         // Spaces count: "${{ success() }} " is the string "true ", always true.
         guard let text = node.scalar else { return }
         let trimmed = text.hasSuffix("\n") && !text.dropLast().has("\n") ? String(text.dropLast()) : text
-        guard trimmed.has("${{") else { return }
-        let opens = trimmed.components(separatedBy: "${{").count - 1
-        if opens != 1 || !trimmed.hasPrefix("${{") || !trimmed.hasSuffix("}}") {
-            out.append(Diagnostic(node.location, "if: condition \"\(trimmed)\" is always true: the text around ${{ }} makes it a non-empty string; "
-                                  + "write the whole condition inside one ${{ }}, or without ${{ }}", rule: "if-cond"))
-            return
+        var condition = trimmed
+        if trimmed.has("${{") {
+            let opens = trimmed.components(separatedBy: "${{").count - 1
+            if opens != 1 || !trimmed.hasPrefix("${{") || !trimmed.hasSuffix("}}") {
+                out.append(Diagnostic(node.location, "if: condition \"\(trimmed)\" is always true: the text around ${{ }} makes it a non-empty string; "
+                                      + "write the whole condition inside one ${{ }}, or without ${{ }}", rule: "if-cond"))
+                return
+            }
+            condition = String(trimmed.dropFirst(3).dropLast(2))
         }
-        let inner = trimmed.dropFirst(3).dropLast(2).trimmingCharacters(in: .whitespaces)
-        if inner.count >= 2, inner.hasPrefix("'"), inner.hasSuffix("'"), inner.count > 2 {
-            out.append(Diagnostic(node.location, "if: condition \(trimmed) is a constant non-empty string, so it is always true", rule: "if-cond"))
-        }
+        // An expression of literals alone (and functions of them) has the same value on
+        // every run.
+        let expression = condition.trimmedSpaces(newlines: true)
+        guard !expression.isEmpty, let typing = Expression.typeCheck(expression, contexts: [:]), typing.isConstant else { return }
+        out.append(Diagnostic(node.location, "constant expression \"\(expression)\" in condition: it has the same value on every run; remove the if: section",
+                              rule: "if-cond"))
     }
 
     // MARK: runner-label
@@ -127,12 +141,22 @@ public enum WorkflowTreeLint {
     /// Labels every self-hosted runner has.
     static let selfHostedDefaults: Set<String> = ["self-hosted", "linux", "windows", "macos", "x64", "x86", "arm", "arm64"]
 
-    static func checkRunnerLabels(_ node: YAMLNode, configuration: Configuration, into out: inout [Diagnostic]) {
+    static func checkRunnerLabels(_ node: YAMLNode, matrix: YAMLNode? = nil, configuration: Configuration, into out: inout [Diagnostic]) {
         var labels: [YAMLNode] = []
         switch node.content {
         case .scalar: labels = [node]
         case .sequence(let items): labels = items
         case .mapping: if let given = node["labels"] { labels = given.scalar != nil ? [given] : (given.items ?? []) } else { return }
+        }
+        // `${{ matrix.X }}`: each value the matrix gives X is a label, checked where it is
+        // written (as actionlint does); they are alternatives, so not checked for conflicts.
+        for labelNode in labels {
+            guard let text = labelNode.scalar, let axis = matrixAxis(text), let matrix else { continue }
+            var values: [YAMLNode] = matrix.entries.first { $0.0.lowercased() == axis }?.1.items ?? []
+            for entry in matrix["include"]?.items ?? [] { values += entry.entries.filter { $0.0.lowercased() == axis }.map(\.1) }
+            for value in values where value.scalar != nil {
+                checkRunnerLabels(value, configuration: configuration, into: &out)
+            }
         }
         var hosted: [(String, YAMLNode)] = []
         for labelNode in labels {
@@ -277,12 +301,23 @@ public enum WorkflowTreeLint {
                     continue
                 }
                 let text = canonical(value)
-                if !text.has("${{"), !values.contains(text), value.items == nil, !isObject(value) {
+                // An axis with a computed value may hold anything.
+                if !text.has("${{"), !values.contains(where: { $0.has("${{") }), !values.contains(text), value.items == nil, !isObject(value) {
                     out.append(Diagnostic(value.location, "exclude's \(name): \(text) matches no value of the axis (\(values.joined(separator: ", "))): it excludes nothing",
                                           rule: "matrix"))
                 }
             }
         }
+    }
+
+    /// X, when `text` is exactly `${{ matrix.X }}`.
+    static func matrixAxis(_ text: String) -> String? {
+        let inner = text.trimmedSpaces()
+        guard inner.hasPrefix("${{"), inner.hasSuffix("}}") else { return nil }
+        let expression = inner.dropFirst(3).dropLast(2).trimmedSpaces().lowercased()
+        guard expression.hasPrefix("matrix.") else { return nil }
+        let axis = expression.dropFirst("matrix.".count)
+        return !axis.isEmpty && axis.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) ? String(axis) : nil
     }
 
     static func isObject(_ node: YAMLNode) -> Bool {
@@ -356,6 +391,23 @@ extension YAMLNode {
 }
 
 extension StringProtocol {
+    /// The text without leading and trailing spaces and tabs (and line ends with
+    /// `newlines`), read on its bytes; Foundation's trimming, which costs far more, only when
+    /// an end is not ASCII.
+    func trimmedSpaces(newlines: Bool = false) -> String {
+        let text = String(self)
+        let bytes = text.utf8
+        guard let first = bytes.first, let last = bytes.last else { return "" }
+        if first >= 0x80 || last >= 0x80 {
+            return text.trimmingCharacters(in: newlines ? .whitespacesAndNewlines : .whitespaces)
+        }
+        func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || (newlines && (b == 0x0A || b == 0x0D)) }
+        guard blank(first) || blank(last) else { return text }
+        guard let start = bytes.firstIndex(where: { !blank($0) }) else { return "" }
+        let end = bytes.lastIndex(where: { !blank($0) })!
+        return String(text[start...end])
+    }
+
     /// Whether the text contains `needle`, compared byte for byte (Foundation's `contains`
     /// compares with locale rules, and costs far more on every scalar of a workflow).
     func has(_ needle: String) -> Bool {

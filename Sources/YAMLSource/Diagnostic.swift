@@ -30,12 +30,19 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     /// The rule that found it (actionlint's names where they match: `syntax-check`,
     /// `expression`, `job-needs`, `id`, `shell-name`, `glob`, `events`, …).
     public let rule: String
+    /// How sure it is: an error is wrong whatever the run; a warning may be intended (a
+    /// file a step creates before it is used).
+    public let severity: Severity
+
+    /// How sure a diagnostic is.
+    public enum Severity: String, Sendable, Hashable { case error, warning }
 
     /// Creates a diagnostic.
-    public init(_ location: SourceLocation, _ message: String, rule: String = "syntax-check") {
+    public init(_ location: SourceLocation, _ message: String, rule: String = "syntax-check", severity: Severity = .error) {
         self.location = location
         self.message = message
         self.rule = rule
+        self.severity = severity
     }
 
     public var description: String { "\(location): \(message)" }

@@ -32,23 +32,27 @@ struct YAMLComposer {
     }
 
     /// Parses the single document in `text` (nil when the stream holds none).
-    func compose(_ text: String) throws(SourceError) -> YAMLNode? {
+    func compose(_ text: String) throws(SourceError) -> YAMLDocument? {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
             throw SourceError([Diagnostic(at(line: 0, column: 0), "cannot read YAML: out of memory")])
         }
         defer { yaml_parser_delete(&parser) }
         var bytes = Array(text.utf8)
-        return try bytes.withUnsafeMutableBufferPointer { buffer throws(SourceError) -> YAMLNode? in
+        return try bytes.withUnsafeMutableBufferPointer { buffer throws(SourceError) -> YAMLDocument? in
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
             yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
             return try read(&parser)
         }
     }
 
-    private func read(_ parser: inout yaml_parser_t) throws(SourceError) -> YAMLNode? {
+    private func read(_ parser: inout yaml_parser_t) throws(SourceError) -> YAMLDocument? {
         var stack: [Frame] = []
         var anchors: [String: (node: YAMLNode, size: Int)] = [:]
+        // Every anchor defined, in order, and whether an alias named it before it was defined
+        // again.
+        var definitions: [(name: String, location: SourceLocation, used: Bool)] = []
+        var latestDefinition: [String: Int] = [:]
         var root: YAMLNode?
         var documents = 0
         var total = 0
@@ -63,7 +67,7 @@ struct YAMLComposer {
             var finished: (node: YAMLNode, size: Int, added: Int, anchor: String?)?
             switch event.type {
             case YAML_STREAM_END_EVENT:
-                return root
+                return root.map { YAMLDocument(root: $0, unusedAnchors: definitions.filter { !$0.used }.map { ($0.name, $0.location) }) }
             case YAML_DOCUMENT_START_EVENT:
                 documents += 1
                 if documents > 1 {
@@ -79,6 +83,7 @@ struct YAMLComposer {
                 guard let anchored = anchors[name] else {
                     throw SourceError([Diagnostic(location, "YAML alias '*\(name)' names no anchor defined before it; define '&\(name)' first", rule: "yaml")])
                 }
+                if let index = latestDefinition[name] { definitions[index].used = true }
                 finished = (anchored.node, anchored.size, anchored.size, nil)
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                 let isMapping = event.type == YAML_MAPPING_START_EVENT
@@ -105,7 +110,11 @@ struct YAMLComposer {
             if total > Self.maxNodes {
                 throw SourceError([Diagnostic(location, "YAML aliases expand this document past \(Self.maxNodes) nodes; use fewer or smaller aliases", rule: "yaml")])
             }
-            if let anchor { anchors[anchor] = (node, size) }
+            if let anchor {
+                anchors[anchor] = (node, size)
+                latestDefinition[anchor] = definitions.count
+                definitions.append((anchor, node.location, false))
+            }
             guard !stack.isEmpty else {
                 root = node
                 continue

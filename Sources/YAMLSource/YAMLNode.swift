@@ -45,6 +45,19 @@ public struct YAMLNode: Sendable {
     /// levels and aliases that expand past 200,000 nodes become diagnostics (see
     /// `YAMLComposer`).
     public static func parse(_ text: String, file: String) throws(SourceError) -> YAMLNode? {
+        try YAMLComposer(file: file).compose(text)?.root
+    }
+
+    /// Parses one YAML document as `parse` does, with what only the text shows: the anchors
+    /// no alias uses.
+    public static func parseDocument(_ text: String, file: String) throws(SourceError) -> YAMLDocument? {
         try YAMLComposer(file: file).compose(text)
     }
+}
+
+/// A parsed YAML document: its tree, and the anchors (`&name`) no alias (`*name`) uses.
+public struct YAMLDocument: Sendable {
+    public let root: YAMLNode
+    /// Anchors defined and never used, where each is defined.
+    public let unusedAnchors: [(name: String, location: SourceLocation)]
 }

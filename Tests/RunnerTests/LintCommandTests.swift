@@ -64,8 +64,8 @@ struct LintCommandTests {
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.contains(".github/workflows/broken.yml:3:13: invalid cron '61 * * * *': '61' is out of range for the minute field (0-59) [events]"))
         #expect(lines.contains { $0.hasPrefix(".github/workflows/broken.yml:5:15: unclosed '['") && $0.hasSuffix("[glob]") })
-        #expect(lines.contains { $0.hasPrefix(".github/workflows/broken.yml:12:14: \"github.event.pull_request.title\" is untrusted input") })
-        #expect(lines.contains { $0.hasPrefix(".github/workflows/broken.yml:13:14: \"github.event.commits.*.message\" is untrusted input") })
+        #expect(lines.contains { $0.hasPrefix(".github/workflows/broken.yml:12:24: \"github.event.pull_request.title\" is untrusted input") })
+        #expect(lines.contains { $0.hasPrefix(".github/workflows/broken.yml:13:23: \"github.event.commits.*.message\" is untrusted input") })
         #expect(lines.count == 4, "container jobs and other actions are valid on GitHub: \(lines)")
     }
 
@@ -121,7 +121,87 @@ struct LintCommandTests {
         let result = try MLGateExecutable.run(["lint"], in: repo.path)
         #expect(result.status == 1)
         #expect(result.stdout.contains(".github/actions/bad/action.yml:6:7: step 1 of a composite action runs a script but has no 'shell:'"))
-        #expect(result.stdout.contains(".github/actions/bad/action.yml:6:12: \"github.event.issue.body\" is untrusted input"))
+        #expect(result.stdout.contains(".github/actions/bad/action.yml:6:22: \"github.event.issue.body\" is untrusted input"))
         #expect(!result.stdout.contains("ok.yml"))
+    }
+
+    @Test("--diff shows the mechanical repairs without writing; --fix writes them, says how many, and the lint then passes")
+    func fixes() throws {
+        let repo = try TemporaryRepository()
+        let original = """
+        on: push
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v3
+              - uses: "actions/setup-python@v4.7.1"  # pinned by tag
+                with: { python-version: '3.12' }
+              - run: echo "::set-output name=model::churn"
+              - run: |
+                  echo '::save-state name=started::$(date)'
+                  echo ::add-path::/opt/tools
+                  echo "::set-env name=MODE::fast"
+              - uses: actions/checkout@v4
+        """
+        try repo.write(".github/workflows/ci.yml", original + "\n")
+        let preview = try MLGateExecutable.run(["lint", "--diff"], in: repo.path)
+        #expect(preview.status == 1, "the problems are still there: \(preview.stdout)")
+        #expect(preview.stdout.contains("--- a/.github/workflows/ci.yml\n+++ b/.github/workflows/ci.yml\n@@ -3,"), "\(preview.stdout)")
+        #expect(preview.stdout.contains("-      - uses: actions/checkout@v3\n+      - uses: actions/checkout@v5\n"))
+        #expect(preview.stderr.contains("would repair 6 problems in 1 file"), "\(preview.stderr)")
+        #expect(try String(contentsOfFile: repo.path + "/.github/workflows/ci.yml", encoding: .utf8) == original + "\n")
+
+        let fixed = try MLGateExecutable.run(["lint", "--fix"], in: repo.path)
+        #expect(fixed.stderr.contains("repaired 6 problems in 1 file"), "\(fixed.stderr)")
+        #expect(fixed.status == 0, "\(fixed.stdout)")
+        let text = try String(contentsOfFile: repo.path + "/.github/workflows/ci.yml", encoding: .utf8)
+        #expect(text.contains("      - uses: actions/checkout@v5\n"))
+        #expect(text.contains("      - uses: \"actions/setup-python@v6\"  # pinned by tag\n"))
+        #expect(text.contains("      - run: echo \"model=churn\" >> \"$GITHUB_OUTPUT\"\n"))
+        #expect(text.contains("          echo 'started=$(date)' >> \"$GITHUB_STATE\"\n"))
+        #expect(text.contains("          echo /opt/tools >> \"$GITHUB_PATH\"\n"))
+        #expect(text.contains("          echo \"MODE=fast\" >> \"$GITHUB_ENV\"\n"))
+        #expect(text.contains("      - uses: actions/checkout@v4\n"), "a current major is left alone")
+        let again = try MLGateExecutable.run(["lint", "--fix"], in: repo.path)
+        #expect(again.stderr.contains("nothing to repair") && again.stdout.isEmpty)
+    }
+
+    @Test("what the committed files contradict is a warning at its place, which does not fail the lint")
+    func repositoryWarnings() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("src/train.py", "print(1)\n")
+        try repo.write("setup.py", "\n")
+        try repo.write(".github/actions/committed/action.yml", "name: c\ndescription: d\nruns: { using: composite, steps: [{ run: echo, shell: bash }] }\n")
+        try repo.write(".github/workflows/ci.yml", """
+        on:
+          push:
+            paths: ['src/**', 'models/**']
+          pull_request:
+            paths-ignore: ['docs/**']
+        jobs:
+          a:
+            runs-on: ubuntu-latest
+            steps:
+              - run: echo ${{ hashFiles('**/setup.py') }} ${{ hashFiles('**/requirements.txt', '!x') }}
+              - uses: ./.github/actions/committed
+              - uses: ./.github/actions/uncommitted
+              - uses: ./.github/actions/nowhere
+        """ + "\n")
+        _ = try repo.commitAll("start")
+        try repo.write(".github/actions/uncommitted/action.yml", "name: u\ndescription: d\nruns: { using: composite, steps: [{ run: echo, shell: bash }] }\n")
+        let result = try MLGateExecutable.run(["lint", ".github/workflows/ci.yml"], in: repo.path)
+        #expect(result.status == 0, "warnings only: \(result.stdout)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix(".github/workflows/ci.yml:3:23: warning: paths filter 'models/**' of 'push' matches no file") && $0.hasSuffix("[repository]") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix(".github/workflows/ci.yml:5:20: warning: paths-ignore filter 'docs/**' of 'pull_request'") })
+        #expect(lines.contains { $0.hasPrefix(".github/workflows/ci.yml:10:14: warning: hashFiles('**/requirements.txt', '!x') matches no file") })
+        #expect(lines.contains { $0.hasPrefix(".github/workflows/ci.yml:12:15: warning: local action \"./.github/actions/uncommitted\" is in the working tree but not committed") })
+        #expect(lines.contains { $0.hasPrefix(".github/workflows/ci.yml:13:15: warning: local action \"./.github/actions/nowhere\" has no action.yml") })
+        #expect(lines.count == 5, "\(lines)")
+        #expect(result.stderr.contains("1 file, no problems, 5 warnings"), "\(result.stderr)")
+        let json = try MLGateExecutable.run(["lint", "--format", "json", ".github/workflows/ci.yml"], in: repo.path)
+        let findings = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]] ?? []
+        #expect(findings.count == 5 && findings.allSatisfy { $0["level"] as? String == "warning" })
     }
 }

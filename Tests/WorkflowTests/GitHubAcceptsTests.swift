@@ -68,7 +68,7 @@ struct GitHubAcceptsTests {
     func environmentChecked() {
         let text = "on: push\njobs:\n  j:\n    environment:\n      name: prod\n      url: ${{ secrets.URL }}\n      urls: x\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n"
         let found = findings(text).map(\.description)
-        #expect(found.contains { $0.contains("w.yml:6:12:") && $0.contains("secrets") }, "\(found)")
+        #expect(found.contains { $0.contains("w.yml:6:16:") && $0.contains("secrets") }, "\(found)")
         #expect(found.contains { $0.contains("unknown key 'urls'") }, "\(found)")
     }
 

@@ -78,7 +78,7 @@ struct WorkflowDecoderTests {
                 shell: fish
         """)
         #expect(p.contains("w.yml:5:22: 'timeout-minutes' must be a non-negative number or an expression"))
-        #expect(p.contains { $0.hasPrefix("w.yml:7:19: invalid expression: Unexpected end of expression") })
+        #expect(p.contains { $0.hasPrefix("w.yml:7:34: invalid expression: Unexpected end of expression") })
         #expect(p.contains("w.yml:8:16: unknown shell 'fish'; use bash, sh, python, pwsh, or a command with '{0}' for the script path"))
     }
 
@@ -113,7 +113,7 @@ struct WorkflowDecoderTests {
               - run: echo ${{ secrets.OK }} ${{ steps.s.outputs.ok }}
         """)
         #expect(p.contains { $0.hasPrefix("w.yml:5:9: invalid expression: Unrecognized named-value: 'steps'") })
-        #expect(p.contains { $0.hasPrefix("w.yml:7:10: invalid expression: Unrecognized named-value: 'env'") })
+        #expect(p.contains { $0.hasPrefix("w.yml:7:14: invalid expression: Unrecognized named-value: 'env'") })
         #expect(p.count == 2)
     }
 
@@ -134,7 +134,7 @@ struct WorkflowDecoderTests {
               - run: echo ${{ jobs.a.result }}
         """)
         #expect(p.contains { $0.hasPrefix("w.yml:7:9: output 'missing' needs 'value:'") })
-        #expect(p.contains { $0.hasPrefix("w.yml:12:19: invalid expression: Unrecognized named-value: 'jobs'") })
+        #expect(p.contains { $0.hasPrefix("w.yml:12:23: invalid expression: Unrecognized named-value: 'jobs'") })
         #expect(p.count == 2)
     }
 
