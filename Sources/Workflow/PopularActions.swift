@@ -7,6 +7,8 @@ enum PopularActions {
         let inputs: Set<String>
         let required: Set<String>
         var outputs: Set<String> = []
+        /// Inputs the action deprecates, with its message.
+        var deprecated: [String: String] = [:]
     }
 
     /// By `owner/repo`: the majors that no longer run, and the inputs of the majors that do.
@@ -26,7 +28,9 @@ enum PopularActions {
         ]),
         "actions/cache": ([1, 2, 3], [
             4: .init(inputs: ["enableCrossOsArchive", "fail-on-cache-miss", "key", "lookup-only", "path", "restore-keys", "save-always",
-                              "upload-chunk-size"], required: ["key", "path"], outputs: ["cache-hit"]),
+                              "upload-chunk-size"], required: ["key", "path"], outputs: ["cache-hit"],
+                     deprecated: ["save-always": "save-always does not work as intended and will be removed in a future release; "
+                                  + "use a separate actions/cache/restore step instead"]),
         ]),
         "actions/upload-artifact": ([1, 2, 3], [
             4: .init(inputs: ["compression-level", "if-no-files-found", "include-hidden-files", "name", "overwrite", "path", "retention-days"],

@@ -96,8 +96,12 @@ public enum WorkflowActionUse {
                                   rule: "action"))
         }
         let known = Set(metadata.inputs.map { $0.lowercased() })
-        for (keyNode, key) in withKeys where !known.contains(key.lowercased()) {
-            out.append(Diagnostic(keyNode.location, "input \"\(key)\" is not defined in action \"\(uses)\"; available inputs are \(quoted(metadata.inputs.sorted()))", rule: "action"))
+        for (keyNode, key) in withKeys {
+            if !known.contains(key.lowercased()) {
+                out.append(Diagnostic(keyNode.location, "input \"\(key)\" is not defined in action \"\(uses)\"; available inputs are \(quoted(metadata.inputs.sorted()))", rule: "action"))
+            } else if let deprecation = metadata.deprecated.first(where: { $0.key.lowercased() == key.lowercased() })?.value {
+                out.append(Diagnostic(keyNode.location, "avoid using deprecated input \"\(key)\" in action \"\(uses)\": \(deprecation)", rule: "action"))
+            }
         }
         return nil
     }

@@ -95,6 +95,11 @@ extension WorkflowDefinitions {
 
     /// An object, array or null where text shows it.
     static func checkShown(_ inner: String, _ type: ExpressionType, node: YAMLNode, lines: SourceLines, into out: inout [Diagnostic]) {
+        if inner.trimmedSpaces(newlines: true).isEmpty {
+            out.append(Diagnostic(location(of: "${{", in: "${{" + inner + "}}", node: node, lines: lines),
+                                  "${{ }} holds no expression: it shows nothing; write the expression or remove the ${{ }}", rule: "expression"))
+            return
+        }
         switch type {
         case .object, .array, .null:
             let trimmed = inner.trimmedSpaces()

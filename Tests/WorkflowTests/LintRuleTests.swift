@@ -278,6 +278,11 @@ struct LintRuleTests {
                   - run: echo ${{ steps.co.outputs.sha }}
                   - uses: actions/stale@v6
                     with: { days-before-stale: 30 }
+                  - uses: actions/cache@v4
+                    with:
+                      path: ~/.cache/pip
+                      key: pip
+                      save-always: true
               b:
                 strategy:
                   matrix:
@@ -287,8 +292,8 @@ struct LintRuleTests {
                 runs-on: ${{ matrix.os }}
                 steps:
                   - run: echo
-            """, expected: ["6:13 if-cond", "8:13 if-cond", "10:13 if-cond", "21:23 expression", "22:15 action", "27:29 runner-label",
-                            "29:17 runner-label"]),
+            """, expected: ["6:13 if-cond", "8:13 if-cond", "10:13 if-cond", "21:23 expression", "22:15 action", "28:11 action",
+                            "32:29 runner-label", "34:17 runner-label"]),
         Case(name: "workflow-call: inputs, secrets and outputs of a reusable workflow in the repository", yaml: """
             on: push
             jobs:
