@@ -56,10 +56,6 @@ enum WorkflowDefinitions {
             scope.types["matrix"] = WorkflowContextTypes.matrix(job["strategy"]?["matrix"])
             scope.types["needs"] = WorkflowContextTypes.needs(scope.needs, outputs: base.jobOutputs)
             checkTyped(typedJobKeys(job), scope: scope, lines: lines, typed: &scope.typed, into: &out)
-            // Job-level values (steps are not in scope; job outputs see every step).
-            for (key, value) in job.entries where !["steps", "strategy", "outputs"].contains(key) {
-                walk(value, key: key, scope: scope, lines: lines, into: &out)
-            }
             let stepNodes = job["steps"]?.items ?? []
             // Each step's outputs, when its action declares them (nil: any name).
             var stepOutputs: [(id: String, outputs: Set<String>?)] = []
@@ -74,6 +70,13 @@ enum WorkflowDefinitions {
                     }
                 }
                 stepOutputs.append((id, declared))
+            }
+            // Job-level values: the keys that may read `steps` (job outputs, an environment's
+            // URL) see every step; elsewhere the decoder refuses the context.
+            var jobScope = scope
+            jobScope.types["steps"] = WorkflowContextTypes.steps(Dictionary(stepOutputs, uniquingKeysWith: { a, _ in a }))
+            for (key, value) in job.entries where !["steps", "strategy", "outputs"].contains(key) {
+                walk(value, key: key, scope: jobScope, lines: lines, into: &out)
             }
             if let outputs = job["outputs"] {
                 var withSteps = scope

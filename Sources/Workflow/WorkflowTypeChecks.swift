@@ -76,8 +76,8 @@ extension WorkflowDefinitions {
         for case (let node?, let expected) in keys {
             guard let text = node.scalar, let inner = singleExpression(text) else { continue }
             typed.insert(Place(node))
+            // The expression's own problems are the text walk's to report (`checkExpression`).
             guard let typing = Expression.typeCheck(inner, contexts: scope.types) else { continue }
-            report(typing.problems, in: inner, node: node, lines: lines, into: &out)
             if let problem = expected.problem(with: typing.type) {
                 out.append(Diagnostic(node.location, problem, rule: "expression"))
             }
@@ -117,9 +117,13 @@ extension WorkflowDefinitions {
     static func checkExpression(_ text: String, node: YAMLNode, scope: Scope, lines: SourceLines,
                                 into out: inout [Diagnostic]) -> (ExpressionTyping?, Bool) {
         guard let typing = Expression.typeCheck(text, contexts: scope.types) else { return (nil, false) }
-        var reported = report(typing.problems, in: text, node: node, lines: lines, into: &out)
-        if typing.problems.contains(where: { $0.isUndefinedProperty && definedElsewhere.contains(context(of: $0, in: text)) }) {
-            reported = check(expression: text, node: node, scope: scope, lines: lines, into: &out) || reported
+        let elsewhere = typing.problems.filter { $0.isUndefinedProperty && definedElsewhere.contains(context(of: $0, in: text)) }
+        var reported = report(typing.problems.filter { !elsewhere.contains($0) }, in: text, node: node, lines: lines, into: &out)
+        if !elsewhere.isEmpty {
+            // What the definition check does not explain (`steps.X.name` without `outputs`)
+            // is reported as the type checker found it.
+            let explained = check(expression: text, node: node, scope: scope, lines: lines, into: &out)
+            reported = (explained || report(elsewhere, in: text, node: node, lines: lines, into: &out)) || reported
         }
         return (typing, reported)
     }
@@ -130,7 +134,8 @@ extension WorkflowDefinitions {
         return expression[start...].prefix { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }.lowercased()
     }
 
-    /// Contexts whose undefined properties the definition checks report, with the reason.
+    /// Contexts whose undefined properties the definition checks report, with the reason
+    /// (`WorkflowDefinitions.check(expression:)`).
     static let definedElsewhere: Set<String> = ["matrix", "steps", "needs", "inputs"]
 
     /// Reports the problems (true when it reported one).
@@ -138,7 +143,6 @@ extension WorkflowDefinitions {
     static func report(_ problems: [ExpressionTypeProblem], in expression: String, node: YAMLNode, lines: SourceLines, into out: inout [Diagnostic]) -> Bool {
         let before = out.count
         for problem in problems {
-            if problem.isUndefinedProperty, definedElsewhere.contains(context(of: problem, in: expression)) { continue }
             out.append(Diagnostic(location(at: problem.offset, in: expression, node: node, lines: lines), problem.message, rule: "expression"))
         }
         return out.count > before

@@ -214,6 +214,19 @@ struct LintRuleTests {
                   - run: echo ${{ github.ref.name }}
             """, expected: ["13:17 expression", "15:13 expression", "17:28 expression", "21:23 expression", "22:23 expression", "23:19 expression",
                             "24:69 expression", "25:23 expression"]),
+        Case(name: "expression types: an environment URL reads the job's steps; a step's property other than outputs, outcome, conclusion", yaml: """
+            on: push
+            jobs:
+              deploy:
+                environment:
+                  name: pages
+                  url: ${{ steps.deployment.outputs.page_url }}
+                runs-on: ubuntu-latest
+                steps:
+                  - id: deployment
+                    run: echo
+                  - run: echo ${{ steps.deployment.page_url }} ${{ steps.deployment.outcome }}
+            """, expected: ["11:23 expression"]),
         Case(name: "expression types: the type each key takes", yaml: """
             on: push
             jobs:
