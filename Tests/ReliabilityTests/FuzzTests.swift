@@ -136,7 +136,14 @@ struct FuzzTests {
         #expect(rejected > 1000)
     }
 
-    @Test("expressions: GitHub's corpus and 5,000 mutations parse or fail with a position, and evaluate without a crash")
+    /// Context types as the lint gives them: objects strict and loose, maps, arrays.
+    static let lintTypes: [String: ExpressionType] = [
+        "github": .strict(["ref": .string, "event": .looseObject, "run_number": .number]),
+        "env": .map(.string), "matrix": .strict(["os": .string, "n": .number, "row": .strict(["a": .array(.number)])]),
+        "steps": .strict(["build": .strict(["outputs": .map(.string), "outcome": .string])]), "needs": .strict([:]),
+    ]
+
+    @Test("expressions: GitHub's corpus and 5,000 mutations parse or fail with a position, type-check and evaluate without a crash")
     func expressions() throws {
         let folder = ProjectPaths.root + "/Tests/ExpressionsTests/Conformance"
         var corpus: [String] = []
@@ -157,6 +164,8 @@ struct FuzzTests {
         for round in 0..<(corpus.count + 5000) {
             let input = round < corpus.count ? corpus[round] : Self.mutate(corpus[random.below(corpus.count)], corpus: corpus, random: &random)
             Self.timed(input) {
+                // The lint's type checker reads the same text: never a crash, whatever parses.
+                _ = Expression.typeCheck(input, contexts: Self.lintTypes)
                 do {
                     let expression = try Expression(input, allowedContexts: nil)
                     _ = try? expression.evaluate(in: context)
