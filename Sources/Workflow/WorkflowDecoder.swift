@@ -1,4 +1,5 @@
 import Expressions
+import Foundation
 
 /// Decodes a workflow file into a `Workflow`, collecting every problem rather than stopping
 /// at the first, then validates the job graph.
@@ -140,6 +141,9 @@ public struct WorkflowDecoder: YAMLReader {
                         crons.append(cron)
                     }
                     else { report(item, "a schedule entry needs 'cron:'") }
+                    if let zoneNode = map["timezone"], let zone = string(zoneNode, "timezone"), !zone.has("${{"), TimeZone(identifier: zone) == nil {
+                        report(zoneNode, "invalid timezone '\(zone)' in the schedule: use an IANA time zone name such as 'Europe/Berlin' or 'UTC'", rule: "events")
+                    }
                 }
             } else if !node.isNull {
                 report(node, "'schedule' takes a sequence of '- cron: ...' entries")
@@ -219,13 +223,13 @@ public struct WorkflowDecoder: YAMLReader {
                 }
             }
             let options = map["options"].map { stringList($0, "options") } ?? []
-            if kind == .choice, options.isEmpty { report(value, "choice input '\(name)' needs 'options:'") }
+            if kind == .choice, options.isEmpty { report(keyNode, "choice input '\(name)' needs 'options:'", rule: "events") }
             let defaultValue = map["default"].flatMap { $0.scalar }
             if event == "workflow_call", let node = map["default"], let text = defaultValue, text.has("${{") {
                 _ = parseTemplate(text, node, scope: .runName)
             }
             if kind == .choice, let d = defaultValue, !options.contains(d) {
-                report(map["default"]!, "default '\(d)' of input '\(name)' is not one of its options")
+                report(map["default"]!, "default '\(d)' of input '\(name)' is not one of its options", rule: "events")
             }
             if kind == .boolean, let d = defaultValue, d != "true", d != "false", !d.has("${{") {
                 report(map["default"]!, "default of boolean input '\(name)' must be true or false", rule: "events")
@@ -250,7 +254,7 @@ public struct WorkflowDecoder: YAMLReader {
         for (keyNode, value) in pairs {
             guard let id = string(keyNode, "a job id") else { continue }
             if !Self.isValidId(id) {
-                report(keyNode, "job id '\(id)' is invalid; ids start with a letter or '_' and contain only letters, digits, '-' and '_'")
+                report(keyNode, "job id '\(id)' is invalid; ids start with a letter or '_' and contain only letters, digits, '-' and '_'", rule: "id")
             }
             if let job = job(id, keyNode, value) { result.append(job) }
         }
@@ -397,7 +401,7 @@ public struct WorkflowDecoder: YAMLReader {
         }
         let id = map["id"].flatMap { string($0, "id") }
         if let id, let idNode = map["id"], !Self.isValidId(id) {
-            report(idNode, "step id '\(id)' is invalid; ids start with a letter or '_' and contain only letters, digits, '-' and '_'")
+            report(idNode, "step id '\(id)' is invalid; ids start with a letter or '_' and contain only letters, digits, '-' and '_'", rule: "id")
         }
         let shell = map["shell"].flatMap { string($0, "shell") }
         if let shell, let shellNode = map["shell"] { checkShell(shell, shellNode) }

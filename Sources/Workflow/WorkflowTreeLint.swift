@@ -44,8 +44,14 @@ public enum WorkflowTreeLint {
             out.append(Diagnostic(schedule.location, "'schedule' is empty: the workflow is never scheduled; add '- cron: ...' entries or remove it",
                                   rule: "syntax-check"))
         }
+        checkEnvNames(root["env"], into: &out)
+        checkEmptySections(root, into: &out)
         for (_, job) in root["jobs"]?.entries ?? [] {
             checkImages(job, into: &out)
+            checkCredentials(job, into: &out)
+            checkEnvNames(job["env"], into: &out)
+            checkEnvNames(job["container"]?["env"], into: &out)
+            for (_, service) in job["services"]?.entries ?? [] { checkEnvNames(service["env"], into: &out) }
             if let condition = job["if"] { checkCondition(condition, into: &out) }
             if let read { WorkflowCallUse.check(job: job, read: read, into: &out) }
             if let runsOn = job["runs-on"] { checkRunnerLabels(runsOn, matrix: job["strategy"]?["matrix"], configuration: configuration, into: &out) }
@@ -55,11 +61,88 @@ public enum WorkflowTreeLint {
                 for step in steps {
                     if let condition = step["if"] { checkCondition(condition, into: &out) }
                     if let run = step["run"] { checkDeprecatedCommands(run, into: &out) }
+                    checkEnvNames(step["env"], into: &out)
+                    if let uses = step["uses"] { checkActionFormat(uses, into: &out) }
                     WorkflowActionUse.check(step: step, read: read, into: &out)
                 }
             }
         }
         return out
+    }
+
+    // MARK: syntax-check: empty sections
+
+    /// Sections GitHub reads as a list or a mapping, written empty: a leftover that does
+    /// nothing (actionlint's list).
+    static func checkEmptySections(_ root: YAMLNode, into out: inout [Diagnostic]) {
+        func check(_ node: YAMLNode?, _ name: String) {
+            guard let node else { return }
+            switch node.content {
+            case .mapping(let entries) where entries.isEmpty: break
+            case .sequence(let items) where items.isEmpty: break
+            default: return
+            }
+            out.append(Diagnostic(node.location, "'\(name)' is empty; remove it if it is not needed", rule: "syntax-check"))
+        }
+        for key in ["on", "env", "defaults", "concurrency", "jobs"] { check(root[key], key) }
+        check(root["defaults"]?["run"], "run")
+        for (event, spec) in root["on"]?.entries ?? [] {
+            for filter in ["branches", "branches-ignore", "tags", "tags-ignore", "paths", "paths-ignore"] { check(spec[filter], filter) }
+            for (_, input) in spec["inputs"]?.entries ?? [] where event == "workflow_dispatch" { check(input["options"], "options") }
+        }
+        for (_, job) in root["jobs"]?.entries ?? [] {
+            for key in ["env", "defaults", "concurrency", "environment", "outputs", "strategy", "services", "with", "needs", "runs-on"] { check(job[key], key) }
+            check(job["defaults"]?["run"], "run")
+            check(job["strategy"]?["matrix"], "matrix")
+            if case .mapping = job["secrets"]?.content { check(job["secrets"], "secrets") }
+            if case .mapping = job["container"]?.content { check(job["container"]?["credentials"], "credentials") }
+            for (name, service) in job["services"]?.entries ?? [] {
+                check(service, name)
+                check(service["credentials"], "credentials")
+            }
+            for step in job["steps"]?.items ?? [] {
+                check(step["env"], "env")
+                check(step["with"], "with")
+            }
+        }
+    }
+
+    // MARK: credentials, env-var, action format
+
+    /// A container's or service's registry password written into the workflow.
+    static func checkCredentials(_ job: YAMLNode, into out: inout [Diagnostic]) {
+        var places: [(YAMLNode, String)] = []
+        if let container = job["container"] { places.append((container, "the container")) }
+        for (name, service) in job["services"]?.entries ?? [] { places.append((service, "service '\(name)'")) }
+        for (node, what) in places {
+            guard let password = node["credentials"]?["password"], let text = password.scalar, !text.isEmpty, !text.has("${{") else { continue }
+            out.append(Diagnostic(password.location, "the registry password of \(what) is written into the workflow, for everyone who reads it; use ${{ secrets.NAME }}",
+                                  rule: "credentials"))
+        }
+    }
+
+    /// Environment variable names GitHub cannot set: with '&', '=' or spaces.
+    static func checkEnvNames(_ env: YAMLNode?, into out: inout [Diagnostic]) {
+        guard let env, case .mapping(let entries) = env.content else { return }
+        for (key, _) in entries {
+            guard let name = key.scalar, !name.has("${{"), name.contains(where: { $0 == "&" || $0 == "=" || $0.isWhitespace }) else { continue }
+            out.append(Diagnostic(key.location, "environment variable name \"\(name)\" is invalid: it may not contain '&', '=' or spaces", rule: "env-var"))
+        }
+    }
+
+    /// A step's `uses:` in none of the forms GitHub takes: `./path`, `docker://image`,
+    /// `owner/repo[/path]@ref`.
+    static func checkActionFormat(_ node: YAMLNode, into out: inout [Diagnostic]) {
+        guard let uses = node.scalar, !uses.has("${{"), !uses.hasPrefix("./"), !uses.hasPrefix("docker://") else { return }
+        let forms = "use owner/repo@ref, owner/repo/path@ref, ./path for a local action or docker://image"
+        guard let at = uses.lastIndex(of: "@") else {
+            out.append(Diagnostic(node.location, "action \"\(uses)\" has no ref after '@'; \(forms)", rule: "action"))
+            return
+        }
+        let parts = uses[..<at].split(separator: "/", omittingEmptySubsequences: false)
+        if parts.count < 2 || parts[0].isEmpty || parts[1].isEmpty || uses[uses.index(after: at)...].isEmpty {
+            out.append(Diagnostic(node.location, "action \"\(uses)\" needs an owner, a repository and a ref; \(forms)", rule: "action"))
+        }
     }
 
     // MARK: syntax-check: containers
@@ -218,7 +301,45 @@ public enum WorkflowTreeLint {
 
     // MARK: events
 
+    /// Each event's activity types, as GitHub's "events that trigger workflows" lists them
+    /// (events not listed take any, or none).
+    static let activityTypes: [String: Set<String>] = [
+        "branch_protection_rule": ["created", "edited", "deleted"],
+        "check_run": ["created", "rerequested", "completed", "requested_action"],
+        "check_suite": ["completed"],
+        "discussion": ["created", "edited", "deleted", "transferred", "pinned", "unpinned", "labeled", "unlabeled", "locked", "unlocked",
+                       "category_changed", "answered", "unanswered"],
+        "discussion_comment": ["created", "edited", "deleted"],
+        "issue_comment": ["created", "edited", "deleted"],
+        "issues": ["opened", "edited", "deleted", "transferred", "pinned", "unpinned", "closed", "reopened", "assigned", "unassigned",
+                   "labeled", "unlabeled", "locked", "unlocked", "milestoned", "demilestoned", "typed", "untyped"],
+        "label": ["created", "edited", "deleted"],
+        "merge_group": ["checks_requested"],
+        "milestone": ["created", "closed", "opened", "edited", "deleted"],
+        "pull_request": pullRequestTypes,
+        "pull_request_target": pullRequestTypes,
+        "pull_request_review": ["submitted", "edited", "dismissed"],
+        "pull_request_review_comment": ["created", "edited", "deleted"],
+        "registry_package": ["published", "updated"],
+        "release": ["published", "unpublished", "created", "edited", "deleted", "prereleased", "released"],
+        "watch": ["started"],
+        "workflow_run": ["completed", "requested", "in_progress"],
+    ]
+    static let pullRequestTypes: Set<String> = [
+        "assigned", "unassigned", "labeled", "unlabeled", "opened", "edited", "closed", "reopened", "synchronize", "converted_to_draft",
+        "locked", "unlocked", "enqueued", "dequeued", "milestoned", "demilestoned", "ready_for_review", "review_requested",
+        "review_request_removed", "auto_merge_enabled", "auto_merge_disabled",
+    ]
+
     static func checkEvents(_ on: YAMLNode, into out: inout [Diagnostic]) {
+        for (event, spec) in on.entries {
+            guard let known = activityTypes[event], let types = spec["types"] else { continue }
+            for type in types.scalar != nil ? [types] : types.items ?? [] {
+                guard let name = type.scalar, !name.has("${{"), !known.contains(name) else { continue }
+                out.append(Diagnostic(type.location, "invalid activity type \"\(name)\" for \"\(event)\"; it takes \(known.sorted().map { "\"\($0)\"" }.joined(separator: ", "))",
+                                      rule: "events"))
+            }
+        }
         if case .sequence(let crons) = on["schedule"]?.content {
             for entry in crons {
                 guard let cron = entry["cron"], let text = cron.scalar, let gap = Self.shortestGap(text), gap < 5 else { continue }

@@ -307,6 +307,67 @@ struct LintRuleTests {
                   - run: echo
             """, expected: ["6:13 if-cond", "8:13 if-cond", "10:13 if-cond", "21:23 expression", "22:15 action", "28:11 action",
                             "32:29 runner-label", "34:17 runner-label"]),
+        Case(name: "id, credentials, env-var, action format; events: time zones", yaml: """
+            on:
+              schedule:
+                - cron: '0 0 * * *'
+                  timezone: 'Mars/Olympus'
+                - cron: '0 6 * * *'
+                  timezone: 'Europe/Berlin'
+            jobs:
+              1bad-id:
+                runs-on: ubuntu-latest
+                container:
+                  image: node
+                  credentials:
+                    username: me
+                    password: hunter2
+                services:
+                  redis:
+                    image: redis
+                    credentials:
+                      username: me
+                      password: ${{ secrets.REDIS_PASSWORD }}
+                env:
+                  'BAD NAME': x
+                  A=B: y
+                  GOOD_NAME: z
+                steps:
+                  - uses: actions/checkout
+                  - uses: owner/repo@
+                  - uses: docker://alpine:3
+                  - id: "bad id"
+                    run: echo
+                  - run: echo
+                    env:
+                      FOO BAR: 1
+            """, expected: ["4:17 events", "8:3 id", "14:19 credentials", "22:7 env-var", "23:7 env-var", "26:15 action", "27:15 action",
+                            "29:13 id", "33:11 env-var"]),
+        Case(name: "events: activity types, choice inputs; syntax-check: empty sections", yaml: """
+            on:
+              pull_request:
+                types: [openned, opened]
+              issues:
+                types: opened
+              workflow_dispatch:
+                inputs:
+                  level:
+                    type: choice
+                    options: [a, b]
+                    default: c
+                  empty:
+                    type: choice
+              push:
+                branches: []
+            env: {}
+            jobs:
+              a:
+                runs-on: ubuntu-latest
+                permissions: {}
+                steps:
+                  - uses: actions/checkout@v4
+                    with: {}
+            """, expected: ["3:13 events", "11:18 events", "12:7 events", "15:15 syntax-check", "16:6 syntax-check", "23:15 syntax-check"]),
         Case(name: "workflow-call: inputs, secrets and outputs of a reusable workflow in the repository", yaml: """
             on: push
             jobs:
@@ -415,7 +476,8 @@ struct LintRuleTests {
         // As mlgate lint reads a workflow: the decoder's findings of these families, then the tree's.
         let (workflow, decoded, tree) = WorkflowDecoder.decodeWithTree(c.yaml, file: "w.yml")
         let root = try #require(tree)
-        let families: Set<String> = ["deprecated-commands", "if-cond", "runner-label", "permissions", "events", "matrix", "expression"]
+        let families: Set<String> = ["deprecated-commands", "if-cond", "runner-label", "permissions", "events", "matrix", "expression", "id", "credentials",
+                                     "env-var"]
         let found = decoded.filter { families.contains($0.rule) } + (workflow.map { WorkflowLinter.lint($0, source: c.yaml) } ?? [])
             + WorkflowTreeLint.check(root, source: c.yaml, configuration: .init(selfHostedLabels: c.labels), read: c.files.isEmpty ? nil : { c.files[$0] })
         let actual = found.map { "\($0.location.line):\($0.location.column) \($0.rule)" }.sorted()
@@ -435,12 +497,14 @@ struct LintRuleTests {
         }
         let run = try ProcessRunner.run(Self.actionlint, ["-format", "{{json .}}", ".github/workflows/w.yml"], in: repo.path)
         let reported = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]] ?? []
-        let families: Set<String> = ["deprecated-commands", "if-cond", "runner-label", "permissions", "events", "matrix", "action", "workflow-call"]
+        let families: Set<String> = ["deprecated-commands", "if-cond", "runner-label", "permissions", "events", "matrix", "action", "workflow-call",
+                                     "id", "credentials", "env-var"]
         let theirs = reported.compactMap { finding -> String? in
             guard let kind = finding["kind"] as? String, let line = finding["line"] as? Int, let column = finding["column"] as? Int else { return nil }
             let message = finding["message"] as? String ?? ""
             guard families.contains(kind) || kind == "expression"
-                    || (kind == "syntax-check" && ["case insensitive", "is missing in", "\"schedule\" section", "is defined but not used"].contains(where: message.contains))
+                    || (kind == "syntax-check" && ["case insensitive", "is missing in", "\"schedule\" section", "is defined but not used", "should not be empty"]
+                        .contains(where: message.contains))
                     else { return nil }
             return "\(line):\(column) \(kind)"
         }.sorted()
