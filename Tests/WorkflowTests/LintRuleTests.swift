@@ -368,6 +368,29 @@ struct LintRuleTests {
                   - uses: actions/checkout@v4
                     with: {}
             """, expected: ["3:13 events", "11:18 events", "12:7 events", "15:15 syntax-check", "16:6 syntax-check", "23:15 syntax-check"]),
+        Case(name: "action: docker, codecov and release actions' inputs, outputs, deprecated inputs and outdated majors", yaml: """
+            on: push
+            jobs:
+              a:
+                runs-on: ubuntu-latest
+                steps:
+                  - uses: docker/setup-buildx-action@v3
+                    with:
+                      install: true
+                  - uses: docker/login-action@v2
+                  - uses: docker/build-push-action@v6
+                    id: build
+                    with:
+                      context: .
+                      tag: model:latest
+                  - run: echo ${{ steps.build.outputs.digest }} ${{ steps.build.outputs.sha }}
+                  - uses: codecov/codecov-action@v5
+                    with:
+                      files: coverage.xml
+                      token: ${{ secrets.CODECOV_TOKEN }}
+                  - uses: softprops/action-gh-release@v2
+                    with: { files: dist/*, tag_name: v1 }
+            """, expected: ["8:11 action", "9:15 action", "14:11 action", "15:57 expression"]),
         Case(name: "workflow-call: inputs, secrets and outputs of a reusable workflow in the repository", yaml: """
             on: push
             jobs:
