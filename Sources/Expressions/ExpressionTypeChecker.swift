@@ -51,6 +51,8 @@ struct TypeChecker {
         var falsy: ExpressionType
         var constant: Bool
         var literal: ExpressionValue?
+        /// The context's name, for a bare context (`vars`).
+        var context: String?
 
         init(_ type: ExpressionType, at offset: Int, constant: Bool, literal: ExpressionValue? = nil) {
             (self.type, self.offset, self.truthy, self.falsy, self.constant, self.literal) = (type, offset, type, type, constant, literal)
@@ -193,7 +195,17 @@ struct TypeChecker {
     }
 
     private mutating func property(_ receiver: Typed, _ name: String) -> Typed {
-        Typed(propertyType(of: receiver.type, name, at: receiver.offset), at: receiver.offset, constant: false)
+        if receiver.context == "vars" { checkVariableName(name, at: receiver.offset) }
+        return Typed(propertyType(of: receiver.type, name, at: receiver.offset), at: receiver.offset, constant: false)
+    }
+
+    /// A configuration variable's name as GitHub allows it (actionlint's check).
+    private mutating func checkVariableName(_ name: String, at offset: Int) {
+        if name.hasPrefix("github_") {
+            problem(offset, "configuration variable name \"\(name)\" must not start with the GITHUB_ prefix (case insensitive)")
+        } else if !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+            problem(offset, "configuration variable name \"\(name)\" can only contain letters, digits and '_'")
+        }
     }
 
     private mutating func propertyType(of type: ExpressionType, _ name: String, at offset: Int) -> ExpressionType {
@@ -297,7 +309,11 @@ struct TypeChecker {
             return (inner, true)
         case .identifier:
             let name = token.lexeme.lowercased()
-            guard match(.leftParen) else { return (Typed(contexts[name] ?? .any, at: token.offset, constant: false), true) }
+            guard match(.leftParen) else {
+                var context = Typed(contexts[name] ?? .any, at: token.offset, constant: false)
+                context.context = name
+                return (context, true)
+            }
             var args: [Typed] = []
             while !match(.rightParen) {
                 if atEnd { break }

@@ -35,10 +35,21 @@ enum WorkflowContextTypes {
     static func base(_ root: YAMLNode) -> [String: ExpressionType] {
         [
             "github": github, "runner": runner, "job": job, "strategy": strategy,
-            "env": .map(.string), "vars": .map(.string), "secrets": .map(.string),
+            "env": .map(.string), "vars": .map(.string), "secrets": secrets(root),
             "inputs": inputs(root), "matrix": .strict([:]), "steps": .strict([:]), "needs": .strict([:]),
             "jobs": .map(.strict(["outputs": .map(.string), "result": .string])),
         ]
+    }
+
+    /// `secrets`: the secrets a reusable workflow declares (and those GitHub always passes)
+    /// when `workflow_call` is its only trigger; any name otherwise (a caller's inherited
+    /// secrets, or the repository's).
+    static func secrets(_ root: YAMLNode) -> ExpressionType {
+        guard let on = root["on"], on.entries.map(\.0) == ["workflow_call"],
+              case .mapping(let declared) = on["workflow_call"]?["secrets"]?.content else { return .map(.string) }
+        var properties: [String: ExpressionType] = ["github_token": .string, "actions_step_debug": .string, "actions_runner_debug": .string]
+        for (name, _) in declared { if let name = name.scalar { properties[name.lowercased()] = .string } }
+        return .strict(properties)
     }
 
     /// `inputs`: each declared input of `workflow_dispatch` and `workflow_call` by its type.

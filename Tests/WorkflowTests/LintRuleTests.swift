@@ -227,6 +227,25 @@ struct LintRuleTests {
                     run: echo
                   - run: echo ${{ steps.deployment.page_url }} ${{ steps.deployment.outcome }}
             """, expected: ["11:23 expression"]),
+        Case(name: "expression types: a reusable workflow's declared secrets; configuration variable names", yaml: """
+            on:
+              workflow_call:
+                secrets:
+                  token:
+                    required: true
+            jobs:
+              a:
+                runs-on: ubuntu-latest
+                steps:
+                  - run: test -n "$T"
+                    env:
+                      T: ${{ secrets.tokn }}
+                      U: ${{ secrets.TOKEN }}
+                      V: ${{ secrets.GITHUB_TOKEN }}
+                      W: ${{ vars.GITHUB_SHA }}
+                      X: ${{ vars.my-var }}
+                      Y: ${{ vars.MODEL_NAME }}
+            """, expected: ["12:18 expression", "15:18 expression", "16:18 expression"]),
         Case(name: "expression types: the type each key takes", yaml: """
             on: push
             jobs:
