@@ -394,7 +394,8 @@ struct TypeChecker {
         return nil
     }
 
-    /// What a call's literal arguments tell: `format`'s placeholders, `fromJSON`'s type.
+    /// What a call's literal arguments tell: `format`'s placeholders, `fromJSON`'s type (or
+    /// that it cannot succeed).
     private mutating func special(_ name: String, _ signature: Signature, _ args: [Typed], at offset: Int) -> ExpressionType {
         switch name {
         case "format":
@@ -410,7 +411,9 @@ struct TypeChecker {
                 problem(offset, "format string \"\(text)\" contains placeholder {\(i)} but only \(given) arguments are given to format")
             }
         case "fromjson":
-            if case .string(let text)? = args.first?.literal, let value = try? JSON.parse(text) { return .of(value) }
+            guard case .string(let text)? = args.first?.literal else { break }
+            if let value = try? JSON.parse(text) { return .of(value) }
+            problem(args[0].offset, "fromJSON('\(text)') cannot succeed: the literal is not JSON")
         default: break
         }
         return signature.result

@@ -137,9 +137,8 @@ enum WorkflowDefinitions {
                 let typed = key == "if" || scope.typed.contains(Place(node))
                 var shown: [(String, ExpressionType)] = []
                 for inner in segments(text) {
-                    let literal = checkValue(inner, key: key, node: node, scope: scope, lines: lines, into: &out)
                     let (typing, reported) = checkExpression(inner, node: node, scope: scope, lines: lines, into: &out)
-                    if literal || reported { return }
+                    if reported { return }
                     if !typed, let typing { shown.append((inner, typing.type)) }
                 }
                 for (inner, type) in shown { checkShown(inner, type, node: node, lines: lines, into: &out) }
@@ -149,35 +148,6 @@ enum WorkflowDefinitions {
         case .mapping(let entries):
             for (k, v) in entries { walk(v, key: k.scalar ?? key, scope: scope, lines: lines, into: &out) }
         }
-    }
-
-    /// `fromJSON` of a literal that is not JSON: wrong whatever the run.
-    @discardableResult
-    static func checkValue(_ inner: String, key: String, node: YAMLNode, scope: Scope, lines: SourceLines, into out: inout [Diagnostic]) -> Bool {
-        guard mentions(inner, ["fromjson"]) else { return false }
-        let before = out.count
-        let trimmed = inner.trimmedSpaces()
-        var from = trimmed.startIndex
-        while let call = trimmed.range(of: "fromjson(", options: .caseInsensitive, range: from..<trimmed.endIndex) {
-            from = call.upperBound
-            let argument = trimmed[call.upperBound...].drop { $0 == " " }
-            guard argument.first == "'" else { continue }
-            var literal = "", index = argument.index(after: argument.startIndex), closed = false
-            while index < argument.endIndex {
-                if argument[index] == "'" {
-                    let next = argument.index(after: index)
-                    if next < argument.endIndex, argument[next] == "'" { literal.append("'"); index = argument.index(after: next); continue }
-                    closed = true
-                    break
-                }
-                literal.append(argument[index])
-                index = argument.index(after: index)
-            }
-            guard closed, (try? JSONSerialization.jsonObject(with: Data(literal.utf8), options: [.fragmentsAllowed])) == nil else { continue }
-            out.append(Diagnostic(location(of: "'" + String(argument.dropFirst().prefix(8)), in: inner, node: node, lines: lines),
-                                  "fromJSON('\(literal)') cannot succeed: the literal is not JSON", rule: "expression"))
-        }
-        return out.count > before
     }
 
     /// Checks one expression; true when it reported (the string's first finding).
