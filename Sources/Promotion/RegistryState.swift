@@ -75,6 +75,8 @@ public struct StageEvent: Sendable, Equatable {
 final class TagReader: @unchecked Sendable {
     private let repository: Repository?
     private var records: [String: TagRecord]
+    /// Tags a prefetch could not read.
+    private var unreadable: Set<String> = []
     private let lock = NSLock()
 
     init(repository: Repository?, records: [String: TagRecord] = [:]) {
@@ -99,14 +101,28 @@ final class TagReader: @unchecked Sendable {
         guard !missing.isEmpty else { return }
         let read = repository.tagRecords(missing)
         lock.withLock {
-            records.reserveCapacity(records.count + missing.count)
-            for (pair, record) in zip(missing, read) { if let record { records[pair.name] = record } }
+            // Grown by doubling: reserving just what each model adds would rehash every tag
+            // read so far, once per model.
+            if records.capacity < records.count + missing.count { records.reserveCapacity(max(records.count + missing.count, 2 * records.capacity)) }
+            for (pair, record) in zip(missing, read) {
+                if let record { records[pair.name] = record } else { unreadable.insert(pair.name) }
+            }
         }
     }
 
+    /// Makes room for `count` tags at once (growing step by step rehashes every tag read so
+    /// far at each step).
+    func reserve(_ count: Int) {
+        lock.withLock { if records.capacity < count { records.reserveCapacity(count) } }
+    }
+
+    /// The tag, read now when it was not; nil when it cannot be read. A tag a prefetch could
+    /// not read is not tried again: the site asks for tags from threads that must not touch
+    /// the repository, once their model's tags are prefetched.
     func record(name: String, id: String) -> TagRecord? {
-        if let known = lock.withLock({ records[name] }) { return known }
-        guard let repository, let read = try? repository.tagRecord(name: name, id: id) else { return nil }
+        let (known, failed) = lock.withLock { (records[name], unreadable.contains(name)) }
+        if let known { return known }
+        guard !failed, let repository, let read = try? repository.tagRecord(name: name, id: id) else { return nil }
         lock.withLock { records[name] = read }
         return read
     }
@@ -141,6 +157,21 @@ public struct ModelRecord: Sendable {
     init(name: String, reader: TagReader) {
         self.name = name
         self.reader = reader
+    }
+
+    /// Sorts the stage tags and indexes the versions (lowest first) and tags.
+    mutating func index() {
+        stageTags.sort { $0.counter < $1.counter }
+        // The version on each commit: the highest active one, else the highest.
+        var byCommit: [String: String] = [:]
+        byCommit.reserveCapacity(versions.count)
+        for version in versions where version.deregistered == nil { byCommit[version.commit] = version.name }
+        for version in versions where byCommit[version.commit] == nil { byCommit[version.commit] = version.name }
+        versionOnCommit = byCommit
+        var index: [String: Int] = [:]
+        index.reserveCapacity(versions.count)
+        for (i, version) in versions.enumerated() { index[version.name] = i }
+        versionIndex = index
     }
 
     /// The highest registered version that is not deregistered.
@@ -229,94 +260,136 @@ public struct RegistryState: Sendable {
         }
     }
 
+    /// A registry tag as the reference store lists it, with the commit it registers (for
+    /// version, deregistration and deprecation tags).
+    private struct ListedTag {
+        let tag: RegistryTag
+        let name: String
+        let id: String
+        let commit: String?
+    }
+
     private init(readingOnce repository: Repository) throws(GitError) {
         let reader = TagReader(repository: repository)
         let references = try repository.tagReferences()
-        var named: [(RegistryTag, String, String)] = []
-        var commits: [String: String] = [:]
-        named.reserveCapacity(references.count)
-        commits.reserveCapacity(references.count)
+        var listed: [ListedTag] = []
+        listed.reserveCapacity(references.count)
         for (name, id, peeled) in references {
             guard let tag = RegistryTag(parsing: name) else { continue }
+            var commit: String?
             switch tag.action {
             case .assign, .unassign, .create: break
             default:
                 // Packed refs know the commit of an annotated tag; any other is read for it
                 // (and kept). A lightweight tag is no registration: GTO ignores them too.
                 if let peeled {
-                    commits[name] = peeled
+                    commit = peeled
                 } else {
                     let record = try reader.read(name: name, id: id)
                     guard record.annotated else { continue }
-                    commits[name] = record.commit
+                    commit = record.commit
                 }
             }
-            named.append((tag, name, id))
+            listed.append(ListedTag(tag: tag, name: name, id: id, commit: commit))
         }
-        self.init(named: named, commits: commits, reader: reader)
+        self.init(listed: listed, reader: reader)
     }
 
     /// Builds the state from parsed tags and what each tag records.
     public init(tags: [(RegistryTag, TagRecord)]) {
         var records: [String: TagRecord] = [:]
         for (_, record) in tags { records[record.name] = record }
-        self.init(named: tags.map { ($0.0, $0.1.name, $0.1.name) }, commits: records.mapValues(\.commit),
+        self.init(listed: tags.map { ListedTag(tag: $0.0, name: $0.1.name, id: $0.1.name, commit: $0.1.commit) },
                   reader: TagReader(repository: nil, records: records))
     }
 
-    private init(named: [(RegistryTag, String, String)], commits: [String: String], reader: TagReader) {
-        var models: [String: ModelRecord] = [:]
-        var deregistrations: [(String, SemanticVersion, RegistryStamp)] = []
-        for (tag, name, id) in named {
-            models[tag.model, default: ModelRecord(name: tag.model, reader: reader)].highestCounter =
-                max(models[tag.model]?.highestCounter ?? 0, tag.counter ?? 0)
+    private init(listed: [ListedTag], reader: TagReader) {
+        var models: [ModelRecord] = []
+        var modelIndex: [String: Int] = [:]
+        // Per model: its registrations (version, position in `listed`) and deregistrations.
+        var registrations: [[(SemanticVersion, Int)]] = []
+        var deregistrations: [[(SemanticVersion, RegistryStamp)]] = []
+        var last = -1
+        for (position, entry) in listed.enumerated() {
+            let tag = entry.tag
+            // The reference store lists tags by name, so a model's tags mostly come together.
+            let m: Int
+            if last >= 0, models[last].name == tag.model {
+                m = last
+            } else if let known = modelIndex[tag.model] {
+                m = known
+            } else {
+                m = models.count
+                modelIndex[tag.model] = m
+                models.append(ModelRecord(name: tag.model, reader: reader))
+                registrations.append([])
+                deregistrations.append([])
+            }
+            last = m
+            models[m].highestCounter = max(models[m].highestCounter, tag.counter ?? 0)
             switch tag.action {
             case .register(let version):
-                if let commit = commits[name] {
-                    models[tag.model]!.versions.append(ModelVersion(version: version, name: version.description, commit: commit, tagName: name, tagID: id, reader: reader))
-                }
+                if entry.commit != nil { registrations[m].append((version, position)) }
             case .deregister(let version):
-                if let record = reader.record(name: name, id: id), record.annotated { deregistrations.append((tag.model, version, RegistryStamp(record))) }
+                if let record = reader.record(name: entry.name, id: entry.id), record.annotated { deregistrations[m].append((version, RegistryStamp(record))) }
             case .deprecate:
-                if let record = reader.record(name: name, id: id), record.annotated { models[tag.model]!.deprecated = RegistryStamp(record) }
+                if let record = reader.record(name: entry.name, id: entry.id), record.annotated { models[m].deprecated = RegistryStamp(record) }
             case .assign(let stage):
-                models[tag.model]!.stageTags.append(.init(kind: .assign, stage: stage, counter: tag.counter ?? 0, name: name, id: id))
+                models[m].stageTags.append(.init(kind: .assign, stage: stage, counter: tag.counter ?? 0, name: entry.name, id: entry.id))
             case .unassign(let stage):
-                models[tag.model]!.stageTags.append(.init(kind: .unassign, stage: stage, counter: tag.counter ?? 0, name: name, id: id))
+                models[m].stageTags.append(.init(kind: .unassign, stage: stage, counter: tag.counter ?? 0, name: entry.name, id: entry.id))
             case .create:
                 break
             }
         }
-        for (model, version, stamp) in deregistrations {
-            if let index = models[model]?.versions.firstIndex(where: { $0.version == version }) { models[model]!.versions[index].deregistered = stamp }
+        // Each model is put in order on its own (the models are independent), on all cores.
+        let (registered, deregistered) = (registrations, deregistrations)
+        models.withUnsafeMutableBufferPointer { buffer in
+            let all = UncheckedBuffer(buffer)
+            DispatchQueue.concurrentPerform(iterations: all.buffer.count) { m in
+                // Versions are made in their order (lowest first), so none is moved after.
+                let ordered = registered[m].sorted { $0.0 < $1.0 }
+                var versions: [ModelVersion] = []
+                versions.reserveCapacity(ordered.count)
+                for (version, position) in ordered {
+                    let entry = listed[position]
+                    versions.append(ModelVersion(version: version, name: version.description, commit: entry.commit!,
+                                                 tagName: entry.name, tagID: entry.id, reader: reader))
+                }
+                for (version, stamp) in deregistered[m] {
+                    if let index = versions.firstIndex(where: { $0.version == version }) { versions[index].deregistered = stamp }
+                }
+                all.buffer[m].versions = versions
+                all.buffer[m].index()
+            }
         }
-        for name in Array(models.keys) {
-            // Sorted through their indices: moving the versions themselves costs more.
-            let unsorted = models[name]!.versions
-            models[name]!.versions = unsorted.indices.sorted { unsorted[$0].version < unsorted[$1].version }.map { unsorted[$0] }
-            models[name]!.stageTags.sort { $0.counter < $1.counter }
-            // The version on each commit: the highest active one, else the highest.
-            var byCommit: [String: String] = [:]
-            byCommit.reserveCapacity(models[name]!.versions.count)
-            for version in models[name]!.versions where version.deregistered == nil { byCommit[version.commit] = version.name }
-            for version in models[name]!.versions where byCommit[version.commit] == nil { byCommit[version.commit] = version.name }
-            models[name]!.versionOnCommit = byCommit
-            var index: [String: Int] = [:]
-            index.reserveCapacity(models[name]!.versions.count)
-            for (i, version) in models[name]!.versions.enumerated() { index[version.name] = i }
-            models[name]!.versionIndex = index
-        }
-        self.models = models.values.sorted { $0.name < $1.name }
+        self.models = models.sorted { $0.name < $1.name }
+    }
+
+    /// Makes room for every tag before they are all read, model by model, with `readTags`.
+    public func prepareToReadAllTags() {
+        guard let reader = models.first?.reader else { return }
+        reader.reserve(models.reduce(0) { $0 + $1.versions.count + $1.stageTags.count + 2 })
     }
 
     /// Reads every tag of one model now (for questions that need them all, such as its whole
     /// history); later reads are answered from memory.
     public func readTags(of model: ModelRecord) {
-        model.reader.prefetch(model.versions.map { ($0.tagName, $0.tagID) } + model.stageTags.map { ($0.name, $0.id) })
+        model.reader.prefetch(Self.tags(of: model))
+    }
+
+    static func tags(of model: ModelRecord) -> [(name: String, id: String)] {
+        model.versions.map { ($0.tagName, $0.tagID) } + model.stageTags.map { ($0.name, $0.id) }
     }
 
     /// The model named `name`.
     public func model(_ name: String) -> ModelRecord? {
         models.first { $0.name == name }
     }
+}
+
+/// A buffer handed to `concurrentPerform`, whose iterations each touch their own element.
+private struct UncheckedBuffer<Element>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Element>
+    init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
 }

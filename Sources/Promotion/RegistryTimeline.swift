@@ -25,6 +25,32 @@ public struct RegistryEvent: Sendable {
 /// its versions' commits (as recorded; the gate verifies them when it decides).
 public enum RegistryTimeline {
     public static func events(of model: ModelRecord, repository: Repository) -> [RegistryEvent] {
+        events(of: model, statements: statements(of: model, repository: repository))
+    }
+
+    /// The signed statements (approvals, rejections) recorded on the model's versions'
+    /// commits, read from the approvals notes.
+    public static func statements(of model: ModelRecord, repository: Repository) -> [ApprovalStatement] {
+        statements(of: model, repository: repository, noted: notedCommits(repository, ref: ApprovalStore.notesRef))
+    }
+
+    /// `statements(of:repository:)`, asking only the commits in `noted` (the commits with an
+    /// approvals note, from `notedCommits`; nil: every version's commit).
+    public static func statements(of model: ModelRecord, repository: Repository, noted: Set<String>?) -> [ApprovalStatement] {
+        let approvals = ApprovalStore(repository: repository, root: "")
+        var out: [ApprovalStatement] = []
+        for version in model.versions where noted?.contains(version.commit) ?? true {
+            for signed in (try? approvals.recorded(on: version.commit)) ?? [] {
+                guard let statement = ApprovalStatement(text: signed.statement), statement.model == model.name else { continue }
+                out.append(statement)
+            }
+        }
+        return out
+    }
+
+    /// The model's events from its tags (read already) and `statements` (from
+    /// `statements(of:repository:)`), oldest first. Reads nothing from git.
+    public static func events(of model: ModelRecord, statements: [ApprovalStatement]) -> [RegistryEvent] {
         var events: [RegistryEvent] = []
         func add(_ kind: String, _ version: String, _ stage: String?, _ stamp: RegistryStamp, counter: Double) {
             events.append(RegistryEvent(event: kind, version: version, stage: stage, commit: stamp.commit, tag: stamp.tag, time: stamp.time,
@@ -40,20 +66,15 @@ public enum RegistryTimeline {
             let kind = event.kind == .assign ? (rollback ? "rolled back to" : "assigned") : (rollback ? "rolled back" : "unassigned")
             add(kind, event.version, event.stage, event.stamp, counter: Double(event.counter))
         }
-        let approvals = ApprovalStore(repository: repository, root: "")
-        let noted = Self.notedCommits(repository, ref: ApprovalStore.notesRef)
-        for version in model.versions where noted?.contains(version.commit) ?? true {
-            for signed in (try? approvals.recorded(on: version.commit)) ?? [] {
-                guard let statement = ApprovalStatement(text: signed.statement), statement.model == model.name else { continue }
-                let time = Timestamp.date(statement.time)
-                // Within its second: after what came before it, just before the assignment it
-                // allowed (the version's next one to that stage), else after everything.
-                let allowed = stageEvents.first { $0.kind == .assign && $0.version == statement.version && $0.stage == statement.stage
-                    && ($0.stamp.time.map { $0 >= (time ?? .distantPast) } ?? true) }
-                events.append(RegistryEvent(event: statement.verdict == .approve ? "approved" : "rejected", version: statement.version,
-                                            stage: statement.stage, commit: statement.commit, tag: "", time: time, by: statement.signer,
-                                            message: statement.comment, order: allowed.map { Double($0.counter) - 0.5 } ?? Double(Int.max)))
-            }
+        for statement in statements {
+            let time = Timestamp.date(statement.time)
+            // Within its second: after what came before it, just before the assignment it
+            // allowed (the version's next one to that stage), else after everything.
+            let allowed = stageEvents.first { $0.kind == .assign && $0.version == statement.version && $0.stage == statement.stage
+                && ($0.stamp.time.map { $0 >= (time ?? .distantPast) } ?? true) }
+            events.append(RegistryEvent(event: statement.verdict == .approve ? "approved" : "rejected", version: statement.version,
+                                        stage: statement.stage, commit: statement.commit, tag: "", time: time, by: statement.signer,
+                                        message: statement.comment, order: allowed.map { Double($0.counter) - 0.5 } ?? Double(Int.max)))
         }
         if let deprecated = model.deprecated { add("deprecated", "", nil, deprecated, counter: Double(Int.max)) }
         return events.enumerated().sorted {

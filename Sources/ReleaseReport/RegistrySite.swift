@@ -45,12 +45,14 @@ public struct RegistrySite {
         let deprecated: RegistryStamp?
         /// Lowest first.
         let versions: [Version]
-        let versionNames: Set<String>
         /// What each stage holds now.
         let current: [String: StageEvent]
         let events: [RegistryEvent]
-        /// The events of each version, oldest first.
-        var eventsByVersion: [String: [RegistryEvent]] = [:]
+        /// The events of each registered version, oldest first: `events[eventOrder[i]]` for
+        /// `i` in `eventStarts[v]..<eventStarts[v + 1]` (`v` the version's place in
+        /// `versions`), kept flat rather than an array per version.
+        private var eventOrder: [Int] = []
+        private var eventStarts: [Int] = []
         /// Per version: the full report's document, for versions with a decision or evidence.
         var reports: [String: ReportDocument] = [:]
         var analyses: [String: CheckResult] = [:]
@@ -61,12 +63,38 @@ public struct RegistrySite {
             versions = model.versions.map {
                 Version(name: $0.name, commit: $0.commit, registered: $0.registered, deregistered: $0.deregistered)
             }
-            versionNames = Set(versions.map(\.name))
             var current: [String: StageEvent] = [:]
             for stage in stages { current[stage] = model.current(in: stage) }
             self.current = current
             self.events = events
-            for event in events { eventsByVersion[event.version, default: []].append(event) }
+            // Counted, then placed (a counting sort that keeps each version's events in order).
+            var place: [String: Int] = [:]
+            place.reserveCapacity(versions.count)
+            for (i, version) in versions.enumerated() { place[version.name] = i }
+            let owner = events.map { place[$0.version] ?? -1 }
+            var starts = [Int](repeating: 0, count: versions.count + 1)
+            for v in owner where v >= 0 { starts[v + 1] += 1 }
+            for v in 0..<versions.count { starts[v + 1] += starts[v] }
+            var next = starts
+            var order = [Int](repeating: 0, count: starts[versions.count])
+            for (e, v) in owner.enumerated() where v >= 0 {
+                order[next[v]] = e
+                next[v] += 1
+            }
+            (eventOrder, eventStarts) = (order, starts)
+            versionPlace = place
+        }
+
+        /// Each version's place in `versions`, by name.
+        let versionPlace: [String: Int]
+
+        /// Whether `name` is one of the model's registered versions (which have pages).
+        func isVersion(_ name: String) -> Bool { versionPlace[name] != nil }
+
+        /// The events of `version`, oldest first.
+        func events(of version: Version) -> LazyMapSequence<ArraySlice<Int>, RegistryEvent> {
+            guard let v = versionPlace[version.name] else { return eventOrder[0..<0].lazy.map { events[$0] } }
+            return eventOrder[eventStarts[v]..<eventStarts[v + 1]].lazy.map { events[$0] }
         }
     }
 
@@ -79,21 +107,19 @@ public struct RegistrySite {
         let approvalsNoted = RegistryTimeline.notedCommits(repository, ref: ApprovalStore.notesRef)
         let stages = stageOrder()
 
-        // Each model is read from git here, then its pages are rendered and written on
-        // another thread while the next model is read; the index comes last.
+        // Each model is read from git here; its pages are laid out, rendered and written on
+        // the worker threads while the next model is read; the index comes last.
         let files = SiteFiles()
         files.put(HTMLPage.stylesheet, directory + "/style.css")
-        let writers = DispatchGroup()
-        let queue = DispatchQueue(label: "mlgate.site", attributes: .concurrent)
-        let inFlight = DispatchSemaphore(value: 2 * ProcessInfo.processInfo.activeProcessorCount)
-        var models: [ModelPages] = []
-        for model in state.models {
+        let writers = WorkerThreads(count: ProcessInfo.processInfo.activeProcessorCount)
+        let built = Slots<ModelPages>(count: state.models.count)
+        state.prepareToReadAllTags()
+        for (slot, model) in state.models.enumerated() {
             state.readTags(of: model)
-            let pages = read(model, stages: stages, evidenceNoted: evidenceNoted, approvalsNoted: approvalsNoted)
-            models.append(pages)
-            inFlight.wait()
-            queue.async(group: writers) {
-                defer { inFlight.signal() }
+            let reading = read(model, evidenceNoted: evidenceNoted, approvalsNoted: approvalsNoted)
+            writers.submit {
+                let pages = reading.pages(stages: stages)
+                built.put(pages, at: slot)
                 let folder = directory + "/" + Self.folder(pages.name)
                 try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 // Pages are written by name into the open folder, from one reused buffer.
@@ -116,17 +142,36 @@ public struct RegistrySite {
                 }
             }
         }
+        writers.finish()
+        let models = built.values
         files.put(SitePages.index(models: models, stages: stages, policy: policy, now: now), directory + "/index.html")
-        writers.wait()
         ProcessLifetime.keep(models)
         if let failure = files.failure { throw RegistryError(failure + "; check that the folder is writable", usage: false) }
         let versions = models.reduce(0) { $0 + $1.versions.count }
         return Written(pages: 1 + models.count + versions, models: models.count, versions: versions)
     }
 
-    /// One model's events, and the reports of its versions that have something to report.
-    func read(_ model: ModelRecord, stages: [String], evidenceNoted: Set<String>?, approvalsNoted: Set<String>?) -> ModelPages {
-        var pages = ModelPages(model: model, stages: stages, events: RegistryTimeline.events(of: model, repository: repository))
+    /// What one model's pages need from git (read on the calling thread, the one that uses
+    /// the repository): the signed statements on its versions, and the reports and analysis
+    /// results of the versions that have them. The model's tags are read already.
+    struct ModelReading: Sendable {
+        let model: ModelRecord
+        let statements: [ApprovalStatement]
+        var reports: [String: ReportDocument] = [:]
+        var analyses: [String: CheckResult] = [:]
+
+        /// The model's pages laid out (reads nothing from git).
+        func pages(stages: [String]) -> ModelPages {
+            var pages = ModelPages(model: model, stages: stages, events: RegistryTimeline.events(of: model, statements: statements))
+            (pages.reports, pages.analyses) = (reports, analyses)
+            return pages
+        }
+    }
+
+    /// One model's signed statements, and the reports of its versions that have something to
+    /// report.
+    func read(_ model: ModelRecord, evidenceNoted: Set<String>?, approvalsNoted: Set<String>?) -> ModelReading {
+        var reading = ModelReading(model: model, statements: RegistryTimeline.statements(of: model, repository: repository, noted: approvalsNoted))
         // The stages whose assignment of a version records a decision (newest last).
         var decided: [String: String] = [:]
         for event in model.stageEvents where event.kind == .assign && event.stamp.message.contains("\"decision\"")
@@ -141,15 +186,15 @@ public struct RegistrySite {
             let stage = decided[name] ?? ((hasEvidence || hasApprovals) && policy != nil ? nextStage(of: name, in: model) : nil)
             if let stage, let facts = try? PromotionFacts.gather(repository: repository, root: root, policy: policy, state: state,
                                                                  model: model.name, version: name, stage: stage, now: now) {
-                pages.reports[name] = PromotionReport.document(facts)
+                reading.reports[name] = PromotionReport.document(facts)
             }
             if hasEvidence, let results = try? evidence.results(on: commit) {
                 for result in results where result.check.hasPrefix("analysis-") && (result.model == nil || result.model == model.name) {
-                    pages.analyses[name + "#" + String(result.check.dropFirst("analysis-".count))] = result
+                    reading.analyses[name + "#" + String(result.check.dropFirst("analysis-".count))] = result
                 }
             }
         }
-        return pages
+        return reading
     }
 
     /// The stages as columns: the policy's order, then any other stage the tags use.
@@ -172,6 +217,19 @@ public struct RegistrySite {
         let next = held.map { $0 + 1 } ?? 0
         return next < stages.count ? stages[next] : stages[held!]
     }
+}
+
+/// One value per slot, put from several threads.
+final class Slots<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Value?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func put(_ value: Value, at slot: Int) { lock.withLock { slots[slot] = value } }
+
+    /// The values put, in slot order.
+    var values: [Value] { lock.withLock { slots.compactMap { $0 } } }
 }
 
 /// Writes the site's files from several threads, keeping the first failure.

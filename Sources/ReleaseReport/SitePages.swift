@@ -73,13 +73,13 @@ enum SitePages {
             out.raw("<dt>"); out.escaped(stage); out.raw("</dt><dd>")
             if let current = pages.current[stage] {
                 out.raw("<a href=\""); out.escaped(current.version); out.raw(".html\">"); out.escaped(current.version)
-                out.raw(" since "); out.raw(time(current.stamp.time)); out.raw("</a>")
+                out.raw(" since "); out.time(current.stamp.time); out.raw("</a>")
             } else {
                 out.raw("–")
             }
             out.raw("</dd>")
         }
-        if let deprecated = pages.deprecated { out.raw("<dt>Deprecated</dt><dd>"); out.raw(time(deprecated.time)); out.raw("</dd>") }
+        if let deprecated = pages.deprecated { out.raw("<dt>Deprecated</dt><dd>"); out.time(deprecated.time); out.raw("</dd>") }
         out.raw("</dl>\n</section>\n")
 
         out.raw("<section id=\"timeline\" aria-labelledby=\"timeline-h\">\n<h2 id=\"timeline-h\">Timeline</h2>\n")
@@ -87,14 +87,14 @@ enum SitePages {
         out.raw("<th scope=\"col\">Time</th><th scope=\"col\">Event</th><th scope=\"col\">Version</th><th scope=\"col\">Stage</th><th scope=\"col\">By</th><th scope=\"col\">Message</th>")
         out.raw("</tr></thead><tbody>")
         for e in pages.events.reversed() {
-            out.raw("<tr><th scope=\"row\">"); out.raw(time(e.time)); out.raw("</th><td>")
+            out.raw("<tr><th scope=\"row\">"); out.time(e.time); out.raw("</th><td>")
             if e.event.hasPrefix("rolled back") || e.event == "rejected" {
                 out.raw("<span class=\"badge tone-bad\">✗ "); out.escaped(e.event); out.raw("</span>")
             } else {
                 out.escaped(e.event)
             }
             out.raw("</td><td>")
-            if pages.versionNames.contains(e.version) {
+            if pages.isVersion(e.version) {
                 out.raw("<a href=\""); out.escaped(e.version); out.raw(".html\">"); out.escaped(e.version); out.raw("</a>")
             } else {
                 out.escaped(e.version)
@@ -114,7 +114,7 @@ enum SitePages {
         for v in pages.versions.reversed() {
             out.raw("<tr><th scope=\"row\"><a href=\""); out.escaped(v.name); out.raw(".html\">"); out.escaped(v.name)
             out.raw("</a></th><td><code>"); out.escaped(String(v.commit.prefix(7)))
-            out.raw("</code></td><td>"); out.raw(time(v.registered.time))
+            out.raw("</code></td><td>"); out.time(v.registered.time)
             out.raw("</td><td>"); out.escaped(v.registered.author ?? "–")
             out.raw("</td><td>")
             if v.deregistered != nil { out.raw("deregistered") } else if let stages = held[v.name] { out.escaped(stages.joined(separator: ", ")) }
@@ -134,7 +134,7 @@ enum SitePages {
         }
         let timeline: [[ReportDocument.Cell]] = pages.events.reversed().map { e in
             [.init(time(e.time)), .init(e.event, tone: e.event.hasPrefix("rolled back") || e.event == "rejected" ? .bad : nil),
-             .init(e.version, link: pages.versionNames.contains(e.version) ? "\(e.version).html" : nil),
+             .init(e.version, link: pages.isVersion(e.version) ? "\(e.version).html" : nil),
              .init(e.stage ?? ""), .init(e.by ?? ""), .init(firstLine(e.message))]
         }
         var now: [(String, ReportDocument.Cell)] = stages.map { stage in
@@ -176,7 +176,7 @@ enum SitePages {
         return ReportDocument.Section(id: "version", title: "This version", blocks: [
             .facts(facts),
             .table(.init(caption: "Its events, oldest first", headers: ["Time", "Event", "Stage", "By", "Message"],
-                         rows: (pages.eventsByVersion[version.name] ?? []).map {
+                         rows: pages.events(of: version).map {
                              [.init(time($0.time)), .init($0.event), .init($0.stage ?? ""), .init($0.by ?? ""), .init(firstLine($0.message))]
                          })),
         ])
@@ -199,18 +199,18 @@ enum SitePages {
         out.raw("<section id=\"version\" aria-labelledby=\"version-h\">\n<h2 id=\"version-h\">This version</h2>\n")
         let registered = version.registered
         out.raw("<dl class=\"facts\"><dt>Commit</dt><dd><code>"); out.escaped(version.commit)
-        out.raw("</code></dd><dt>Registered</dt><dd>"); out.raw(time(registered.time))
+        out.raw("</code></dd><dt>Registered</dt><dd>"); out.time(registered.time)
         out.raw("</dd><dt>By</dt><dd>"); out.escaped(registered.author ?? "–")
         out.raw("</dd><dt>Tag</dt><dd><code>"); out.escaped(registered.tag); out.raw("</code></dd>")
         if !registered.message.isEmpty { out.raw("<dt>Message</dt><dd>"); out.escaped(registered.message); out.raw("</dd>") }
         if let gone = version.deregistered {
-            out.raw("<dt>Deregistered</dt><dd>"); out.raw(time(gone.time)); out.raw(" by "); out.escaped(gone.author ?? "–"); out.raw("</dd>")
+            out.raw("<dt>Deregistered</dt><dd>"); out.time(gone.time); out.raw(" by "); out.escaped(gone.author ?? "–"); out.raw("</dd>")
         }
         out.raw("</dl>\n<div class=\"table-wrap\"><table><caption>Its events, oldest first</caption><thead><tr>")
         out.raw("<th scope=\"col\">Time</th><th scope=\"col\">Event</th><th scope=\"col\">Stage</th><th scope=\"col\">By</th><th scope=\"col\">Message</th>")
         out.raw("</tr></thead><tbody>")
-        for event in pages.eventsByVersion[version.name] ?? [] {
-            out.raw("<tr><th scope=\"row\">"); out.raw(time(event.time))
+        for event in pages.events(of: version) {
+            out.raw("<tr><th scope=\"row\">"); out.time(event.time)
             out.raw("</th><td>"); out.escaped(event.event)
             out.raw("</td><td>"); out.escaped(event.stage ?? "")
             out.raw("</td><td>"); out.escaped(event.by ?? "")

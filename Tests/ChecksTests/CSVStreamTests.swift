@@ -220,5 +220,16 @@ struct TimestampTextTests {
         }
         #expect(Timestamp.text(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
         #expect(Timestamp.text(Date(timeIntervalSince1970: -0.5)) == formatter.string(from: Date(timeIntervalSince1970: -0.5)))
+        // Milliseconds round first; leap days, year ends and the ends of the range.
+        for seconds in [1_795_946_399.9996, 1_795_946_399.9994, 951_782_400, 951_868_799.9999, 946_684_799.5, 4_107_542_399,
+                        -2_208_988_800, 7_258_118_399, -1, -86_400.25] {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(Timestamp.text(date) == formatter.string(from: date), "\(seconds)")
+        }
+        // Past 9999 the formatter writes it.
+        let year10000 = Date(timeIntervalSince1970: 253_402_300_800)
+        #expect(Timestamp.bytes(year10000) == nil && Timestamp.bytes(Date(timeIntervalSince1970: .infinity)) == nil)
+        #expect(Timestamp.text(year10000) == formatter.string(from: year10000))
+        #expect(Timestamp.text(Date(timeIntervalSince1970: 253_402_300_799)) == "9999-12-31T23:59:59Z")
     }
 }

@@ -53,6 +53,39 @@ struct RegistryTests {
         #expect(try registry.state().model("churn")?.current(in: "dev")?.version == shas[2])
     }
 
+    @Test("models whose tags interleave in the reference listing keep their own versions, stages and counters, packed or loose")
+    func interleavedModels() throws {
+        let (repo, shas) = try TemporaryRepository.withTrainingCommits(4)
+        let registry = Registry(repository: try Repository(discovering: repo.path))
+        // Listed by name, `a-b@…`, `a0@…` and `ab@…` fall between `a#…` and `a@…`.
+        for (i, version) in ["v1.9.0", "v1.10.0", "v1.2.0"].enumerated() {
+            try registry.register("a", version: SemanticVersion(version), revision: shas[i])
+        }
+        try registry.register("a-b", version: SemanticVersion("v0.1.0"), revision: shas[0])
+        try registry.register("a0", version: SemanticVersion("v2.0.0"), revision: shas[3])
+        try registry.register("ab", version: SemanticVersion("v3.0.0"), revision: shas[1])
+        try registry.assign("a", stage: "prod", commit: shas[1], message: "m")
+        try registry.assign("a-b", stage: "dev", commit: shas[0], message: "m")
+        try registry.assign("a", stage: "dev", commit: shas[2], message: "m")
+        _ = try registry.deregister("a", version: "v1.2.0")
+        for packed in [false, true] {
+            if packed { _ = try repo.git("pack-refs", "--all") }
+            let state = try Registry(repository: try Repository(discovering: repo.path)).state()
+            #expect(state.models.map(\.name) == ["a", "a-b", "a0", "ab"])
+            let a = try #require(state.model("a"))
+            #expect(a.versions.map(\.name) == ["v1.2.0", "v1.9.0", "v1.10.0"])
+            #expect(a.versions.map { $0.deregistered != nil } == [true, false, false])
+            #expect(a.versions.map(\.commit) == [shas[2], shas[0], shas[1]])
+            #expect(a.current(in: "prod")?.version == "v1.10.0")
+            #expect(a.current(in: "dev") == nil)  // a deregistered version holds no stage
+            #expect(a.highestCounter == 2)
+            #expect(state.model("a-b")?.current(in: "dev")?.version == "v0.1.0")
+            #expect(state.model("a-b")?.highestCounter == 1)
+            #expect(state.model("a0")?.versions.map(\.name) == ["v2.0.0"])
+            #expect(state.model("ab")?.latest?.commit == shas[1])
+        }
+    }
+
     @Test("concurrent writers never share a counter and never lose an assignment")
     func concurrentAssignments() async throws {
         let (repo, shas) = try TemporaryRepository.withTrainingCommits(3)

@@ -168,3 +168,23 @@ struct SitePageTests {
         #expect(fast.text.contains("<dt>Deprecated</dt>"))
     }
 }
+
+/// The site's own worker threads.
+@Suite("Site worker threads")
+struct WorkerThreadTests {
+    @Test("every job submitted runs once before finish returns, across threads; finish with no job returns")
+    func runsEveryJob() {
+        for threads in [1, 2, 5] {
+            let workers = WorkerThreads(count: threads)
+            let done = Slots<Int>(count: 2_000)
+            for job in 0..<2_000 { workers.submit { done.put(job * 3, at: job) } }
+            workers.finish()
+            #expect(done.values == (0..<2_000).map { $0 * 3 })
+        }
+        let idle = WorkerThreads(count: 2)
+        idle.finish()
+        let partial = Slots<String>(count: 3)
+        partial.put("b", at: 1)
+        #expect(partial.values == ["b"])
+    }
+}
