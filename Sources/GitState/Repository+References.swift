@@ -76,9 +76,11 @@ extension Repository {
     }
 
     /// Every direct reference under `prefix` (`refs/tags/`), in one pass of libgit2's
-    /// reference iterator: its full name, the id it holds, and the commit it peels to when
-    /// packed refs record that. Reads no objects, and looks no name up again.
-    public func referenceEntries(under prefix: String) throws(GitError) -> [(name: String, id: String, peeled: String?)] {
+    /// reference iterator: its full name (or, with `strippingPrefix`, its name after
+    /// `prefix`), the id it holds, and the commit it peels to when packed refs record that.
+    /// Reads no objects, and looks no name up again.
+    public func referenceEntries(under prefix: String, strippingPrefix: Bool = false) throws(GitError) -> [(name: String, id: String, peeled: String?)] {
+        let skip = strippingPrefix ? prefix.utf8.count : 0
         var iterator: OpaquePointer?
         try LibGit2.check(git_reference_iterator_glob_new(&iterator, pointer, prefix + "*"), "list references under \(prefix)")
         defer { git_reference_iterator_free(iterator) }
@@ -90,7 +92,8 @@ extension Repository {
             try LibGit2.check(code, "list references under \(prefix)")
             defer { git_reference_free(ref) }
             guard let id = git_reference_target(ref), let name = git_reference_name(ref) else { continue }
-            result.append((String(cString: name), Self.hex(id), git_reference_target_peel(ref).map { Self.hex($0) }))
+            // The glob matched the prefix: the name starts with it.
+            result.append((String(cString: name + skip), Self.hex(id), git_reference_target_peel(ref).map { Self.hex($0) }))
         }
         return result
     }

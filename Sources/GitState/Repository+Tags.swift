@@ -28,7 +28,7 @@ extension Repository {
     /// Like `tagNames`, with the commit an annotated tag points at when the reference store
     /// knows it without reading the tag (packed refs record it), else nil.
     public func tagReferences() throws(GitError) -> [(name: String, id: String, peeled: String?)] {
-        try referenceEntries(under: "refs/tags/").map { (String($0.name.dropFirst("refs/tags/".count)), $0.id, $0.peeled) }
+        try referenceEntries(under: "refs/tags/", strippingPrefix: true)
     }
 
     /// Reads the tag whose reference holds `id` (from `tagNames`).

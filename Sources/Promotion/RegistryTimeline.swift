@@ -77,9 +77,9 @@ public enum RegistryTimeline {
                                         message: statement.comment, order: allowed.map { Double($0.counter) - 0.5 } ?? Double(Int.max)))
         }
         if let deprecated = model.deprecated { add("deprecated", "", nil, deprecated, counter: Double(Int.max)) }
-        return events.enumerated().sorted {
-            ($0.element.time ?? .distantPast, $0.element.order, $0.offset) < ($1.element.time ?? .distantPast, $1.element.order, $1.offset)
-        }.map(\.element)
+        // Sorted through plain keys (time, order, place), then moved once.
+        let keys = events.enumerated().map { (($0.element.time ?? .distantPast).timeIntervalSinceReferenceDate, $0.element.order, $0.offset) }
+        return keys.sorted { $0 < $1 }.map { events[$0.2] }
     }
 
     /// The commits that have a note under `ref` (nil when they cannot be listed: then every

@@ -48,8 +48,10 @@ struct PageBytes {
         storage.append(text.utf8Start, text.utf8CodeUnitCount)
     }
 
-    /// Appends text as it is (text known to need no escaping, such as a timestamp).
-    mutating func raw(_ text: String) {
+    /// Appends text as it is (text known to need no escaping, such as a number). Named
+    /// apart from `raw(_:)`: a literal would pick the `String` overload and lose the copy
+    /// straight from the binary's constant bytes.
+    mutating func rawText(_ text: String) {
         var text = text
         text.withUTF8 { if let base = $0.baseAddress { storage.append(base, $0.count) } }
     }
@@ -59,7 +61,7 @@ struct PageBytes {
         if let date, let text = Timestamp.bytes(date) {
             withUnsafeBytes(of: text) { storage.append($0.baseAddress!, $0.count) }
         } else {
-            raw(SitePages.time(date))
+            rawText(SitePages.time(date))
         }
     }
 
@@ -73,7 +75,7 @@ struct PageBytes {
             if let base = utf8.baseAddress { storage.append(base, utf8.count) }
             return true
         }
-        if !clean { raw(xmlEscaped(text)) }
+        if !clean { rawText(xmlEscaped(text)) }
     }
 
     /// The page as text (for tests and callers that want a `String`).

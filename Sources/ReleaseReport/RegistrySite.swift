@@ -134,7 +134,7 @@ public struct RegistrySite {
                     if pages.reports[version.name] == nil {
                         SitePages.plainVersion(version, of: pages, into: &page)
                     } else {
-                        page.raw(SitePages.version(version, of: pages))
+                        page.rawText(SitePages.version(version, of: pages))
                     }
                     if let error = page.write(to: version.name + ".html", in: fd) {
                         return files.fail("cannot write \(folder)/\(version.name).html: \(error)")

@@ -65,8 +65,8 @@ enum SitePages {
         out.raw("<link rel=\"stylesheet\" href=\"../style.css\">\n</head>\n<body>\n")
         out.raw("<nav aria-label=\"site\"><ul class=\"crumbs\"><li><a href=\"../index.html\">Registry</a></li><li><a href=\"index.html\">")
         out.escaped(pages.name); out.raw("</a></li></ul></nav>\n<main>\n<header><h1>"); out.escaped(pages.name)
-        out.raw("</h1><p class=\"subtitle\">"); out.raw(String(pages.versions.count)); out.raw(" version(s), ")
-        out.raw(String(pages.events.count)); out.raw(" event(s)</p></header>\n")
+        out.raw("</h1><p class=\"subtitle\">"); out.rawText(String(pages.versions.count)); out.raw(" version(s), ")
+        out.rawText(String(pages.events.count)); out.raw(" event(s)</p></header>\n")
 
         out.raw("<section id=\"now\" aria-labelledby=\"now-h\">\n<h2 id=\"now-h\">Stages now</h2>\n<dl class=\"facts\">")
         for stage in stages {
