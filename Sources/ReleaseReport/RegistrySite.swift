@@ -40,6 +40,8 @@ public struct RegistrySite {
             let commit: String
             let registered: RegistryStamp
             let deregistered: RegistryStamp?
+            /// Its place in `versions`.
+            let place: Int
         }
         let name: String
         let deprecated: RegistryStamp?
@@ -60,8 +62,8 @@ public struct RegistrySite {
         init(model: ModelRecord, stages: [String], events: [RegistryEvent]) {
             name = model.name
             deprecated = model.deprecated
-            versions = model.versions.map {
-                Version(name: $0.name, commit: $0.commit, registered: $0.registered, deregistered: $0.deregistered)
+            versions = model.versions.enumerated().map { place, version in
+                Version(name: version.name, commit: version.commit, registered: version.registered, deregistered: version.deregistered, place: place)
             }
             var current: [String: StageEvent] = [:]
             for stage in stages { current[stage] = model.current(in: stage) }
@@ -93,8 +95,7 @@ public struct RegistrySite {
 
         /// The events of `version`, oldest first.
         func events(of version: Version) -> LazyMapSequence<ArraySlice<Int>, RegistryEvent> {
-            guard let v = versionPlace[version.name] else { return eventOrder[0..<0].lazy.map { events[$0] } }
-            return eventOrder[eventStarts[v]..<eventStarts[v + 1]].lazy.map { events[$0] }
+            eventOrder[eventStarts[version.place]..<eventStarts[version.place + 1]].lazy.map { events[$0] }
         }
     }
 

@@ -235,6 +235,9 @@ enum SitePages {
 
 /// The first line of a message (a commit's subject, a tag message's first line).
 func firstLine(_ text: String) -> String {
-    guard let end = text.utf8.firstIndex(of: 0x0A) else { return text }
-    return String(text[..<end])
+    var text = text
+    return text.withUTF8 { bytes in
+        guard let end = bytes.firstIndex(of: 0x0A) else { return nil }
+        return String(decoding: bytes[..<end], as: UTF8.self)
+    } ?? text
 }

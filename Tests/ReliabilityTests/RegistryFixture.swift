@@ -74,27 +74,32 @@ struct RegistryFixture {
 }
 
 /// A process started in the background, its standard error kept in a file (for messages).
+/// The file is unlinked once the process has it open, so none is left behind, read or not.
 struct Background {
     let process: Process
-    private let errorFile: String
+    private let errorReader: FileHandle?
 
     init(_ executable: String, _ arguments: [String], in directory: String) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("mlgate-bg-\(UUID().uuidString).err").path
-        FileManager.default.createFile(atPath: errorFile, contents: nil)
+        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("mlgate-bg-\(UUID().uuidString).err").path
+        _ = FileManager.default.createFile(atPath: errorFile, contents: nil)
+        defer { unlink(errorFile) }
+        let writer = FileHandle(forWritingAtPath: errorFile)
+        errorReader = FileHandle(forReadingAtPath: errorFile)
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle(forWritingAtPath: errorFile)
+        process.standardError = writer
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        try? writer?.close()
     }
 
-    /// What it wrote to standard error (read after `wait`), and the file removed.
+    /// What it wrote to standard error (read after `wait`).
     var errorOutput: String {
-        defer { try? FileManager.default.removeItem(atPath: errorFile) }
-        return (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? ""
+        guard let errorReader, (try? errorReader.seek(toOffset: 0)) != nil, let data = try? errorReader.readToEnd() else { return "" }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// Waits and returns the exit status, or 128 + the signal that ended it.
