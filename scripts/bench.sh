@@ -440,6 +440,8 @@ rm -rf "$s"
 # whatever writes them, so one run to the disk is printed beside. And the example's report
 # page size (the demo's reports).
 t="$work/site"; registry_repo "$t" 100 1000 50; git -C "$t" pack-refs --all
+# The registry's 50 MB just written are flushed first, so that no command timed pays for it.
+sync
 site_out="/dev/shm/mlgate-bench-site-$$"
 saved_runs=$runs; runs=${SITE_RUNS:-3}
 # Each site is removed before the next command runs: 425 MB of pages left on tmpfs per run

@@ -49,15 +49,18 @@ public enum RegistryTimeline {
     }
 
     /// The model's events from its tags (read already) and `statements` (from
-    /// `statements(of:repository:)`), oldest first. Reads nothing from git.
-    public static func events(of model: ModelRecord, statements: [ApprovalStatement]) -> [RegistryEvent] {
+    /// `statements(of:repository:)`), oldest first. Reads nothing from git. `registered`:
+    /// each version's `registered` stamp, when the caller has them already.
+    public static func events(of model: ModelRecord, statements: [ApprovalStatement], registered: [RegistryStamp]? = nil) -> [RegistryEvent] {
         var events: [RegistryEvent] = []
+        events.reserveCapacity(model.versions.count + model.stageTags.count + statements.count + 1)
         func add(_ kind: String, _ version: String, _ stage: String?, _ stamp: RegistryStamp, counter: Double) {
             events.append(RegistryEvent(event: kind, version: version, stage: stage, commit: stamp.commit, tag: stamp.tag, time: stamp.time,
                                         by: stamp.author, message: stamp.message, order: counter))
         }
-        for version in model.versions {
-            add("registered", version.name, nil, version.registered, counter: 0)
+        let registered = registered?.count == model.versions.count ? registered! : model.versions.map(\.registered)
+        for (version, stamp) in zip(model.versions, registered) {
+            add("registered", version.name, nil, stamp, counter: 0)
             if let gone = version.deregistered { add("deregistered", version.name, nil, gone, counter: 0) }
         }
         let stageEvents = model.stageEvents

@@ -59,11 +59,13 @@ public struct RegistrySite {
         var reports: [String: ReportDocument] = [:]
         var analyses: [String: CheckResult] = [:]
 
-        init(model: ModelRecord, stages: [String], events: [RegistryEvent]) {
+        /// `registered`: each version's `registered` stamp, when the caller has them already.
+        init(model: ModelRecord, stages: [String], events: [RegistryEvent], registered: [RegistryStamp]? = nil) {
             name = model.name
             deprecated = model.deprecated
-            versions = model.versions.enumerated().map { place, version in
-                Version(name: version.name, commit: version.commit, registered: version.registered, deregistered: version.deregistered, place: place)
+            let registered = registered?.count == model.versions.count ? registered! : model.versions.map(\.registered)
+            versions = zip(model.versions, registered).enumerated().map { place, pair in
+                Version(name: pair.0.name, commit: pair.0.commit, registered: pair.1, deregistered: pair.0.deregistered, place: place)
             }
             var current: [String: StageEvent] = [:]
             for stage in stages { current[stage] = model.current(in: stage) }
@@ -163,7 +165,10 @@ public struct RegistrySite {
 
         /// The model's pages laid out (reads nothing from git).
         func pages(stages: [String]) -> ModelPages {
-            var pages = ModelPages(model: model, stages: stages, events: RegistryTimeline.events(of: model, statements: statements))
+            // Each version's tag is looked up once, for its page and for the timeline.
+            let registered = model.versions.map(\.registered)
+            var pages = ModelPages(model: model, stages: stages, events: RegistryTimeline.events(of: model, statements: statements, registered: registered),
+                                   registered: registered)
             (pages.reports, pages.analyses) = (reports, analyses)
             return pages
         }
