@@ -51,6 +51,7 @@ struct MetricsParityTests {
     func binary() throws {
         let dir = try folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         var random = Random(state: 42)
         var csv = "id,label,score\n"
         for i in 0..<4000 {
@@ -86,6 +87,7 @@ struct MetricsParityTests {
     func multiclass() throws {
         let dir = try folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         var random = Random(state: 7)
         let classes = ["cat", "dog", "eel"]
         var csv = "label,predicted\n"
@@ -118,6 +120,7 @@ struct MetricsParityTests {
     func regression() throws {
         let dir = try folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         var random = Random(state: 99)
         var csv = "y,estimate\n"
         for i in 0..<3000 {
@@ -146,6 +149,7 @@ extension MetricsParityTests {
     @Test("the curves recorded for reports are scikit-learn's: roc_curve, precision_recall_curve and calibration_curve, point for point")
     func curves() throws {
         let dir = try folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         var random = Random(state: 11)
         var csv = "id,label,score\n"
         for i in 0..<300 {

@@ -5,8 +5,9 @@ import TestSupport
 /// Approvals signed with SSH keys (`ssh-keygen -Y`), counted only when nobody could forge them.
 @Suite("Approvals", .serialized)
 struct ApprovalTests {
-    /// Keys in a temporary folder: the commit's author (listed), bob (listed), mallory (not).
-    struct Keys {
+    /// Keys in a temporary folder (removed with the last reference): the commit's author
+    /// (listed), bob (listed), mallory (not).
+    final class Keys {
         let folder: String
         var author: String { folder + "/author" }
         var bob: String { folder + "/bob" }
@@ -20,6 +21,8 @@ struct ApprovalTests {
                 guard made.status == 0 else { throw TestSupportError("ssh-keygen failed: \(made.stderr)") }
             }
         }
+
+        deinit { try? FileManager.default.removeItem(atPath: folder) }
     }
 
     func mlgate(_ arguments: [String], _ repo: TemporaryRepository) throws -> ProcessRunner.Result {

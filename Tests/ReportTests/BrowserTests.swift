@@ -7,7 +7,7 @@ import TestSupport
 /// numbers of the evidence it was drawn from, and the key facts in the text.
 @Suite("Reports in a browser", .serialized)
 struct BrowserTests {
-    static let out = NSTemporaryDirectory() + "mlgate-report-demo-\(getpid())"
+    static let out = ProjectPaths.scratch("report-demo")
 
     /// The demo's reports and site, made once (by `make demo`'s script) for all the tests.
     static let demo: Result<String, TestSupportError> = {

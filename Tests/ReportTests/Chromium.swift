@@ -16,7 +16,7 @@ enum Chromium {
 
     static let quiet = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                         "--disable-component-update", "--disable-sync", "--disable-extensions", "--disable-default-apps",
-                        "--proxy-server=127.0.0.1:9", "--user-data-dir=" + NSTemporaryDirectory() + "mlgate-chromium-\(getpid())"]
+                        "--proxy-server=127.0.0.1:9", "--user-data-dir=" + ProjectPaths.scratch("chromium-profile")]
 
     static func load(_ file: String) throws -> Page {
         guard FileManager.default.isExecutableFile(atPath: path) else {

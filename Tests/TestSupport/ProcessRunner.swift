@@ -54,7 +54,7 @@ public enum MLGateExecutable {
     /// loopback port where nothing listens (the discard port), so no test reaches a network.
     public static let unreachableServer = "git://127.0.0.1:9"
     /// The tests' own action cache, never the user's.
-    public static let cacheHome = FileManager.default.temporaryDirectory.appendingPathComponent("mlgate-test-cache-\(getpid())").path
+    public static let cacheHome = ProjectPaths.scratch("action-cache")
 
     /// Runs `mlgate` with `arguments` in `directory`.
     public static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> ProcessRunner.Result {
@@ -73,4 +73,22 @@ public enum ProjectPaths {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     /// `fixtures/`.
     public static var fixtures: String { root + "/fixtures" }
+
+    /// A folder under `.build/test-scratch/` for what a whole test run shares (the action
+    /// cache, the browser's profile, the demo's pages), emptied the first time a run asks for
+    /// it: each run starts afresh and none leaves folders in the temporary folder.
+    public static func scratch(_ name: String) -> String {
+        let path = root + "/.build/test-scratch/" + name
+        scratchLock.lock()
+        defer { scratchLock.unlock() }
+        if !scratchEmptied.contains(name) {
+            try? FileManager.default.removeItem(atPath: path)
+            try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            scratchEmptied.insert(name)
+        }
+        return path
+    }
+
+    private static let scratchLock = NSLock()
+    nonisolated(unsafe) private static var scratchEmptied: Set<String> = []
 }
