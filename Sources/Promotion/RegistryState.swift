@@ -375,11 +375,7 @@ public struct RegistryState: Sendable {
     /// Reads every tag of one model now (for questions that need them all, such as its whole
     /// history); later reads are answered from memory.
     public func readTags(of model: ModelRecord) {
-        model.reader.prefetch(Self.tags(of: model))
-    }
-
-    static func tags(of model: ModelRecord) -> [(name: String, id: String)] {
-        model.versions.map { ($0.tagName, $0.tagID) } + model.stageTags.map { ($0.name, $0.id) }
+        model.reader.prefetch(model.versions.map { ($0.tagName, $0.tagID) } + model.stageTags.map { ($0.name, $0.id) })
     }
 
     /// The model named `name`.

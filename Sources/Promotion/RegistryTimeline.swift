@@ -58,7 +58,8 @@ public enum RegistryTimeline {
             events.append(RegistryEvent(event: kind, version: version, stage: stage, commit: stamp.commit, tag: stamp.tag, time: stamp.time,
                                         by: stamp.author, message: stamp.message, order: counter))
         }
-        let registered = registered?.count == model.versions.count ? registered! : model.versions.map(\.registered)
+        let registered = registered ?? model.versions.map(\.registered)
+        precondition(registered.count == model.versions.count, "one registered stamp per version")
         for (version, stamp) in zip(model.versions, registered) {
             add("registered", version.name, nil, stamp, counter: 0)
             if let gone = version.deregistered { add("deregistered", version.name, nil, gone, counter: 0) }

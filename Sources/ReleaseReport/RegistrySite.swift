@@ -63,7 +63,8 @@ public struct RegistrySite {
         init(model: ModelRecord, stages: [String], events: [RegistryEvent], registered: [RegistryStamp]? = nil) {
             name = model.name
             deprecated = model.deprecated
-            let registered = registered?.count == model.versions.count ? registered! : model.versions.map(\.registered)
+            let registered = registered ?? model.versions.map(\.registered)
+            precondition(registered.count == model.versions.count, "one registered stamp per version")
             versions = zip(model.versions, registered).enumerated().map { place, pair in
                 Version(name: pair.0.name, commit: pair.0.commit, registered: pair.1, deregistered: pair.0.deregistered, place: place)
             }

@@ -106,6 +106,23 @@ struct SiteTests {
         }
     }
 
+    @Test("a model folder that cannot be made fails the site naming it, after every other model's pages are written")
+    func unwritableFolder() throws {
+        let repo = try TemporaryRepository()
+        try repo.write("m.txt", "w\n")
+        _ = try repo.commitAll("train")
+        for model in ["churn", "fraud"] {
+            #expect(try mlgate(["register", model], repo).status == 0)
+        }
+        let out = repo.path + "/_site"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try "in the way".write(toFile: out + "/churn", atomically: true, encoding: .utf8)
+        let result = try mlgate(["site", out], repo)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("cannot open \(out)/churn") && result.stderr.contains("check that the folder is writable"), "\(result.stderr)")
+        #expect(FileManager.default.fileExists(atPath: out + "/fraud/v0.0.1.html"))
+    }
+
     @Test("an empty registry still gets an index that says how to start")
     func emptyRegistry() throws {
         let repo = try TemporaryRepository()
