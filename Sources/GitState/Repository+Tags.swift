@@ -27,7 +27,18 @@ extension Repository {
 
     /// Like `tagNames`, with the commit an annotated tag points at when the reference store
     /// knows it without reading the tag (packed refs record it), else nil.
+    /// Read from the reference files themselves (`TagReferenceFiles`, the same answer as
+    /// libgit2's iterator without its cost per reference), else through libgit2, which then
+    /// reports what is wrong with them.
     public func tagReferences() throws(GitError) -> [(name: String, id: String, peeled: String?)] {
+        if let common = git_repository_commondir(pointer), let listed = TagReferenceFiles(commonDirectory: String(cString: common)).read() {
+            return listed
+        }
+        return try libgit2TagReferences()
+    }
+
+    /// `tagReferences` as libgit2's reference iterator lists them.
+    func libgit2TagReferences() throws(GitError) -> [(name: String, id: String, peeled: String?)] {
         try referenceEntries(under: "refs/tags/", strippingPrefix: true)
     }
 

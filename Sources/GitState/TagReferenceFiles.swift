@@ -1,0 +1,195 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The tags of a files reference store (`refs/tags/` loose files, then `packed-refs`), read
+/// from the files themselves the way libgit2 1.5's reference iterator reads them, without its
+/// per-reference allocations: a registry lists 100,000 tags at every start.
+///
+/// The same answer as the iterator, in the same order:
+/// - Loose files first (a file ending in `.lock` is a writer's and is skipped; a file that
+///   vanished or does not hold an object id is skipped, a symbolic one too, as the iterator
+///   skips what it cannot read and `referenceEntries` skips symbolic references), then
+///   packed entries that no loose file shadows, in the file's sorted order.
+/// - Reading the loose files before `packed-refs` is what keeps a tag that `git pack-refs`
+///   moves at that moment: it is in one or the other when each is read.
+/// - Ids are lower-case hex; a peeled id only when `packed-refs` records one.
+///
+/// `read()` answers nil for what it leaves to libgit2 (which then reports any error): a
+/// `packed-refs` file that does not parse, is not marked sorted or is not in order.
+struct TagReferenceFiles {
+    /// The repository's common directory (refs live there for every worktree), with a
+    /// trailing slash.
+    let commonDirectory: String
+
+    typealias Entry = (name: String, id: String, peeled: String?)
+
+    /// The tags, names without `refs/tags/`; nil when libgit2 should list them instead.
+    func read() -> [Entry]? {
+        var loose: [(name: String, id: String?)] = []
+        readLoose(folder: commonDirectory + "refs/tags", name: "", into: &loose)
+        loose.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        // A loose symbolic reference hides a packed one of its name, as in libgit2.
+        guard let packed = readPacked(shadowedBy: Set(loose.map(\.name))) else { return nil }
+        return loose.compactMap { entry in entry.id.map { (entry.name, $0, nil) } } + packed
+    }
+
+    // MARK: Loose references
+
+    /// Each loose file under `folder`: its id, or nil for a symbolic reference.
+    private func readLoose(folder: String, name prefix: String, into out: inout [(name: String, id: String?)], depth: Int = 0) {
+        // Reference names nest a folder per `/`; a deeper tree than this is no store git wrote.
+        guard depth < 64, let directory = opendir(folder) else { return }
+        defer { closedir(directory) }
+        while let entry = readdir(directory) {
+            let leaf = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
+            if leaf == "." || leaf == ".." || leaf.hasSuffix(".lock") { continue }
+            let path = folder + "/" + leaf
+            let type = Int32(entry.pointee.d_type)
+            var isFolder = type == Int32(DT_DIR)
+            if type == Int32(DT_UNKNOWN) || type == Int32(DT_LNK) {
+                var info = stat()
+                guard stat(path, &info) == 0 else { continue }
+                isFolder = (info.st_mode & S_IFMT) == S_IFDIR
+            }
+            if isFolder {
+                readLoose(folder: path, name: prefix + leaf + "/", into: &out, depth: depth + 1)
+            } else {
+                switch Self.loose(at: path) {
+                case .id(let id): out.append((prefix + leaf, id))
+                case .symbolic: out.append((prefix + leaf, nil))
+                case .unreadable: break
+                }
+            }
+        }
+    }
+
+    enum Loose: Equatable { case id(String), symbolic, unreadable }
+
+    /// What a loose reference file holds: 40 hex digits, then the end or a space or line end;
+    /// `ref: ` and a name; or anything else (a file that vanished, a corrupt one), which the
+    /// iterator skips.
+    static func loose(at path: String) -> Loose {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return .unreadable }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: 128)
+        let count = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+        guard count >= 0 else { return .unreadable }
+        return bytes.withUnsafeBufferPointer { buffer in
+            if count >= 5, memcmp(buffer.baseAddress!, "ref: ", 5) == 0 { return .symbolic }
+            guard count >= 40, count == 40 || Self.isSpace(buffer[40]), let id = Self.hexID(buffer, at: 0) else { return .unreadable }
+            return .id(id)
+        }
+    }
+
+    // MARK: packed-refs
+
+    private func readPacked(shadowedBy loose: Set<String>) -> [Entry]? {
+        let path = commonDirectory + "packed-refs"
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return errno == ENOENT ? [] : nil }
+        defer { close(fd) }
+        var info = stat()
+        // The size is range-checked: a packed-refs file of 4 GiB or more is left to libgit2.
+        guard fstat(fd, &info) == 0, info.st_size >= 0, info.st_size < (1 << 32) else { return nil }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var filled = 0
+        while filled < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { return nil }
+            filled += n
+        }
+        return bytes.withUnsafeBufferPointer { Self.parsePacked($0, shadowedBy: loose) }
+    }
+
+    /// `packed-refs`' tags: `# pack-refs with: … sorted …` first, then `<id> <name>` lines,
+    /// each optionally followed by `^<peeled id>`. nil when it is not that, sorted.
+    static func parsePacked(_ bytes: UnsafeBufferPointer<UInt8>, shadowedBy loose: Set<String>) -> [Entry]? {
+        let n = bytes.count
+        guard n > 0 else { return [] }
+        let header = "# pack-refs with:".utf8
+        guard n >= header.count, zip(bytes, header).allSatisfy({ $0 == $1 }) else { return nil }
+        guard var i = nextLine(bytes, from: 0) else { return nil }
+        guard contains(UnsafeBufferPointer(rebasing: bytes[..<i]), " sorted ") else { return nil }
+        while i < n, bytes[i] == 0x23 {  // further comment lines
+            guard let next = nextLine(bytes, from: i) else { return nil }
+            i = next
+        }
+        let prefix = Array("refs/tags/".utf8)
+        var out: [Entry] = []
+        var previous: Range<Int>?
+        while i < n {
+            guard i + 41 < n, let id = hexID(bytes, at: i), bytes[i + 40] == 0x20 else { return nil }
+            let nameStart = i + 41
+            guard let end = nextLine(bytes, from: nameStart) else { return nil }
+            var nameEnd = end - 1
+            if nameEnd > nameStart, bytes[nameEnd - 1] == 0x0D { nameEnd -= 1 }
+            // Sorted, as the header says, so no name comes twice.
+            if let previous, !precedes(bytes, previous, nameStart..<nameEnd) { return nil }
+            previous = nameStart..<nameEnd
+            i = end
+            var peeled: String?
+            if i < n, bytes[i] == 0x5E {
+                guard i + 41 <= n, let peel = hexID(bytes, at: i + 1) else { return nil }
+                if peel.utf8.contains(where: { $0 != 0x30 }) { peeled = peel }
+                i += 41
+                if i < n {
+                    guard let next = nextLine(bytes, from: i) else { return nil }
+                    i = next
+                }
+            }
+            let nameLength = nameEnd - nameStart
+            guard nameLength > prefix.count, memcmp(bytes.baseAddress! + nameStart, prefix, prefix.count) == 0 else { continue }
+            let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[(nameStart + prefix.count)..<nameEnd]), as: UTF8.self)
+            if !loose.isEmpty, loose.contains(name) { continue }
+            out.append((name, id, peeled))
+        }
+        return out
+    }
+
+    // MARK: Bytes
+
+    /// The index after the next line end from `start`; nil when no line end follows.
+    private static func nextLine(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard start < bytes.count, let found = memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start) else { return nil }
+        return UnsafeRawPointer(found) - UnsafeRawPointer(bytes.baseAddress!) + 1
+    }
+
+    private static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard bytes.count >= count else { return false }
+        for start in 0...(bytes.count - count) where memcmp(bytes.baseAddress! + start, word.utf8Start, count) == 0 { return true }
+        return false
+    }
+
+    /// Whether name `a` sorts strictly before name `b` (byte order, as libgit2 sorts).
+    private static func precedes(_ bytes: UnsafeBufferPointer<UInt8>, _ a: Range<Int>, _ b: Range<Int>) -> Bool {
+        let common = min(a.count, b.count)
+        let order = memcmp(bytes.baseAddress! + a.lowerBound, bytes.baseAddress! + b.lowerBound, common)
+        return order < 0 || (order == 0 && a.count < b.count)
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+
+    /// 40 hex digits at `start` as a lower-case id (libgit2 accepts either case); nil when
+    /// they are not.
+    static func hexID(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> String? {
+        guard start + 40 <= bytes.count else { return nil }
+        var valid = true
+        let id = String(unsafeUninitializedCapacity: 40) { out in
+            for k in 0..<40 {
+                let b = bytes[start + k]
+                switch b {
+                case 0x30...0x39, 0x61...0x66: out[k] = b
+                case 0x41...0x46: out[k] = b + 0x20
+                default: valid = false; out[k] = 0x30
+                }
+            }
+            return 40
+        }
+        return valid ? id : nil
+    }
+}

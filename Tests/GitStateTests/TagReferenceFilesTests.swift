@@ -1,0 +1,170 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import GitState
+
+/// The tag list read from the reference files against libgit2's own iterator, on the stores
+/// git writes and on the odd ones.
+@Suite("Tags listed from the reference files")
+struct TagReferenceFilesTests {
+    typealias Entry = (name: String, id: String, peeled: String?)
+
+    func same(_ a: [Entry], _ b: [Entry]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { $0.name == $1.name && $0.id == $1.id && $0.peeled == $1.peeled }
+    }
+
+    /// A repository with annotated, lightweight and nested tags on two commits.
+    func repository() throws -> (TemporaryRepository, String, String) {
+        let repo = try TemporaryRepository()
+        try repo.write("a.txt", "one\n")
+        let c1 = try repo.commitAll("c1")
+        for name in ["churn@v1.0.0", "churn#staging#1", "ns/model@v0.1.0", "a", "a-b", "a0", "ab", "Z"] {
+            try repo.git("tag", "-a", name, "-m", "tag \(name)")
+        }
+        try repo.git("tag", "light")
+        try repo.write("a.txt", "two\n")
+        let c2 = try repo.commitAll("c2")
+        try repo.git("tag", "-a", "churn@v1.1.0", "-m", "second")
+        return (repo, c1, c2)
+    }
+
+    func files(_ repo: TemporaryRepository) -> TagReferenceFiles {
+        TagReferenceFiles(commonDirectory: repo.path + "/.git/")
+    }
+
+    @Test("loose only, packed only, and packed with loose tags beside and over them: libgit2's list, in its order")
+    func matchesLibgit2() throws {
+        let (repo, _, c2) = try repository()
+        let repository = try Repository(discovering: repo.path)
+        // Loose only.
+        var listed = try #require(files(repo).read())
+        #expect(listed.count == 10)
+        #expect(same(listed, try repository.libgit2TagReferences()))
+        #expect(listed.allSatisfy { $0.peeled == nil })
+        // Packed (peeled lines for the annotated tags).
+        try repo.git("pack-refs", "--all")
+        listed = try #require(files(repo).read())
+        #expect(same(listed, try repository.libgit2TagReferences()))
+        #expect(listed.first { $0.name == "churn@v1.1.0" }?.peeled == c2)
+        #expect(listed.first { $0.name == "light" }?.peeled == nil)
+        // New loose tags beside the packed ones, one moved over a packed one (it shadows it).
+        try repo.git("tag", "-a", "late@v1.0.0", "-m", "late")
+        try repo.git("tag", "-f", "-a", "churn@v1.0.0", "-m", "moved", "HEAD")
+        listed = try #require(files(repo).read())
+        #expect(same(listed, try repository.libgit2TagReferences()))
+        #expect(listed.filter { $0.name == "churn@v1.0.0" }.count == 1)
+        #expect(listed.first { $0.name == "churn@v1.0.0" }?.peeled == nil)
+        // A writer's lock file and a folder with nothing in it are no tags.
+        try "0123456789012345678901234567890123456789\n".write(toFile: repo.path + "/.git/refs/tags/half.lock", atomically: false, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: repo.path + "/.git/refs/tags/empty", withIntermediateDirectories: true)
+        listed = try #require(files(repo).read())
+        #expect(same(listed, try repository.libgit2TagReferences()))
+        #expect(!listed.contains { $0.name.hasPrefix("half") })
+        // What Repository.tagReferences answers is this list.
+        #expect(same(try repository.tagReferences(), listed))
+    }
+
+    @Test("a corrupt loose file is skipped and a symbolic one hides its packed namesake, as libgit2 does")
+    func oddLooseFiles() throws {
+        let (repo, _, _) = try repository()
+        try repo.git("pack-refs", "--all")
+        let tags = repo.path + "/.git/refs/tags/"
+        try "not an id\n".write(toFile: tags + "corrupt", atomically: false, encoding: .utf8)
+        try "ref: refs/heads/main\n".write(toFile: tags + "a", atomically: false, encoding: .utf8)
+        let upper = try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
+        try (upper + " trailing words\n").write(toFile: tags + "upper", atomically: false, encoding: .utf8)
+        let repository = try Repository(discovering: repo.path)
+        let listed = try #require(files(repo).read())
+        #expect(same(listed, try repository.libgit2TagReferences()))
+        #expect(!listed.contains { $0.name == "a" || $0.name == "corrupt" })
+        #expect(listed.first { $0.name == "upper" }?.id == upper.lowercased())
+    }
+
+    @Test("packed-refs without a sorted header, out of order, cut short or corrupt is left to libgit2, which reports it")
+    func leftToLibgit2() throws {
+        let (repo, _, _) = try repository()
+        try repo.git("pack-refs", "--all")
+        let path = repo.path + "/.git/packed-refs"
+        let packed = try String(contentsOfFile: path, encoding: .utf8)
+        var lines = packed.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let repository = try Repository(discovering: repo.path)
+        let expected = try repository.libgit2TagReferences()
+
+        // No header: libgit2 reads it (unsorted), this reader does not.
+        try lines.dropFirst().joined(separator: "\n").write(toFile: path, atomically: false, encoding: .utf8)
+        #expect(files(repo).read() == nil)
+        #expect(same(try repository.tagReferences(), expected))
+
+        // Out of order under a sorted header.
+        let first = lines.firstIndex { $0.contains("refs/tags/a") }!
+        let last = lines.lastIndex { $0.contains("refs/tags/") && !$0.hasPrefix("^") }!
+        lines.swapAt(first, last)
+        try lines.joined(separator: "\n").write(toFile: path, atomically: false, encoding: .utf8)
+        #expect(files(repo).read() == nil)
+
+        // Cut short inside an id, and an id that is not hex: libgit2's error comes through.
+        for broken in [String(packed.prefix(packed.count - 30)), packed.replacingOccurrences(of: "refs/tags/ab\n", with: "refs/tags/ab\n^zz\n")] {
+            try broken.write(toFile: path, atomically: false, encoding: .utf8)
+            #expect(files(repo).read() == nil)
+            #expect(throws: GitError.self) { try repository.tagReferences() }
+        }
+
+        // An empty file, and none at all: the loose tags only.
+        try "".write(toFile: path, atomically: false, encoding: .utf8)
+        #expect(try #require(files(repo).read()).isEmpty)
+        try FileManager.default.removeItem(atPath: path)
+        #expect(try #require(files(repo).read()).isEmpty)
+    }
+
+    @Test("CRLF line ends and a CR in packed-refs read as libgit2 reads them")
+    func carriageReturns() throws {
+        let (repo, _, _) = try repository()
+        try repo.git("pack-refs", "--all")
+        let path = repo.path + "/.git/packed-refs"
+        let packed = try String(contentsOfFile: path, encoding: .utf8)
+        try packed.replacingOccurrences(of: "\n", with: "\r\n").replacingOccurrences(of: "\r\n^", with: "\n^")
+            .write(toFile: path, atomically: false, encoding: .utf8)
+        let repository = try Repository(discovering: repo.path)
+        let listed = try #require(files(repo).read())
+        #expect(listed.count == 10)
+        #expect(same(listed, try repository.libgit2TagReferences()))
+    }
+}
+
+extension TagReferenceFilesTests {
+    @Test("beside git creating tags and packing every reference in a loop, no listing misses a tag an earlier listing had")
+    func packRefsRace() throws {
+        let (repo, _, _) = try repository()
+        for i in 0..<300 { try repo.git("tag", "old-\(i)") }
+        // Real git processes: one creates 150 tags, one packs every reference 40 times.
+        func start(_ script: String) throws -> Process {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", script]
+            process.currentDirectoryURL = URL(fileURLWithPath: repo.path)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        let tagger = try start("for i in $(seq 1 150); do git tag new-$i || exit 1; done")
+        let packer = try start("for i in $(seq 1 40); do git pack-refs --all || exit 1; done")
+        let repository = try Repository(discovering: repo.path)
+        var seen: Set<String> = []
+        var listings = 0
+        while tagger.isRunning || packer.isRunning || listings < 5 {
+            let names = Set(try repository.tagReferences().map(\.name))
+            let lost = seen.subtracting(names)
+            #expect(lost.isEmpty, "listing \(listings) lost \(lost.sorted().prefix(5))")
+            seen.formUnion(names)
+            listings += 1
+        }
+        tagger.waitUntilExit()
+        packer.waitUntilExit()
+        #expect(tagger.terminationStatus == 0 && packer.terminationStatus == 0)
+        #expect(listings > 20)
+        let final = try repository.tagReferences()
+        #expect(final.count == 10 + 300 + 150)
+        #expect(same(final, try repository.libgit2TagReferences()))
+    }
+}
