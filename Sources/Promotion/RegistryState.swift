@@ -27,6 +27,20 @@ public struct RegistryStamp: Sendable, Equatable {
         return String(text[start...end])
     }
 
+    /// Whether `text` holds `phrase` (compared as bytes, where Foundation's `contains`
+    /// compares as a search with options: the registry asks this of every tag message).
+    public static func mentions(_ text: String, _ phrase: StaticString) -> Bool {
+        let count = phrase.utf8CodeUnitCount
+        return text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard count > 0 else { return true }
+            guard bytes.count >= count else { return false }
+            let first = phrase.utf8Start.pointee
+            for start in 0...(bytes.count - count) where bytes[start] == first
+                && memcmp(bytes.baseAddress! + start, phrase.utf8Start, count) == 0 { return true }
+            return false
+        } ?? text.contains(phrase.description)
+    }
+
     init(_ record: TagRecord) {
         tag = record.name
         commit = record.commit
@@ -44,16 +58,15 @@ public struct ModelVersion: Sendable {
     public let name: String
     /// The registered commit.
     public let commit: String
-    let tagName: String
-    let tagID: String
+    let tag: ListedReference
     let reader: TagReader
     /// Set when the version was deregistered (`NAME@vX.Y.Z!`).
     public var deregistered: RegistryStamp?
 
     /// Who registered it, when, and why.
     public var registered: RegistryStamp {
-        reader.record(name: tagName, id: tagID).map(RegistryStamp.init)
-            ?? RegistryStamp(tag: tagName, commit: commit, time: nil, author: nil, authorEmail: nil, message: "")
+        reader.record(tag).map(RegistryStamp.init)
+            ?? RegistryStamp(tag: tag.name, commit: commit, time: nil, author: nil, authorEmail: nil, message: "")
     }
 }
 
@@ -70,61 +83,67 @@ public struct StageEvent: Sendable, Equatable {
     public let stamp: RegistryStamp
 }
 
-/// Reads tag objects when first needed and keeps them: a registry of thousands of stage tags
-/// is answered from the few a question needs.
+/// A tag as the reference store lists it, and its place in that list (where a `TagReader`
+/// keeps what it read of it).
+struct ListedReference: Sendable {
+    let name: String
+    let id: String
+    let slot: Int
+}
+
+/// Reads tag objects when first needed and keeps them, by their place in the listing: a
+/// registry of thousands of stage tags is answered from the few a question needs.
 final class TagReader: @unchecked Sendable {
+    private enum Slot { case unread, read(TagRecord), unreadable }
     private let repository: Repository?
-    private var records: [String: TagRecord]
-    /// Tags a prefetch could not read.
-    private var unreadable: Set<String> = []
+    private var slots: [Slot]
     private let lock = NSLock()
 
-    init(repository: Repository?, records: [String: TagRecord] = [:]) {
+    /// A reader of `count` listed tags, none read yet.
+    init(repository: Repository, count: Int) {
         self.repository = repository
-        self.records = records
+        slots = Array(repeating: .unread, count: count)
+    }
+
+    /// A reader that knows every tag already (slot `i` is `records[i]`).
+    init(records: [TagRecord]) {
+        repository = nil
+        slots = records.map { .read($0) }
     }
 
     /// Reads (or recalls) a tag, reporting a failure.
-    func read(name: String, id: String) throws(GitError) -> TagRecord {
-        if let known = lock.withLock({ records[name] }) { return known }
-        guard let repository else { throw GitError(operation: "read tag \(name)", message: "not available", code: -3) }
-        let read = try repository.tagRecord(name: name, id: id)
-        lock.withLock { records[name] = read }
+    func read(_ tag: ListedReference) throws(GitError) -> TagRecord {
+        if case .read(let known) = lock.withLock({ slots[tag.slot] }) { return known }
+        guard let repository else { throw GitError(operation: "read tag \(tag.name)", message: "not available", code: -3) }
+        let read = try repository.tagRecord(name: tag.name, id: tag.id)
+        lock.withLock { slots[tag.slot] = .read(read) }
         return read
     }
 
-    /// Reads the tags of `pairs` not read yet, in one pass over the object database.
-    /// (Threads would not help: libgit2 serialises reads of a pack file.)
-    func prefetch(_ pairs: [(name: String, id: String)]) {
+    /// Reads the tags not read yet, in one pass over the object database. (Threads would
+    /// not help: libgit2 serialises reads of a pack file.)
+    func prefetch(_ tags: [ListedReference]) {
         guard let repository else { return }
-        let missing = lock.withLock { pairs.filter { records[$0.name] == nil } }
+        let missing = lock.withLock { tags.filter { if case .unread = slots[$0.slot] { true } else { false } } }
         guard !missing.isEmpty else { return }
-        let read = repository.tagRecords(missing)
+        let read = repository.tagRecords(missing.map { ($0.name, $0.id) })
         lock.withLock {
-            // Grown by doubling: reserving just what each model adds would rehash every tag
-            // read so far, once per model.
-            if records.capacity < records.count + missing.count { records.reserveCapacity(max(records.count + missing.count, 2 * records.capacity)) }
-            for (pair, record) in zip(missing, read) {
-                if let record { records[pair.name] = record } else { unreadable.insert(pair.name) }
-            }
+            for (tag, record) in zip(missing, read) { slots[tag.slot] = record.map { .read($0) } ?? .unreadable }
         }
-    }
-
-    /// Makes room for `count` tags at once (growing step by step rehashes every tag read so
-    /// far at each step).
-    func reserve(_ count: Int) {
-        lock.withLock { if records.capacity < count { records.reserveCapacity(count) } }
     }
 
     /// The tag, read now when it was not; nil when it cannot be read. A tag a prefetch could
     /// not read is not tried again: the site asks for tags from threads that must not touch
     /// the repository, once their model's tags are prefetched.
-    func record(name: String, id: String) -> TagRecord? {
-        let (known, failed) = lock.withLock { (records[name], unreadable.contains(name)) }
-        if let known { return known }
-        guard !failed, let repository, let read = try? repository.tagRecord(name: name, id: id) else { return nil }
-        lock.withLock { records[name] = read }
-        return read
+    func record(_ tag: ListedReference) -> TagRecord? {
+        switch lock.withLock({ slots[tag.slot] }) {
+        case .read(let known): return known
+        case .unreadable: return nil
+        case .unread:
+            guard let repository, let read = try? repository.tagRecord(name: tag.name, id: tag.id) else { return nil }
+            lock.withLock { slots[tag.slot] = .read(read) }
+            return read
+        }
     }
 }
 
@@ -135,8 +154,7 @@ public struct ModelRecord: Sendable {
         let kind: StageEvent.Kind
         let stage: String
         let counter: Int
-        let name: String
-        let id: String
+        let reference: ListedReference
     }
 
     public let name: String
@@ -198,7 +216,7 @@ public struct ModelRecord: Sendable {
 
     private func event(_ tag: StageTag) -> StageEvent? {
         // A lightweight tag is not an event (GTO ignores them too).
-        guard let record = reader.record(name: tag.name, id: tag.id), record.annotated else { return nil }
+        guard let record = reader.record(tag.reference), record.annotated else { return nil }
         return StageEvent(kind: tag.kind, stage: tag.stage, counter: tag.counter,
                           version: versionOnCommit[record.commit] ?? record.commit, stamp: RegistryStamp(record))
     }
@@ -264,18 +282,18 @@ public struct RegistryState: Sendable {
     /// version, deregistration and deprecation tags).
     private struct ListedTag {
         let tag: RegistryTag
-        let name: String
-        let id: String
+        let reference: ListedReference
         let commit: String?
     }
 
     private init(readingOnce repository: Repository) throws(GitError) {
-        let reader = TagReader(repository: repository)
         let references = try repository.tagReferences()
+        let reader = TagReader(repository: repository, count: references.count)
         var listed: [ListedTag] = []
         listed.reserveCapacity(references.count)
-        for (name, id, peeled) in references {
+        for (slot, (name, id, peeled)) in references.enumerated() {
             guard let tag = RegistryTag(parsing: name) else { continue }
+            let reference = ListedReference(name: name, id: id, slot: slot)
             var commit: String?
             switch tag.action {
             case .assign, .unassign, .create: break
@@ -285,22 +303,22 @@ public struct RegistryState: Sendable {
                 if let peeled {
                     commit = peeled
                 } else {
-                    let record = try reader.read(name: name, id: id)
+                    let record = try reader.read(reference)
                     guard record.annotated else { continue }
                     commit = record.commit
                 }
             }
-            listed.append(ListedTag(tag: tag, name: name, id: id, commit: commit))
+            listed.append(ListedTag(tag: tag, reference: reference, commit: commit))
         }
         self.init(listed: listed, reader: reader)
     }
 
     /// Builds the state from parsed tags and what each tag records.
     public init(tags: [(RegistryTag, TagRecord)]) {
-        var records: [String: TagRecord] = [:]
-        for (_, record) in tags { records[record.name] = record }
-        self.init(listed: tags.map { ListedTag(tag: $0.0, name: $0.1.name, id: $0.1.name, commit: $0.1.commit) },
-                  reader: TagReader(repository: nil, records: records))
+        let listed = tags.enumerated().map { slot, tag in
+            ListedTag(tag: tag.0, reference: ListedReference(name: tag.1.name, id: tag.1.name, slot: slot), commit: tag.1.commit)
+        }
+        self.init(listed: listed, reader: TagReader(records: tags.map(\.1)))
     }
 
     private init(listed: [ListedTag], reader: TagReader) {
@@ -331,13 +349,13 @@ public struct RegistryState: Sendable {
             case .register(let version):
                 if entry.commit != nil { registrations[m].append((version, position)) }
             case .deregister(let version):
-                if let record = reader.record(name: entry.name, id: entry.id), record.annotated { deregistrations[m].append((version, RegistryStamp(record))) }
+                if let record = reader.record(entry.reference), record.annotated { deregistrations[m].append((version, RegistryStamp(record))) }
             case .deprecate:
-                if let record = reader.record(name: entry.name, id: entry.id), record.annotated { models[m].deprecated = RegistryStamp(record) }
+                if let record = reader.record(entry.reference), record.annotated { models[m].deprecated = RegistryStamp(record) }
             case .assign(let stage):
-                models[m].stageTags.append(.init(kind: .assign, stage: stage, counter: tag.counter ?? 0, name: entry.name, id: entry.id))
+                models[m].stageTags.append(.init(kind: .assign, stage: stage, counter: tag.counter ?? 0, reference: entry.reference))
             case .unassign(let stage):
-                models[m].stageTags.append(.init(kind: .unassign, stage: stage, counter: tag.counter ?? 0, name: entry.name, id: entry.id))
+                models[m].stageTags.append(.init(kind: .unassign, stage: stage, counter: tag.counter ?? 0, reference: entry.reference))
             case .create:
                 break
             }
@@ -354,7 +372,7 @@ public struct RegistryState: Sendable {
                 for (version, position) in ordered {
                     let entry = listed[position]
                     versions.append(ModelVersion(version: version, name: version.description, commit: entry.commit!,
-                                                 tagName: entry.name, tagID: entry.id, reader: reader))
+                                                 tag: entry.reference, reader: reader))
                 }
                 for (version, stamp) in deregistered[m] {
                     if let index = versions.firstIndex(where: { $0.version == version }) { versions[index].deregistered = stamp }
@@ -366,16 +384,10 @@ public struct RegistryState: Sendable {
         self.models = models.sorted { $0.name < $1.name }
     }
 
-    /// Makes room for every tag before they are all read, model by model, with `readTags`.
-    public func prepareToReadAllTags() {
-        guard let reader = models.first?.reader else { return }
-        reader.reserve(models.reduce(0) { $0 + $1.versions.count + $1.stageTags.count + 2 })
-    }
-
     /// Reads every tag of one model now (for questions that need them all, such as its whole
     /// history); later reads are answered from memory.
     public func readTags(of model: ModelRecord) {
-        model.reader.prefetch(model.versions.map { ($0.tagName, $0.tagID) } + model.stageTags.map { ($0.name, $0.id) })
+        model.reader.prefetch(model.versions.map(\.tag) + model.stageTags.map(\.reference))
     }
 
     /// The model named `name`.

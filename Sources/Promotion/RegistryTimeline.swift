@@ -4,7 +4,9 @@ import GitState
 
 /// One thing that happened to a model in the registry: a registration, an assignment, a
 /// rollback, a signed approval… (what `mlgate history` lists and the site's timelines show).
-public struct RegistryEvent: Sendable {
+/// A class: a large registry's timelines hold hundreds of thousands, sorted and shared
+/// between pages without copying their fields.
+public final class RegistryEvent: Sendable {
     /// `registered`, `deregistered`, `assigned`, `unassigned`, `rolled back to`,
     /// `rolled back`, `approved`, `rejected` or `deprecated`.
     public let event: String
@@ -19,6 +21,11 @@ public struct RegistryEvent: Sendable {
     /// Time, then the registry's counter (an approval sits just before the assignment it
     /// allowed), for ordering.
     public let order: Double
+
+    init(event: String, version: String, stage: String?, commit: String, tag: String, time: Date?, by: String?, message: String, order: Double) {
+        (self.event, self.version, self.stage, self.commit, self.tag) = (event, version, stage, commit, tag)
+        (self.time, self.by, self.message, self.order) = (time, by, message, order)
+    }
 }
 
 /// A model's events, oldest first: from its tags and from the signed statements recorded on
@@ -60,13 +67,13 @@ public enum RegistryTimeline {
         }
         let registered = registered ?? model.versions.map(\.registered)
         precondition(registered.count == model.versions.count, "one registered stamp per version")
-        for (version, stamp) in zip(model.versions, registered) {
-            add("registered", version.name, nil, stamp, counter: 0)
-            if let gone = version.deregistered { add("deregistered", version.name, nil, gone, counter: 0) }
+        for v in model.versions.indices {
+            add("registered", model.versions[v].name, nil, registered[v], counter: 0)
+            if let gone = model.versions[v].deregistered { add("deregistered", model.versions[v].name, nil, gone, counter: 0) }
         }
         let stageEvents = model.stageEvents
         for event in stageEvents {
-            let rollback = event.stamp.message.contains("\"decision\":\"rollback\"")
+            let rollback = RegistryStamp.mentions(event.stamp.message, "\"decision\":\"rollback\"")
             let kind = event.kind == .assign ? (rollback ? "rolled back to" : "assigned") : (rollback ? "rolled back" : "unassigned")
             add(kind, event.version, event.stage, event.stamp, counter: Double(event.counter))
         }

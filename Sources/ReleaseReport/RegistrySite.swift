@@ -35,13 +35,19 @@ public struct RegistrySite {
     /// Everything one model's pages need, read from git before they are written (the pages
     /// are written on other threads, which never touch the repository).
     struct ModelPages: Sendable {
-        struct Version: Sendable {
+        /// A class, so that the pages of a thousand versions pass each around without copying
+        /// its fields.
+        final class Version: Sendable {
             let name: String
             let commit: String
             let registered: RegistryStamp
             let deregistered: RegistryStamp?
             /// Its place in `versions`.
             let place: Int
+
+            init(name: String, commit: String, registered: RegistryStamp, deregistered: RegistryStamp?, place: Int) {
+                (self.name, self.commit, self.registered, self.deregistered, self.place) = (name, commit, registered, deregistered, place)
+            }
         }
         let name: String
         let deprecated: RegistryStamp?
@@ -63,10 +69,11 @@ public struct RegistrySite {
         init(model: ModelRecord, stages: [String], events: [RegistryEvent], registered: [RegistryStamp]? = nil) {
             name = model.name
             deprecated = model.deprecated
-            let registered = registered ?? model.versions.map(\.registered)
+            let registered = registered ?? model.versions.map { $0.registered }
             precondition(registered.count == model.versions.count, "one registered stamp per version")
-            versions = zip(model.versions, registered).enumerated().map { place, pair in
-                Version(name: pair.0.name, commit: pair.0.commit, registered: pair.1, deregistered: pair.0.deregistered, place: place)
+            versions = model.versions.indices.map { place in
+                Version(name: model.versions[place].name, commit: model.versions[place].commit, registered: registered[place],
+                        deregistered: model.versions[place].deregistered, place: place)
             }
             var current: [String: StageEvent] = [:]
             for stage in stages { current[stage] = model.current(in: stage) }
@@ -117,7 +124,6 @@ public struct RegistrySite {
         files.put(HTMLPage.stylesheet, directory + "/style.css")
         let writers = WorkerThreads(count: ProcessInfo.processInfo.activeProcessorCount)
         let built = Slots<ModelPages>(count: state.models.count)
-        state.prepareToReadAllTags()
         for (slot, model) in state.models.enumerated() {
             state.readTags(of: model)
             let reading = read(model, evidenceNoted: evidenceNoted, approvalsNoted: approvalsNoted)
@@ -167,7 +173,7 @@ public struct RegistrySite {
         /// The model's pages laid out (reads nothing from git).
         func pages(stages: [String]) -> ModelPages {
             // Each version's tag is looked up once, for its page and for the timeline.
-            let registered = model.versions.map(\.registered)
+            let registered = model.versions.map { $0.registered }
             var pages = ModelPages(model: model, stages: stages, events: RegistryTimeline.events(of: model, statements: statements, registered: registered),
                                    registered: registered)
             (pages.reports, pages.analyses) = (reports, analyses)
@@ -181,13 +187,13 @@ public struct RegistrySite {
         var reading = ModelReading(model: model, statements: RegistryTimeline.statements(of: model, repository: repository, noted: approvalsNoted))
         // The stages whose assignment of a version records a decision (newest last).
         var decided: [String: String] = [:]
-        for event in model.stageEvents where event.kind == .assign && event.stamp.message.contains("\"decision\"")
+        for event in model.stageEvents where event.kind == .assign && RegistryStamp.mentions(event.stamp.message, "\"decision\"")
             && PromotionFacts.decision(in: event.stamp.message) != nil {
             decided[event.version] = event.stage
         }
         let evidence = EvidenceStore(repository: repository)
-        for version in model.versions {
-            let commit = version.commit, name = version.name
+        for v in model.versions.indices {
+            let commit = model.versions[v].commit, name = model.versions[v].name
             let hasEvidence = evidenceNoted?.contains(commit) ?? true
             let hasApprovals = approvalsNoted?.contains(commit) ?? true
             let stage = decided[name] ?? ((hasEvidence || hasApprovals) && policy != nil ? nextStage(of: name, in: model) : nil)

@@ -130,3 +130,19 @@ struct RegistryPackingTests {
         #expect(model.current(in: "production")?.counter == 300)
     }
 }
+
+@Suite("Tag messages searched as bytes")
+struct MentionsTests {
+    @Test("mentions finds a phrase anywhere, as String.contains does, on ASCII and Unicode messages")
+    func mentions() {
+        let texts = ["", "x", "{\"decision\":\"rollback\"}", "Ünïcode ✓ {\"decision\":\"promote\"} end", "\"decision", "decision\"",
+                     "prefix \"decision\":\"rollback", "\"decision\":\"rollback\"", "\"decision\"\"decision\":\"rollback\" tail"]
+        for text in texts {
+            #expect(RegistryStamp.mentions(text, "\"decision\"") == text.contains("\"decision\""), "\(text)")
+            #expect(RegistryStamp.mentions(text, "\"decision\":\"rollback\"") == text.contains("\"decision\":\"rollback\""), "\(text)")
+            #expect(RegistryStamp.mentions(text, "✓") == text.contains("✓"), "\(text)")
+        }
+        #expect(RegistryStamp.mentions("{\"decision\":\"rollback\"}", "\"decision\":\"rollback\""))
+        #expect(!RegistryStamp.mentions("\"decision\":\"rollbac", "\"decision\":\"rollback\""))
+    }
+}
