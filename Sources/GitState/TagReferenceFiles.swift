@@ -32,6 +32,7 @@ struct TagReferenceFiles {
         loose.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         // A loose symbolic reference hides a packed one of its name, as in libgit2.
         guard let packed = readPacked(shadowedBy: Set(loose.map(\.name))) else { return nil }
+        guard !loose.isEmpty else { return packed }
         return loose.compactMap { entry in entry.id.map { (entry.name, $0, nil) } } + packed
     }
 
@@ -94,15 +95,18 @@ struct TagReferenceFiles {
         var info = stat()
         // The size is range-checked: a packed-refs file of 4 GiB or more is left to libgit2.
         guard fstat(fd, &info) == 0, info.st_size >= 0, info.st_size < (1 << 32) else { return nil }
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        // Read into memory not zeroed first (11 MB for 100,000 tags).
+        let size = Int(info.st_size)
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(size, 1))
+        defer { buffer.deallocate() }
         var filled = 0
-        while filled < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
+        while filled < size {
+            let n = Glibc.read(fd, buffer.baseAddress! + filled, size - filled)
             if n < 0, errno == EINTR { continue }
             guard n > 0 else { return nil }
             filled += n
         }
-        return bytes.withUnsafeBufferPointer { Self.parsePacked($0, shadowedBy: loose) }
+        return Self.parsePacked(UnsafeBufferPointer(rebasing: buffer[..<size]), shadowedBy: loose)
     }
 
     /// `packed-refs`' tags: `# pack-refs with: … sorted …` first, then `<id> <name>` lines,

@@ -80,7 +80,28 @@ public struct SemanticVersion: Sendable, Hashable, Comparable, CustomStringConve
     }
 
     public var description: String {
-        "v\(major).\(minor).\(patch)" + (prerelease.isEmpty ? "" : "-" + prerelease.joined(separator: ".")) + (build.map { "+" + $0 } ?? "")
+        // `vMAJOR.MINOR.PATCH` written digit by digit: a registry names 100,000 versions.
+        let core = String(unsafeUninitializedCapacity: 3 * 21 + 3) { out in
+            var at = 0
+            func put(_ number: Int) {
+                if number < 0 { out[at] = UInt8(ascii: "-"); at += 1 }
+                var digits = 1, rest = number.magnitude
+                while rest >= 10 { rest /= 10; digits += 1 }
+                rest = number.magnitude
+                for k in stride(from: digits - 1, through: 0, by: -1) {
+                    out[at + k] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+                at += digits
+            }
+            out[at] = UInt8(ascii: "v"); at += 1
+            put(major); out[at] = UInt8(ascii: "."); at += 1
+            put(minor); out[at] = UInt8(ascii: "."); at += 1
+            put(patch)
+            return at
+        }
+        guard !prerelease.isEmpty || build != nil else { return core }
+        return core + (prerelease.isEmpty ? "" : "-" + prerelease.joined(separator: ".")) + (build.map { "+" + $0 } ?? "")
     }
 
     /// The next version for a bump of `part`.

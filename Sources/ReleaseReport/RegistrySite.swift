@@ -124,6 +124,7 @@ public struct RegistrySite {
         files.put(HTMLPage.stylesheet, directory + "/style.css")
         let writers = WorkerThreads(count: ProcessInfo.processInfo.activeProcessorCount)
         let built = Slots<ModelPages>(count: state.models.count)
+        let buffers = PageBuffers()
         for (slot, model) in state.models.enumerated() {
             state.readTags(of: model)
             let reading = read(model, evidenceNoted: evidenceNoted, approvalsNoted: approvalsNoted)
@@ -136,7 +137,8 @@ public struct RegistrySite {
                 let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
                 guard fd >= 0 else { return files.fail("cannot open \(folder): \(String(cString: strerror(errno)))") }
                 defer { close(fd) }
-                var page = PageBytes(capacity: 1 << 16)
+                var page = buffers.take()
+                defer { buffers.give(page) }
                 SitePages.model(pages, stages: stages, into: &page)
                 if let error = page.write(to: "index.html", in: fd) { return files.fail("cannot write \(folder)/index.html: \(error)") }
                 for version in pages.versions {
@@ -243,6 +245,23 @@ final class Slots<Value: Sendable>: @unchecked Sendable {
 
     /// The values put, in slot order.
     var values: [Value] { lock.withLock { slots.compactMap { $0 } } }
+}
+
+/// Page buffers handed from one job to the next: a model's page of a thousand versions takes
+/// half a megabyte, which a fresh buffer per model would map and fault in page by page.
+final class PageBuffers: @unchecked Sendable {
+    private let lock = NSLock()
+    private var free: [PageBytes] = []
+
+    /// A buffer, emptied (a new one when none is free).
+    func take() -> PageBytes {
+        var page = lock.withLock { free.popLast() } ?? PageBytes(capacity: 1 << 16)
+        page.reset()
+        return page
+    }
+
+    /// Gives a buffer back once its page is written.
+    func give(_ page: PageBytes) { lock.withLock { free.append(page) } }
 }
 
 /// Writes the site's files from several threads, keeping the first failure.

@@ -65,3 +65,26 @@ struct SemanticVersionFastPathTests {
         }
     }
 }
+
+extension SemanticVersionFastPathTests {
+    @Test("a version's text is the text it was read from, and as interpolation writes it, on 20,000 generated versions")
+    func descriptions() {
+        var state: UInt64 = 11
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(max(1, bound)))
+        }
+        let numbers = [0, 1, 9, 10, 99, 100, 12345, 999_999_999, Int(Int32.max), 100_000_000_000_000_000]
+        for _ in 0..<20_000 {
+            let parts = (0..<3).map { _ in next(3) == 0 ? numbers[next(numbers.count)] : next(2000) }
+            let prerelease = next(4) == 0 ? ["rc", String(next(20))] : []
+            let build = next(5) == 0 ? "build.\(next(100))" : nil
+            let version = SemanticVersion(major: parts[0], minor: parts[1], patch: parts[2], prerelease: prerelease, build: build)
+            let expected = "v\(parts[0]).\(parts[1]).\(parts[2])" + (prerelease.isEmpty ? "" : "-" + prerelease.joined(separator: "."))
+                + (build.map { "+" + $0 } ?? "")
+            #expect(version.description == expected)
+            #expect(SemanticVersion(expected)?.description == expected)
+        }
+        #expect(SemanticVersion(major: -1, minor: 0, patch: Int.max).description == "v-1.0.\(Int.max)")
+    }
+}
