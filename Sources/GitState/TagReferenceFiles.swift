@@ -111,47 +111,121 @@ struct TagReferenceFiles {
 
     /// `packed-refs`' tags: `# pack-refs with: … sorted …` first, then `<id> <name>` lines,
     /// each optionally followed by `^<peeled id>`. nil when it is not that, sorted.
-    static func parsePacked(_ bytes: UnsafeBufferPointer<UInt8>, shadowedBy loose: Set<String>) -> [Entry]? {
+    ///
+    /// A large file is read in `parts` pieces at once (cut at record boundaries, each
+    /// parsed into its own stretch of one buffer, then moved together): a registry's 11 MB
+    /// is the one part of its start that would otherwise keep a core idle.
+    static func parsePacked(_ bytes: UnsafeBufferPointer<UInt8>, shadowedBy loose: Set<String>, parts: Int? = nil) -> [Entry]? {
         let n = bytes.count
         guard n > 0 else { return [] }
         let header = "# pack-refs with:".utf8
         guard n >= header.count, zip(bytes, header).allSatisfy({ $0 == $1 }) else { return nil }
-        guard var i = nextLine(bytes, from: 0) else { return nil }
-        guard contains(UnsafeBufferPointer(rebasing: bytes[..<i]), " sorted ") else { return nil }
-        while i < n, bytes[i] == 0x23 {  // further comment lines
-            guard let next = nextLine(bytes, from: i) else { return nil }
-            i = next
+        guard var start = nextLine(bytes, from: 0) else { return nil }
+        guard contains(UnsafeBufferPointer(rebasing: bytes[..<start]), " sorted ") else { return nil }
+        while start < n, bytes[start] == 0x23 {  // further comment lines
+            guard let next = nextLine(bytes, from: start) else { return nil }
+            start = next
         }
-        let prefix = Array("refs/tags/".utf8)
-        var out: [Entry] = []
+        let pieces = pieces(of: bytes, from: start, count: parts ?? (n > (1 << 20) ? ProcessInfo.processInfo.activeProcessorCount : 1))
+        // Each record is at least 43 bytes (an id, a space, a name, a line end): room enough.
+        let rooms = pieces.map { $0.count / 43 + 1 }
+        let total = rooms.reduce(0, +)
+        let storage = UnsafeMutablePointer<Entry>.allocate(capacity: max(total, 1))
+        defer { storage.deallocate() }
+        var results = [Piece?](repeating: nil, count: pieces.count)
+        results.withUnsafeMutableBufferPointer { out in
+            let shared = SharedBuffers(bytes: bytes, storage: storage, results: out)
+            DispatchQueue.concurrentPerform(iterations: pieces.count) { k in
+                let offset = rooms[..<k].reduce(0, +)
+                shared.results[k] = parseRecords(shared.bytes, pieces[k], shadowedBy: loose, into: shared.storage + offset, room: rooms[k])
+            }
+        }
+        var offsets = [0]
+        for room in rooms.dropLast() { offsets.append(offsets.last! + room) }
+        // Every piece read, and in order across the cuts too; else what was made is undone.
+        var valid = results.allSatisfy { $0 != nil }
         var previous: Range<Int>?
+        for piece in results.compactMap({ $0 }) {
+            if let previous, let first = piece.first, !precedes(bytes, previous, first) { valid = false }
+            previous = piece.last ?? previous
+        }
+        guard valid else {
+            for (k, piece) in results.enumerated() { if let piece { (storage + offsets[k]).deinitialize(count: piece.count) } }
+            return nil
+        }
+        let count = results.reduce(0) { $0 + $1!.count }
+        return [Entry](unsafeUninitializedCapacity: count) { out, made in
+            var at = 0
+            for (k, piece) in results.enumerated() {
+                (out.baseAddress! + at).moveInitialize(from: storage + offsets[k], count: piece!.count)
+                at += piece!.count
+            }
+            made = at
+        }
+    }
+
+    /// What one piece of `packed-refs` held: how many tags it wrote, and its first and last
+    /// names (for the order across pieces).
+    struct Piece { let count: Int; let first: Range<Int>?; let last: Range<Int>? }
+
+    /// `range` cut into `count` pieces at record boundaries (a `^` line stays with its record).
+    static func pieces(of bytes: UnsafeBufferPointer<UInt8>, from start: Int, count: Int) -> [Range<Int>] {
+        let n = bytes.count
+        var cuts = [start]
+        for k in 1..<max(count, 1) {
+            var cut = max(start + (n - start) * k / count, cuts.last!)
+            if cut > start, cut < n, bytes[cut - 1] != 0x0A { cut = nextLine(bytes, from: cut) ?? n }
+            while cut < n, bytes[cut] == 0x5E { cut = nextLine(bytes, from: cut) ?? n }
+            cuts.append(min(cut, n))
+        }
+        cuts.append(n)
+        return (0..<(cuts.count - 1)).map { cuts[$0]..<cuts[$0 + 1] }
+    }
+
+    /// Parses the records in `range` into `out` (room for `room`); nil when they are not
+    /// `packed-refs` records in order (what was written then is undone).
+    private static func parseRecords(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, shadowedBy loose: Set<String>,
+                                     into out: UnsafeMutablePointer<Entry>, room: Int) -> Piece? {
+        let n = range.upperBound
+        var i = range.lowerBound
+        var count = 0
+        var first: Range<Int>?, previous: Range<Int>?
+        let prefix: StaticString = "refs/tags/"
+        func fail() -> Piece? {
+            out.deinitialize(count: count)
+            return nil
+        }
         while i < n {
-            guard i + 41 < n, let id = hexID(bytes, at: i), bytes[i + 40] == 0x20 else { return nil }
+            guard i + 41 < n, let id = hexID(bytes, at: i), bytes[i + 40] == 0x20 else { return fail() }
             let nameStart = i + 41
-            guard let end = nextLine(bytes, from: nameStart) else { return nil }
+            guard let end = nextLine(bytes, from: nameStart), end <= n else { return fail() }
             var nameEnd = end - 1
             if nameEnd > nameStart, bytes[nameEnd - 1] == 0x0D { nameEnd -= 1 }
             // Sorted, as the header says, so no name comes twice.
-            if let previous, !precedes(bytes, previous, nameStart..<nameEnd) { return nil }
+            if let previous, !precedes(bytes, previous, nameStart..<nameEnd) { return fail() }
             previous = nameStart..<nameEnd
+            if first == nil { first = previous }
             i = end
             var peeled: String?
             if i < n, bytes[i] == 0x5E {
-                guard i + 41 <= n, let peel = hexID(bytes, at: i + 1) else { return nil }
+                guard i + 41 <= n, let peel = hexID(bytes, at: i + 1) else { return fail() }
                 if peel.utf8.contains(where: { $0 != 0x30 }) { peeled = peel }
                 i += 41
                 if i < n {
-                    guard let next = nextLine(bytes, from: i) else { return nil }
+                    guard let next = nextLine(bytes, from: i), next <= n else { return fail() }
                     i = next
                 }
             }
             let nameLength = nameEnd - nameStart
-            guard nameLength > prefix.count, memcmp(bytes.baseAddress! + nameStart, prefix, prefix.count) == 0 else { continue }
-            let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[(nameStart + prefix.count)..<nameEnd]), as: UTF8.self)
+            guard nameLength > prefix.utf8CodeUnitCount,
+                  memcmp(bytes.baseAddress! + nameStart, prefix.utf8Start, prefix.utf8CodeUnitCount) == 0 else { continue }
+            let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[(nameStart + prefix.utf8CodeUnitCount)..<nameEnd]), as: UTF8.self)
             if !loose.isEmpty, loose.contains(name) { continue }
-            out.append((name, id, peeled))
+            guard count < room else { return fail() }
+            (out + count).initialize(to: (name, id, peeled))
+            count += 1
         }
-        return out
+        return Piece(count: count, first: first, last: previous)
     }
 
     // MARK: Bytes
@@ -196,4 +270,12 @@ struct TagReferenceFiles {
         }
         return valid ? id : nil
     }
+}
+
+/// The file's bytes (read only), the entries' buffer and the pieces' results, shared with
+/// `concurrentPerform`, whose iterations each write their own stretch and result.
+private struct SharedBuffers: @unchecked Sendable {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let storage: UnsafeMutablePointer<TagReferenceFiles.Entry>
+    let results: UnsafeMutableBufferPointer<TagReferenceFiles.Piece?>
 }

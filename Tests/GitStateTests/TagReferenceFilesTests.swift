@@ -168,3 +168,38 @@ extension TagReferenceFilesTests {
         #expect(same(final, try repository.libgit2TagReferences()))
     }
 }
+
+extension TagReferenceFilesTests {
+    @Test("read in 1 to 9 pieces at once, packed-refs gives the same list; disorder across a cut and a corrupt id are caught in any piece")
+    func pieces() throws {
+        let (repo, _, _) = try repository()
+        for i in 0..<40 { try repo.git("tag", i % 2 == 0 ? "light-\(i)" : "-a", i % 2 == 0 ? "HEAD" : "annotated-\(i)", "-m", "m") }
+        try repo.git("pack-refs", "--all")
+        let packed = Array(try String(contentsOfFile: repo.path + "/.git/packed-refs", encoding: .utf8).utf8)
+        func parse(_ bytes: [UInt8], _ parts: Int) -> [Entry]? {
+            bytes.withUnsafeBufferPointer { TagReferenceFiles.parsePacked($0, shadowedBy: [], parts: parts) }
+        }
+        let whole = try #require(parse(packed, 1))
+        #expect(whole.count == 50)
+        let repository = try Repository(discovering: repo.path)
+        #expect(same(whole, try repository.libgit2TagReferences()))
+        for parts in 2...9 {
+            #expect(same(try #require(parse(packed, parts)), whole), "\(parts) pieces")
+            // The pieces cover the records end to end, each from the start of a record.
+            let cuts = packed.withUnsafeBufferPointer { TagReferenceFiles.pieces(of: $0, from: 0, count: parts) }
+            #expect(cuts.first?.lowerBound == 0 && cuts.last?.upperBound == packed.count)
+            #expect(zip(cuts, cuts.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+            #expect(cuts.allSatisfy { $0.isEmpty || $0.lowerBound == 0 || (packed[$0.lowerBound - 1] == 0x0A && packed[$0.lowerBound] != 0x5E) })
+        }
+        // Two records swapped, far apart (so in different pieces), and an id made not hex.
+        var lines = String(decoding: packed, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let records = lines.indices.filter { lines[$0].count > 41 && !lines[$0].hasPrefix("^") && !lines[$0].hasPrefix("#") }
+        var swapped = lines
+        swapped.swapAt(records[1], records[records.count - 2])
+        lines[records[records.count / 2]] = "zz" + lines[records[records.count / 2]].dropFirst(2)
+        for parts in 1...9 {
+            #expect(parse(Array(swapped.joined(separator: "\n").utf8), parts) == nil, "\(parts) pieces, out of order")
+            #expect(parse(Array(lines.joined(separator: "\n").utf8), parts) == nil, "\(parts) pieces, corrupt id")
+        }
+    }
+}
