@@ -181,14 +181,15 @@ public struct ModelRecord: Sendable {
     mutating func index() {
         stageTags.sort { $0.counter < $1.counter }
         // The version on each commit: the highest active one, else the highest.
+        // By index, field by field: a version copied whole retains a dozen fields.
         var byCommit: [String: String] = [:]
         byCommit.reserveCapacity(versions.count)
-        for version in versions where version.deregistered == nil { byCommit[version.commit] = version.name }
-        for version in versions where byCommit[version.commit] == nil { byCommit[version.commit] = version.name }
+        for i in versions.indices where versions[i].deregistered == nil { byCommit[versions[i].commit] = versions[i].name }
+        for i in versions.indices where byCommit[versions[i].commit] == nil { byCommit[versions[i].commit] = versions[i].name }
         versionOnCommit = byCommit
         var index: [String: Int] = [:]
         index.reserveCapacity(versions.count)
-        for (i, version) in versions.enumerated() { index[version.name] = i }
+        for i in versions.indices { index[versions[i].name] = i }
         versionIndex = index
     }
 
@@ -366,13 +367,12 @@ public struct RegistryState: Sendable {
             let all = UncheckedBuffer(buffer)
             DispatchQueue.concurrentPerform(iterations: all.buffer.count) { m in
                 // Versions are made in their order (lowest first), so none is moved after.
-                let ordered = registered[m].sorted { $0.0 < $1.0 }
+                let ordered = Self.order(registered[m])
                 var versions: [ModelVersion] = []
                 versions.reserveCapacity(ordered.count)
                 for (version, position) in ordered {
-                    let entry = listed[position]
-                    versions.append(ModelVersion(version: version, name: version.description, commit: entry.commit!,
-                                                 tag: entry.reference, reader: reader))
+                    versions.append(ModelVersion(version: version, name: version.description, commit: listed[position].commit!,
+                                                 tag: listed[position].reference, reader: reader))
                 }
                 for (version, stamp) in deregistered[m] {
                     if let index = versions.firstIndex(where: { $0.version == version }) { versions[index].deregistered = stamp }
@@ -382,6 +382,20 @@ public struct RegistryState: Sendable {
             }
         }
         self.models = models.sorted { $0.name < $1.name }
+    }
+
+    /// `registrations` lowest version first. Plain versions (no pre-release, no build: nearly
+    /// every registry) are sorted on their three numbers alone, without copying a version
+    /// per comparison.
+    static func order(_ registrations: [(SemanticVersion, Int)]) -> [(SemanticVersion, Int)] {
+        guard registrations.allSatisfy({ $0.0.prerelease.isEmpty && $0.0.build == nil }) else {
+            return registrations.sorted { $0.0 < $1.0 }
+        }
+        var keys = registrations.indices.map { i in
+            (registrations[i].0.major, registrations[i].0.minor, registrations[i].0.patch, i)
+        }
+        keys.sort { $0 < $1 }
+        return keys.map { registrations[$0.3] }
     }
 
     /// Reads every tag of one model now (for questions that need them all, such as its whole
