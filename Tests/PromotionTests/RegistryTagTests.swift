@@ -1,5 +1,6 @@
 import Promotion
 import Testing
+import TestSupport
 
 /// GTO's tag grammar, case by case (gto/constants.py `tag_re`).
 @Suite("Registry tag grammar")
@@ -69,11 +70,8 @@ struct SemanticVersionFastPathTests {
 extension SemanticVersionFastPathTests {
     @Test("a version's text is the text it was read from, and as interpolation writes it, on 20,000 generated versions")
     func descriptions() {
-        var state: UInt64 = 11
-        func next(_ bound: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int((state >> 33) % UInt64(max(1, bound)))
-        }
+        var random = SeededRandom(state: 11)
+        func next(_ bound: Int) -> Int { random.below(bound) }
         let numbers = [0, 1, 9, 10, 99, 100, 12345, 999_999_999, Int(Int32.max), 100_000_000_000_000_000]
         for _ in 0..<20_000 {
             let parts = (0..<3).map { _ in next(3) == 0 ? numbers[next(numbers.count)] : next(2000) }

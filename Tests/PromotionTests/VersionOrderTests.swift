@@ -1,15 +1,13 @@
 import Testing
+import TestSupport
 @testable import Promotion
 
 @Suite("Registered versions in semver order")
 struct VersionOrderTests {
     @Test("the fast order of plain versions is semver's order; with a pre-release or build anywhere, the full comparison decides")
     func order() {
-        var state: UInt64 = 5
-        func next(_ bound: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int((state >> 33) % UInt64(max(1, bound)))
-        }
+        var random = SeededRandom(state: 5)
+        func next(_ bound: Int) -> Int { random.below(bound) }
         for round in 0..<300 {
             var seen = Set<SemanticVersion>()
             var registrations: [(SemanticVersion, Int)] = []
