@@ -129,19 +129,16 @@ struct TagReferenceFiles {
         let pieces = pieces(of: bytes, from: start, count: parts ?? (n > (1 << 20) ? ProcessInfo.processInfo.activeProcessorCount : 1))
         // Each record is at least 43 bytes (an id, a space, a name, a line end): room enough.
         let rooms = pieces.map { $0.count / 43 + 1 }
-        let total = rooms.reduce(0, +)
-        let storage = UnsafeMutablePointer<Entry>.allocate(capacity: max(total, 1))
+        let offsets = rooms.reduce(into: [0]) { $0.append($0.last! + $1) }  // the last is the total
+        let storage = UnsafeMutablePointer<Entry>.allocate(capacity: max(offsets.last!, 1))
         defer { storage.deallocate() }
         var results = [Piece?](repeating: nil, count: pieces.count)
         results.withUnsafeMutableBufferPointer { out in
             let shared = SharedBuffers(bytes: bytes, storage: storage, results: out)
             DispatchQueue.concurrentPerform(iterations: pieces.count) { k in
-                let offset = rooms[..<k].reduce(0, +)
-                shared.results[k] = parseRecords(shared.bytes, pieces[k], shadowedBy: loose, into: shared.storage + offset, room: rooms[k])
+                shared.results[k] = parseRecords(shared.bytes, pieces[k], shadowedBy: loose, into: shared.storage + offsets[k], room: rooms[k])
             }
         }
-        var offsets = [0]
-        for room in rooms.dropLast() { offsets.append(offsets.last! + room) }
         // Every piece read, and in order across the cuts too; else what was made is undone.
         var valid = results.allSatisfy { $0 != nil }
         var previous: Range<Int>?
@@ -168,7 +165,8 @@ struct TagReferenceFiles {
     /// names (for the order across pieces).
     struct Piece { let count: Int; let first: Range<Int>?; let last: Range<Int>? }
 
-    /// `range` cut into `count` pieces at record boundaries (a `^` line stays with its record).
+    /// The records from `start` to the end cut into `count` pieces at record boundaries (a
+    /// `^` line stays with its record); a piece may be empty.
     static func pieces(of bytes: UnsafeBufferPointer<UInt8>, from start: Int, count: Int) -> [Range<Int>] {
         let n = bytes.count
         var cuts = [start]

@@ -139,10 +139,7 @@ final class TagReader: @unchecked Sendable {
         switch lock.withLock({ slots[tag.slot] }) {
         case .read(let known): return known
         case .unreadable: return nil
-        case .unread:
-            guard let repository, let read = try? repository.tagRecord(name: tag.name, id: tag.id) else { return nil }
-            lock.withLock { slots[tag.slot] = .read(read) }
-            return read
+        case .unread: return try? read(tag)
         }
     }
 }
